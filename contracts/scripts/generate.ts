@@ -1,0 +1,20 @@
+// Builds the committed artefacts of @cleanapp/contracts from the sources:
+//   generated/openapi.json     bundled OpenAPI (external $refs pulled into components)
+//   generated/asyncapi.json    bundled AsyncAPI (payload schemas inlined)
+//   generated/supergraph.graphql  composed federation supergraph
+// `--check` builds in memory and fails when a committed file differs (stale generated code).
+import { generateAll, writeOrCheck } from '../src/build.js';
+
+const check = process.argv.includes('--check');
+try {
+  const outputs = await generateAll();
+  const stale = writeOrCheck(outputs, { check });
+  if (check && stale.length > 0) {
+    console.error(`Generated contract files are stale; run \`pnpm generate\`:\n${stale.map((f) => `  ${f}`).join('\n')}`);
+    process.exit(1);
+  }
+  console.log(check ? `contracts: ${outputs.length} generated files are up to date` : `contracts: wrote ${outputs.length} files`);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}

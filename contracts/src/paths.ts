@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+
+const at = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+/** Absolute paths of the contract sources and of the bundled artefacts (Node only). */
+export const contractPaths = {
+  root: at('../'),
+  openapiSource: at('../openapi/openapi.yaml'),
+  asyncapiSource: at('../events/asyncapi.yaml'),
+  eventSchemas: at('../events/schemas/'),
+  subgraphs: at('../graphql/'),
+  openapi: at('../generated/openapi.json'),
+  asyncapi: at('../generated/asyncapi.json'),
+  supergraph: at('../generated/supergraph.graphql'),
+} as const;

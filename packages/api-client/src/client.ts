@@ -1,0 +1,32 @@
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from './generated/schema.js';
+import { requestIdMiddleware, tokenMiddleware, type TokenProvider } from './middleware.js';
+
+export type { TokenProvider };
+export type ApiClient = Client<paths>;
+
+export interface ApiClientOptions {
+  /** Origin of the API, e.g. `https://api.cleanapp.io`; paths in the contract start with `/api/v4`. */
+  baseUrl: string;
+  /** Bearer token or provider; omitted for public operations only. */
+  token?: TokenProvider;
+  /** Custom fetch (tests, React Native polyfills). Defaults to the global fetch at call time. */
+  fetch?: typeof globalThis.fetch;
+  /** Request-id generator; defaults to a random UUID. */
+  requestId?: () => string;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+/** A typed client for the CleanApp REST API built on openapi-fetch. */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const client = createClient<paths>({
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    // Resolve fetch per call: a client created before a test installs an interceptor still goes through it.
+    fetch: options.fetch ?? ((input: Request) => globalThis.fetch(input)),
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+  client.use(requestIdMiddleware(options.requestId));
+  if (options.token !== undefined) client.use(tokenMiddleware(options.token));
+  return client;
+}

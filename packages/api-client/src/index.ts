@@ -1,0 +1,16 @@
+export { createApiClient, type ApiClient, type ApiClientOptions, type TokenProvider } from './client.js';
+export { tokenMiddleware, requestIdMiddleware, generateRequestId } from './middleware.js';
+export type { paths, components, operations } from './generated/schema.js';
+import type { components } from './generated/schema.js';
+
+type Schemas = components['schemas'];
+export type ErrorEnvelope = Schemas['ErrorEnvelope'];
+export type Health = Schemas['Health'];
+export type Version = Schemas['Version'];
+export type ReportSubmission = Schemas['ReportSubmission'];
+export type IngestReceipt = Schemas['IngestReceipt'];
+export type Receipt = Schemas['Receipt'];
+export type Report = Schemas['Report'];
+export type Analysis = Schemas['Analysis'];
+export type Lane = Schemas['Lane'];
+export type ProcessingStatus = Schemas['ProcessingStatus'];

@@ -1,0 +1,34 @@
+import type { Middleware } from 'openapi-fetch';
+
+/** A bearer token, or a function that returns one (called per request, so it can refresh). */
+export type TokenProvider = string | (() => string | undefined | Promise<string | undefined>);
+
+/**
+ * Sets `Authorization: Bearer <token>` unless the request already carries an Authorization header,
+ * so a single call can still override the token (the auth suite relies on that).
+ */
+export function tokenMiddleware(token: TokenProvider): Middleware {
+  return {
+    async onRequest({ request }) {
+      if (request.headers.has('authorization')) return undefined;
+      const value = typeof token === 'function' ? await token() : token;
+      if (value) request.headers.set('authorization', `Bearer ${value}`);
+      return request;
+    },
+  };
+}
+
+/** Uses crypto.randomUUID (browsers, React Native with the polyfill, Node ≥ 19) and nothing from Node. */
+export function generateRequestId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/** Gives every request an `X-Request-ID` (kept when the caller set one) for correlation with server logs. */
+export function requestIdMiddleware(generate: () => string = generateRequestId): Middleware {
+  return {
+    onRequest({ request }) {
+      if (!request.headers.has('x-request-id')) request.headers.set('x-request-id', generate());
+      return request;
+    },
+  };
+}
