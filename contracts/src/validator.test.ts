@@ -17,7 +17,7 @@ describe('OpenApiValidator', () => {
     const m = v.match('GET', '/api/v4/reports/rpt_8Zq3nV1kT0aB');
     expect(m && 'operation' in m && m.operation.operationId).toBe('getReport');
     expect(m && 'operation' in m && m.pathParams).toEqual({ public_id: 'rpt_8Zq3nV1kT0aB' });
-    expect(v.match('DELETE', '/api/v4/reports/rpt_8Zq3nV1kT0aB')).toEqual({ pathExists: true });
+    expect(v.match('DELETE', '/api/v4/reports/rpt_8Zq3nV1kT0aB')).toEqual({ pathExists: true, allow: ['GET'] });
     expect(v.match('GET', '/api/v4/nope')).toBeUndefined();
   });
 

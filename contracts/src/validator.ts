@@ -166,20 +166,25 @@ export class OpenApiValidator {
   }
 
   /** The operation a method + pathname addresses, with decoded path parameters; `undefined` if none. */
-  match(method: string, pathname: string): { operation: Operation; pathParams: Record<string, string> } | { pathExists: true } | undefined {
-    let pathExists = false;
+  match(
+    method: string,
+    pathname: string,
+  ): { operation: Operation; pathParams: Record<string, string> } | { pathExists: true; allow: string[] } | undefined {
+    const allow: string[] = [];
     for (const { op, regex, names } of this.matchers) {
       const m = regex.exec(pathname);
       if (!m) continue;
-      pathExists = true;
-      if (op.method !== method.toUpperCase()) continue;
+      if (op.method !== method.toUpperCase()) {
+        allow.push(op.method);
+        continue;
+      }
       const pathParams: Record<string, string> = {};
       names.forEach((n, i) => {
         pathParams[n] = decodeURIComponent(m[i + 1] ?? '');
       });
       return { operation: op, pathParams };
     }
-    return pathExists ? { pathExists: true } : undefined;
+    return allow.length > 0 ? { pathExists: true, allow } : undefined;
   }
 
   /** Checks parameters and the JSON body of a request against its operation. */

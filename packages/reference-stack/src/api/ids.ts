@@ -1,0 +1,28 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `<prefix>_` + 12 base62 characters from a CSPRNG (rejection sampling keeps the distribution even). */
+export function randomId(prefix: 'rpt' | 'rcp'): string {
+  let out = '';
+  while (out.length < 12) {
+    for (const byte of randomBytes(16)) {
+      if (byte < 248 && out.length < 12) out += ALPHABET[byte % 62];
+    }
+  }
+  return `${prefix}_${out}`;
+}
+
+/** JSON with sorted keys, so equal content hashes equally whatever the key order of the request. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,0 +1,62 @@
+import type { Broker } from '../broker/broker.js';
+import type { OutboxEvent, ReportStore } from './reports.js';
+
+/**
+ * Hands stored events to the broker. The request path publishes right away (and answers `queued` when
+ * confirmed); anything that could not be confirmed then is retried by the relay loop until it is, so
+ * a broker outage delays reports but loses none.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: ReportStore,
+    private readonly broker: Broker,
+    private readonly options: { intervalMs?: number; minAgeMs?: number } = {},
+  ) {}
+
+  /** Publishes one event and records the outcome; resolves true when the broker confirmed it. */
+  async publish(event: OutboxEvent): Promise<boolean> {
+    try {
+      await this.broker.publish(event.routingKey, event.payload, { messageId: event.eventId, headers: { 'x-retry-count': 0 } });
+    } catch (error) {
+      await this.store.markFailedAttempt(event, (error as Error).message).catch(() => undefined);
+      return false;
+    }
+    await this.store.markPublished(event);
+    return true;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.running = this.drain()
+        .then(() => undefined)
+        .catch(() => undefined)
+        .finally(() => {
+          this.running = undefined;
+          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs ?? 500);
+        });
+    };
+    this.timer = setTimeout(tick, this.options.intervalMs ?? 500);
+  }
+
+  /** Publishes every unpublished event older than `minAgeMs` (younger ones are still in their request). */
+  async drain(): Promise<number> {
+    if (!this.broker.connected) return 0;
+    const minAge = this.options.minAgeMs ?? 2000;
+    let sent = 0;
+    for (const event of await this.store.unpublished()) {
+      if (Date.now() - event.createdAt.getTime() < minAge) continue;
+      if (!(await this.publish(event))) break;
+      sent++;
+    }
+    return sent;
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

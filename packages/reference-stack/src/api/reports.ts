@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import type { components } from '@cleanapp/api-client';
+import type { Database, Queryable } from '../deps/db.js';
+import { ApiError } from './errors.js';
+import { canonicalJson, randomId, sha256 } from './ids.js';
+
+type Schemas = components['schemas'];
+type Row = {
+  seq: string | number;
+  public_id: string;
+  receipt_id: string;
+  client_id: string;
+  source_id: string;
+  content_hash: string;
+  lane: Schemas['Lane'];
+  status: Schemas['ProcessingStatus'];
+  latitude: number;
+  longitude: number;
+  title: string;
+  description: string;
+  tags: string[] | string;
+  reported_at: Date | string;
+  synthetic: boolean;
+  analysis: Schemas['Analysis'] | null | string;
+  created_at: Date | string;
+  updated_at: Date | string;
+};
+
+export interface OutboxEvent {
+  id: number;
+  eventId: string;
+  routingKey: string;
+  payload: unknown;
+  publicId: string;
+  createdAt: Date;
+}
+
+const iso = (v: Date | string) => new Date(v).toISOString();
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/** The ingest/query side of the stack: reports and their outbox in one database. */
+export class ReportStore {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Stores a submission and its `report.raw` event in one transaction (transactional outbox), so a
+   * report is never stored without its event nor published without being stored.
+   */
+  async submit(clientId: string, body: Schemas['ReportSubmission']): Promise<{ receipt: Schemas['IngestReceipt']; event?: OutboxEvent }> {
+    const { source_id: sourceId, ...content } = body;
+    const contentHash = sha256(canonicalJson(content));
+    const lane = body.lane ?? 'publish';
+    const now = new Date().toISOString();
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.query<Row>(
+        `insert into reports (public_id, receipt_id, client_id, source_id, content_hash, lane, status, latitude, longitude,
+           title, description, tags, reported_at, synthetic)
+         values ($1, $2, $3, $4, $5, $6, 'accepted', $7, $8, $9, $10, $11, $12, $13)
+         on conflict (client_id, source_id) do nothing
+         returning *`,
+        [
+          randomId('rpt'),
+          randomId('rcp'),
+          clientId,
+          sourceId,
+          contentHash,
+          lane,
+          body.latitude,
+          body.longitude,
+          body.title ?? '',
+          body.description ?? '',
+          JSON.stringify(body.tags ?? []),
+          body.reported_at ?? now,
+          body.synthetic ?? false,
+        ],
+      );
+      const row = inserted.rows[0];
+      if (!row) return { receipt: await this.replay(tx, clientId, sourceId, contentHash) };
+      const event = await this.enqueueRaw(tx, row);
+      return { receipt: toReceipt(row, false), event };
+    });
+  }
+
+  private async replay(tx: Queryable, clientId: string, sourceId: string, contentHash: string): Promise<Schemas['IngestReceipt']> {
+    const existing = (await tx.query<Row>('select * from reports where client_id = $1 and source_id = $2', [clientId, sourceId])).rows[0];
+    if (!existing) throw new Error('idempotency conflict row vanished'); // rows are never deleted inside a transaction race here
+    if (existing.content_hash !== contentHash) {
+      throw new ApiError(409, 'conflict', `source_id ${sourceId} was already submitted with different content`, [
+        { location: 'body/source_id', message: `already used by ${existing.public_id}` },
+      ]);
+    }
+    return toReceipt(existing, true);
+  }
+
+  private async enqueueRaw(tx: Queryable, row: Row): Promise<OutboxEvent> {
+    const eventId = randomUUID();
+    const payload = {
+      version: 1,
+      event_id: eventId,
+      public_id: row.public_id,
+      receipt_id: row.receipt_id,
+      seq: Number(row.seq),
+      source_id: row.source_id,
+      lane: row.lane,
+      content_hash: row.content_hash,
+      submitted_at: iso(row.created_at),
+      report: {
+        latitude: row.latitude,
+        longitude: row.longitude,
+        title: row.title,
+        description: row.description,
+        tags: json<string[]>(row.tags),
+        reported_at: iso(row.reported_at),
+        synthetic: row.synthetic,
+      },
+    };
+    const out = await tx.query<{ id: string | number }>(
+      'insert into outbox (event_id, routing_key, payload, public_id) values ($1, $2, $3, $4) returning id',
+      [eventId, 'report.raw', JSON.stringify(payload), row.public_id],
+    );
+    return { id: Number(out.rows[0]!.id), eventId, routingKey: 'report.raw', payload, publicId: row.public_id, createdAt: new Date() };
+  }
+
+  /** Marks an event confirmed by the broker; the report moves from `accepted` to `queued`. */
+  async markPublished(event: OutboxEvent): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('update outbox set published_at = now(), attempts = attempts + 1 where id = $1', [event.id]);
+      await tx.query(`update reports set status = 'queued', updated_at = now() where public_id = $1 and status = 'accepted'`, [event.publicId]);
+    });
+  }
+
+  async markFailedAttempt(event: OutboxEvent, error: string): Promise<void> {
+    await this.db.query('update outbox set attempts = attempts + 1, last_error = $2 where id = $1', [event.id, error]);
+  }
+
+  async unpublished(limit = 100): Promise<OutboxEvent[]> {
+    const rows = await this.db.query<{ id: string | number; event_id: string; routing_key: string; payload: unknown; public_id: string; created_at: Date | string }>(
+      'select id, event_id, routing_key, payload, public_id, created_at from outbox where published_at is null order by id limit $1',
+      [limit],
+    );
+    return rows.rows.map((r) => ({
+      id: Number(r.id),
+      eventId: r.event_id,
+      routingKey: r.routing_key,
+      payload: json(r.payload),
+      publicId: r.public_id,
+      createdAt: new Date(r.created_at),
+    }));
+  }
+
+  async receipt(clientId: string, receiptId: string, admin: boolean): Promise<Schemas['Receipt'] | undefined> {
+    const row = (await this.db.query<Row>('select * from reports where receipt_id = $1', [receiptId])).rows[0];
+    // A receipt belongs to the client that submitted it; others get a 404, not a hint that it exists.
+    if (!row || (row.client_id !== clientId && !admin)) return undefined;
+    return {
+      receipt_id: row.receipt_id,
+      public_id: row.public_id,
+      seq: Number(row.seq),
+      source_id: row.source_id,
+      lane: row.lane,
+      status: row.status,
+      created_at: iso(row.created_at),
+      updated_at: iso(row.updated_at),
+    };
+  }
+
+  /** A report as published; quarantined reports are invisible here. */
+  async publishedReport(publicId: string): Promise<Schemas['Report'] | undefined> {
+    const row = (await this.db.query<Row>(`select * from reports where public_id = $1 and lane = 'publish'`, [publicId])).rows[0];
+    if (!row) return undefined;
+    return {
+      public_id: row.public_id,
+      seq: Number(row.seq),
+      lane: row.lane,
+      status: row.status,
+      latitude: row.latitude,
+      longitude: row.longitude,
+      title: row.title,
+      description: row.description,
+      tags: json<string[]>(row.tags),
+      reported_at: iso(row.reported_at),
+      created_at: iso(row.created_at),
+      synthetic: row.synthetic,
+      analysis: row.analysis ? json<Schemas['Analysis']>(row.analysis) : null,
+    };
+  }
+}
+
+function toReceipt(row: Row, replay: boolean): Schemas['IngestReceipt'] {
+  return {
+    receipt_id: row.receipt_id,
+    public_id: row.public_id,
+    seq: Number(row.seq),
+    status: row.status,
+    lane: row.lane,
+    idempotency_replay: replay,
+  };
+}

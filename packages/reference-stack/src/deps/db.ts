@@ -1,0 +1,145 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { redact } from './resolve.js';
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  readonly description: string;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`The database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+// pg signals connection-level trouble with these codes/messages; anything else is a bug or bad SQL.
+function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(e.code ?? '') ||
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '')
+  );
+}
+
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+  }
+}
+
+/** PostgreSQL through a pool, every connection pinned to `schema` via search_path. */
+async function openPostgres(url: string, schema: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 3000, options: `-c search_path=${schema}` });
+  pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
+  const admin = await pool.connect().catch((e: unknown) => {
+    throw new DatabaseUnavailableError(e);
+  });
+  try {
+    await admin.query(`create schema if not exists ${schema}`);
+  } finally {
+    admin.release();
+  }
+  return {
+    kind: 'postgres',
+    description: `${redact(url)} (schema ${schema})`,
+    query: (sql, params) => guard(() => pool.query(sql, params as unknown[])) as never,
+    transaction: (fn) =>
+      guard(async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          const result = await fn({ query: (sql, params) => client.query(sql, params as unknown[]) as never });
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+      }),
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(url: string): Promise<Database> {
+  const dir = url.replace(/^pglite:(\/\/)?/, '');
+  const db = dir && dir !== 'memory' ? new PGlite(dir) : new PGlite();
+  await db.waitReady;
+  return {
+    kind: 'pglite',
+    description: dir && dir !== 'memory' ? `PGlite at ${dir}` : 'PGlite in memory',
+    query: (sql, params) => db.query(sql, params) as never,
+    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => tx.query(sql, params) as never })),
+    close: () => db.close(),
+  };
+}
+
+export async function openDatabase(url: string, schema = 'cleanapp'): Promise<Database> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid database schema name "${schema}"`);
+  const db = url.startsWith('pglite:') ? await openPglite(url) : await openPostgres(url, schema);
+  await migrate(db);
+  return db;
+}
+
+/** Idempotent schema setup; the stack owns its tables. */
+async function migrate(db: Database): Promise<void> {
+  await db.query(`
+    create table if not exists reports (
+      seq bigserial primary key,
+      public_id text not null unique,
+      receipt_id text not null unique,
+      client_id text not null,
+      source_id text not null,
+      content_hash text not null,
+      lane text not null,
+      status text not null,
+      latitude double precision not null,
+      longitude double precision not null,
+      title text not null,
+      description text not null,
+      tags jsonb not null,
+      reported_at timestamptz not null,
+      synthetic boolean not null,
+      analysis jsonb,
+      created_at timestamptz not null default now(),
+      updated_at timestamptz not null default now(),
+      unique (client_id, source_id)
+    )`);
+  await db.query(`
+    create table if not exists outbox (
+      id bigserial primary key,
+      event_id uuid not null unique,
+      routing_key text not null,
+      payload jsonb not null,
+      public_id text not null,
+      created_at timestamptz not null default now(),
+      published_at timestamptz,
+      attempts integer not null default 0,
+      last_error text
+    )`);
+  await db.query('create index if not exists outbox_unpublished on outbox (id) where published_at is null');
+}
+
+/** Drops a schema created for one throwaway stack (tests, embedded smoke runs). */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  if (url.startsWith('pglite:') || !SCHEMA_NAME.test(schema)) return;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

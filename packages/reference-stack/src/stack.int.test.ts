@@ -1,0 +1,180 @@
+import { createApiClient, type ApiClient } from '@cleanapp/api-client';
+import { contractPaths, OpenApiValidator } from '@cleanapp/contracts';
+import { connect } from 'amqplib';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type RunningStack } from './stack.js';
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
+const validator = new OpenApiValidator();
+let stack: RunningStack;
+let api: ApiClient;
+let anonymous: ApiClient;
+
+async function token(scope?: string): Promise<string> {
+  const { tokenUrl, clientId, clientSecret } = stack.target.auth;
+  const res = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+const submission = (suffix: string, extra: Record<string, unknown> = {}) => ({
+  source_id: `stack-test-${stack.id}-${suffix}`,
+  latitude: 52.52,
+  longitude: 13.405,
+  title: 'Overflowing bin',
+  synthetic: true,
+  ...extra,
+});
+
+beforeAll(async () => {
+  stack = await startStack();
+  const t = await token();
+  api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: t });
+  anonymous = createApiClient({ baseUrl: stack.target.rest.baseUrl });
+});
+afterAll(async () => stack?.stop());
+
+describe('reference stack (broker + database resolved as a developer would get them)', () => {
+  it('writes a target file naming its endpoints and client', () => {
+    const written = JSON.parse(readFileSync(stack.targetFile, 'utf8'));
+    expect(written).toEqual(stack.target);
+    expect(written.rest.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(written.auth.tokenUrl).toBe(`${stack.urls.issuer}/oauth/token`);
+  });
+
+  it('reports health and version as the contract says', async () => {
+    const health = await anonymous.GET('/api/v4/health');
+    expect(health.response.status).toBe(200);
+    expect(validator.validateResponse('getHealth', 200, health.data)).toEqual([]);
+    expect(health.data?.dependencies).toMatchObject({ amqp: { status: 'up' }, db: { status: 'up' } });
+    const version = await anonymous.GET('/version');
+    expect(validator.validateResponse('getVersion', 200, version.data)).toEqual([]);
+    expect(version.data?.git_sha).toMatch(/^([0-9a-f]{12}|unknown)$/);
+  });
+
+  it('ingests, publishes report.raw with a valid payload, and replays idempotently', async () => {
+    const conn = await connect(stack.target.amqp.url);
+    const ch = await conn.createChannel();
+    const queue = stack.target.amqp.nameMap['report-analysis-queue']!;
+    const body = submission('publish', { tags: ['bin'] });
+    const first = await api.POST('/api/v4/reports', { body });
+    expect(first.response.status).toBe(202);
+    expect(validator.validateResponse('submitReport', 202, first.data)).toEqual([]);
+    expect(first.data).toMatchObject({ status: 'queued', lane: 'publish', idempotency_replay: false });
+
+    const msg = await ch.get(queue, { noAck: true });
+    expect(msg).not.toBe(false);
+    const payload = JSON.parse((msg as { content: Buffer }).content.toString());
+    const schema = JSON.parse(readFileSync(join(contractPaths.eventSchemas, 'report.raw.json'), 'utf8'));
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    expect(ajv.validate(schema, payload), JSON.stringify(ajv.errors)).toBe(true);
+    expect(payload).toMatchObject({ public_id: first.data!.public_id, receipt_id: first.data!.receipt_id, report: { tags: ['bin'], synthetic: true } });
+    expect((msg as { properties: { messageId: string } }).properties.messageId).toBe(payload.event_id);
+    await conn.close();
+
+    const replay = await api.POST('/api/v4/reports', { body });
+    expect(replay.response.status).toBe(202);
+    expect(replay.data).toMatchObject({ receipt_id: first.data!.receipt_id, public_id: first.data!.public_id, idempotency_replay: true });
+
+    const conflict = await api.POST('/api/v4/reports', { body: { ...body, latitude: 10 } });
+    expect(conflict.response.status).toBe(409);
+    expect(conflict.error?.error.request_id).toBe(conflict.response.headers.get('x-request-id'));
+
+    const receipt = await api.GET('/api/v4/receipts/{receipt_id}', { params: { path: { receipt_id: first.data!.receipt_id } } });
+    expect(receipt.data).toMatchObject({ status: 'queued', source_id: body.source_id });
+    const report = await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: first.data!.public_id } } });
+    expect(validator.validateResponse('getReport', 200, report.data)).toEqual([]);
+    expect(report.data).toMatchObject({ title: 'Overflowing bin', analysis: null, synthetic: true });
+  });
+
+  it('hides quarantined reports from queries', async () => {
+    const { data } = await api.POST('/api/v4/reports', { body: submission('quarantine', { lane: 'quarantine' }) });
+    expect(data?.lane).toBe('quarantine');
+    const report = await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } });
+    expect(report.response.status).toBe(404);
+    expect(report.error?.error.code).toBe('not_found');
+  });
+
+  it('enforces authentication and scopes with the envelope', async () => {
+    const none = await anonymous.POST('/api/v4/reports', { body: submission('noauth') });
+    expect(none.response.status).toBe(401);
+    expect(none.response.headers.get('www-authenticate')).toContain('Bearer');
+    const readOnly = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await token('report:read') });
+    const forbidden = await readOnly.POST('/api/v4/reports', { body: submission('scope') });
+    expect(forbidden.response.status).toBe(403);
+    expect(forbidden.error?.error.code).toBe('forbidden');
+    const forged = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: `${(await token()).slice(0, -4)}AAAA` });
+    expect((await forged.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: 'rpt_AAAAAAAAAAAA' } } })).response.status).toBe(401);
+  });
+
+  it('answers bad requests with 400/413/415 envelopes, never a 5xx', async () => {
+    const url = `${stack.target.rest.baseUrl}/api/v4/reports`;
+    const headers = { authorization: `Bearer ${await token()}`, 'content-type': 'application/json', 'x-request-id': 'bad-req-1' };
+    const cases: [RequestInit, number, string][] = [
+      [{ body: '{not json' }, 400, 'bad_request'],
+      [{ body: JSON.stringify({ source_id: 'x' }) }, 400, 'validation_failed'],
+      [{ body: JSON.stringify({ ...submission('t'), latitude: 'north' }) }, 400, 'validation_failed'],
+      [{ body: JSON.stringify([1, 2]) }, 400, 'validation_failed'],
+      [{ body: '' }, 400, 'validation_failed'],
+      [{ body: 'x'.repeat(1024 * 1024 + 1) }, 413, 'payload_too_large'],
+      [{ body: JSON.stringify(submission('t')), headers: { ...headers, 'content-type': 'text/plain' } }, 415, 'unsupported_media_type'],
+    ];
+    for (const [init, status, code] of cases) {
+      const res = await fetch(url, { method: 'POST', headers, ...init });
+      const body = (await res.json()) as { error: { code: string; request_id: string } };
+      expect([res.status, body.error.code], String(init.body).slice(0, 40)).toEqual([status, code]);
+      expect(body.error.request_id).toBe('bad-req-1');
+      expect(res.headers.get('x-request-id')).toBe('bad-req-1');
+    }
+    const badParam = await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: 'not-an-id' } } });
+    expect(badParam.response.status).toBe(400);
+    expect(badParam.error?.error.details?.[0]?.location).toBe('path/public_id');
+  });
+
+  it('allows CORS for the configured origin only', async () => {
+    const url = `${stack.target.rest.baseUrl}/api/v4/health`;
+    const ok = await fetch(url, { headers: { origin: stack.target.cors.allowedOrigin } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe(stack.target.cors.allowedOrigin);
+    expect(ok.headers.get('access-control-expose-headers')).toContain('X-Request-ID');
+    const other = await fetch(url, { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    expect(preflight.status).toBe(403);
+  });
+});
+
+describe('reference stack with the broker down and an embedded database', () => {
+  let down: RunningStack;
+  beforeAll(async () => {
+    down = await startStack({ amqpUrl: 'amqp://guest:guest@127.0.0.1:9', databaseUrl: 'pglite:memory' });
+  });
+  afterAll(async () => down?.stop());
+
+  it('reports 503 with the envelope naming the broker, and still accepts reports into the outbox', async () => {
+    const client = createApiClient({ baseUrl: down.target.rest.baseUrl });
+    const health = await client.GET('/api/v4/health');
+    expect(health.response.status).toBe(503);
+    expect(validator.validateResponse('getHealth', 503, health.error)).toEqual([]);
+    expect(health.error?.error.details).toEqual([expect.objectContaining({ location: 'dependencies/amqp' })]);
+
+    const res = await fetch(down.target.auth.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: down.target.auth.clientId, client_secret: down.target.auth.clientSecret }),
+    });
+    const { access_token } = (await res.json()) as { access_token: string };
+    const authed = createApiClient({ baseUrl: down.target.rest.baseUrl, token: access_token });
+    const submitted = await authed.POST('/api/v4/reports', { body: { source_id: 'offline-1', latitude: 1, longitude: 1, synthetic: true } });
+    expect(submitted.response.status).toBe(202);
+    expect(submitted.data?.status).toBe('accepted'); // stored, waiting for the broker
+  });
+});

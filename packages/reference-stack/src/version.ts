@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { components } from '@cleanapp/api-client';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const startedAt = new Date().toISOString();
+
+function gitSha(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: new URL('.', import.meta.url), stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Build identity: GIT_SHA/BUILD_TIME when the build sets them (containers), otherwise the checkout's
+ * commit and the process start. config_version hashes the non-secret configuration.
+ */
+export function versionInfo(
+  service: string,
+  mode: components['schemas']['Version']['runtime_mode'],
+  config: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): components['schemas']['Version'] {
+  return {
+    service,
+    version: pkg.version,
+    git_sha: env.GIT_SHA || gitSha(),
+    build_time: env.BUILD_TIME || startedAt,
+    config_version: createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12),
+    runtime_mode: mode,
+  };
+}
