@@ -1,6 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { sharedConfig } from '../vitest.shared.ts';
 
-export default defineConfig({
-  // graphql ships .js and .mjs without `exports`; pin one copy (TOOLCHAIN.md G1).
-  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
-});
+export default mergeConfig(sharedConfig, defineConfig({}));

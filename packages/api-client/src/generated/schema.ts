@@ -274,25 +274,6 @@ export interface components {
         };
     };
     responses: {
-        /** @description A dependency the operation needs (broker or database) is down. */
-        ServiceUnavailable: {
-            headers: {
-                "X-Request-ID": components["headers"]["X-Request-ID"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "error": {
-                 *         "code": "unavailable",
-                 *         "message": "The database is unavailable",
-                 *         "request_id": "7f1c7a2e-3d4b-4c55-9d1e-2b7c1f0a9e11"
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["ErrorEnvelope"];
-            };
-        };
         /** @description The request is malformed or does not match the contract. */
         BadRequest: {
             headers: {
@@ -311,6 +292,25 @@ export interface components {
                  *             "message": "must be <= 90"
                  *           }
                  *         ],
+                 *         "request_id": "7f1c7a2e-3d4b-4c55-9d1e-2b7c1f0a9e11"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description A dependency the operation needs (broker or database) is down. */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "unavailable",
+                 *         "message": "The database is unavailable",
                  *         "request_id": "7f1c7a2e-3d4b-4c55-9d1e-2b7c1f0a9e11"
                  *       }
                  *     }
@@ -504,6 +504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -542,6 +543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Version"];
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getOpenApiDocument: {
@@ -583,6 +585,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     submitReport: {
