@@ -1,3 +1,2 @@
 export { startStack, type RunningStack, type StackOptions, type StackTarget } from './stack.js';
 export { resolveBroker, resolveDatabase, DependencyNotFoundError, type Resolved, type Source } from './deps/resolve.js';
-export { topologyFromContract, type Topology, type QueueSpec } from './broker/topology.js';

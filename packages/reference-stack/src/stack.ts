@@ -12,10 +12,9 @@ import { ReportStore } from './api/reports.js';
 import { createIssuerApp, type OAuthClient } from './auth/issuer.js';
 import { KeyRing } from './auth/keys.js';
 import { TokenVerifier } from './auth/verify.js';
-import { Broker } from './broker/broker.js';
-import { topologyFromContract } from './broker/topology.js';
+import { Broker, redact, topologyFromContract } from '@cleanapp/events/node';
 import { dropSchema, openDatabase } from './deps/db.js';
-import { resolveBroker, resolveDatabase, redact, type Resolved } from './deps/resolve.js';
+import { resolveBroker, resolveDatabase, type Resolved } from './deps/resolve.js';
 import { versionInfo } from './version.js';
 
 export interface StackOptions {

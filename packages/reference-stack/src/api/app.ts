@@ -2,7 +2,7 @@ import type { components } from '@cleanapp/api-client';
 import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
 import { Hono, type Context } from 'hono';
 import type { TokenVerifier, Principal } from '../auth/verify.js';
-import { BrokerUnavailableError, type Broker } from '../broker/broker.js';
+import { BrokerUnavailableError, type Broker } from '@cleanapp/events/node';
 import { DatabaseUnavailableError, type Database } from '../deps/db.js';
 import { ApiError, envelope } from './errors.js';
 import { generateOrKeepRequestId } from './request-id.js';

@@ -1,4 +1,4 @@
-import type { Broker } from '../broker/broker.js';
+import type { Broker } from '@cleanapp/events/node';
 import type { OutboxEvent, ReportStore } from './reports.js';
 
 /**

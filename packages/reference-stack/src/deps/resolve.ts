@@ -1,4 +1,5 @@
 import { connect as amqpConnect } from 'amqplib';
+import { redact } from '@cleanapp/events/node';
 import pg from 'pg';
 
 /** Where a dependency came from, for logs, /version config and the target file. */
@@ -62,16 +63,6 @@ export async function probePostgres(url: string, timeoutMs = 2000): Promise<void
   }
 }
 
-/** Hides the password of a URL for messages. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
 
 /** Whether a container engine answers; testcontainers is imported lazily, only where it may be used. */
 async function containerRuntime(): Promise<{ ok: true } | { ok: false; why: string }> {

@@ -1,0 +1,137 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { contractPaths } from '@cleanapp/contracts';
+import { connect } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportRawPayload } from '../index.js';
+import { Broker, InvalidPayloadError, PermanentError, type DeliveryInfo } from './broker.js';
+import { topologyFromContract } from './topology.js';
+
+const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const example = (JSON.parse(readFileSync(join(contractPaths.eventSchemas, 'report.raw.json'), 'utf8')) as { examples: ReportRawPayload[] }).examples[0]!;
+const raw = (overrides: Partial<ReportRawPayload> = {}): ReportRawPayload => ({ ...example, event_id: randomUUID(), ...overrides });
+
+// A throwaway topology (unique prefix, short retry delay) on the shared broker.
+const topology = topologyFromContract({ prefix: `evt-${randomBytes(3).toString('hex')}.` });
+topology.retry.delayMs = 150;
+topology.retry.maxAttempts = 3;
+const broker = new Broker(url, topology, { expiresMs: 120_000 });
+
+const waitFor = async <T>(fn: () => T | undefined, ms = 8000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+const seen: { id: string; info: DeliveryInfo }[] = [];
+const deadLetters: { reason: string; info: DeliveryInfo }[] = [];
+const failuresBeforeSuccess = new Map<string, number>();
+
+beforeAll(async () => {
+  await broker.start();
+  await broker.consume(
+    'report-analysis-queue',
+    'report.raw',
+    async (payload, info) => {
+      seen.push({ id: payload.event_id, info });
+      const left = failuresBeforeSuccess.get(payload.event_id) ?? 0;
+      if (payload.source_id === 'permanent') throw new PermanentError('cannot ever work');
+      if (left > 0) {
+        failuresBeforeSuccess.set(payload.event_id, left - 1);
+        throw new Error('transient');
+      }
+    },
+    { prefetch: 5, onDeadLetter: (reason, info) => deadLetters.push({ reason, info }) },
+  );
+});
+afterAll(async () => {
+  await broker.deleteTopology();
+  await broker.close();
+});
+
+async function dlqMessages(queue: string): Promise<{ body: string; headers: Record<string, unknown> }[]> {
+  const conn = await connect(url);
+  const ch = await conn.createChannel();
+  const out = [];
+  for (;;) {
+    const m = await ch.get(queue, { noAck: true });
+    if (!m) break;
+    out.push({ body: m.content.toString(), headers: (m.properties.headers ?? {}) as Record<string, unknown> });
+  }
+  await conn.close();
+  return out;
+}
+
+describe('Broker (events over a real RabbitMQ)', () => {
+  const q = topology.queues.find((x) => x.canonical === 'report-analysis-queue')!;
+
+  it('refuses to publish a payload that violates its schema', async () => {
+    await expect(broker.publish('report.raw', { ...raw(), version: 2 }, { messageId: randomUUID() })).rejects.toBeInstanceOf(InvalidPayloadError);
+  });
+
+  it('delivers a published event once and acks it', async () => {
+    const p = raw();
+    await broker.publish('report.raw', p, { messageId: p.event_id });
+    const got = await waitFor(() => seen.find((s) => s.id === p.event_id));
+    expect(got.info).toMatchObject({ attempt: 0, messageId: p.event_id, queue: q.name });
+  });
+
+  it('retries a transient failure through the retry queue, counting attempts, then succeeds', async () => {
+    const p = raw();
+    failuresBeforeSuccess.set(p.event_id, 2);
+    await broker.publish('report.raw', p, { messageId: p.event_id });
+    await waitFor(() => (seen.filter((s) => s.id === p.event_id).length === 3 ? true : undefined));
+    expect(seen.filter((s) => s.id === p.event_id).map((s) => s.info.attempt)).toEqual([0, 1, 2]);
+    expect(deadLetters.find((d) => d.info.messageId === p.event_id)).toBeUndefined();
+  });
+
+  it('dead-letters after the maximum attempts, and at once for permanent errors and poison messages', async () => {
+    const exhausted = raw();
+    failuresBeforeSuccess.set(exhausted.event_id, 99);
+    const permanent = raw({ source_id: 'permanent' });
+    await broker.publish('report.raw', exhausted, { messageId: exhausted.event_id });
+    await broker.publish('report.raw', permanent, { messageId: permanent.event_id });
+    await broker.publishRaw(topology.exchange.name, 'report.raw', Buffer.from('{not json'), { messageId: 'poison-1' });
+    await broker.publishRaw(topology.exchange.name, 'report.raw', Buffer.from(JSON.stringify({ ...raw(), version: 7 })), { messageId: 'poison-2' });
+    await waitFor(() => (deadLetters.length >= 4 ? true : undefined));
+    expect(seen.filter((s) => s.id === exhausted.event_id)).toHaveLength(3);
+    expect(seen.filter((s) => s.id === permanent.event_id)).toHaveLength(1);
+    const reasons = Object.fromEntries(deadLetters.map((d) => [d.info.messageId, d.reason]));
+    expect(reasons[exhausted.event_id]).toMatch(/gave up after 3 attempts/);
+    expect(reasons['poison-1']).toMatch(/not JSON/);
+    expect(reasons['poison-2']).toMatch(/invalid payload: \/version must be equal to constant/);
+    await new Promise((r) => setTimeout(r, 300));
+    const dlq = await dlqMessages(q.dlq);
+    expect(dlq).toHaveLength(4);
+    const death = (dlq[0]!.headers['x-death'] as { queue: string; reason: string }[])[0]!;
+    expect(death).toMatchObject({ queue: q.name, reason: 'rejected' });
+  });
+
+  it('returns a retried message only to the queue that failed, not to every queue bound to the key', async () => {
+    // A second queue bound to report.raw (another consumer group) must see each event exactly once.
+    const conn = await connect(url);
+    const ch = await conn.createChannel();
+    const other = `${topology.exchange.name}.other`;
+    await ch.assertQueue(other, { arguments: { 'x-expires': 60_000 } });
+    await ch.bindQueue(other, topology.exchange.name, 'report.raw');
+    const p = raw();
+    failuresBeforeSuccess.set(p.event_id, 1);
+    await broker.publish('report.raw', p, { messageId: p.event_id });
+    await waitFor(() => (seen.filter((s) => s.id === p.event_id).length === 2 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    let copies = 0;
+    for (;;) {
+      const m = await ch.get(other, { noAck: true });
+      if (!m) break;
+      if ((JSON.parse(m.content.toString()) as { event_id: string }).event_id === p.event_id) copies++;
+    }
+    await ch.deleteQueue(other);
+    await conn.close();
+    expect(copies).toBe(1);
+  });
+});

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { isRoutingKey, validatePayload, type PayloadByRoutingKey, type RoutingKey } from '../index.js';
+import { declareTopology, deleteTopology, type QueueSpec, type Topology } from './topology.js';
+
+export class BrokerUnavailableError extends Error {
+  constructor(message: string) {
+    super(`The broker is unavailable: ${message}`);
+  }
+}
+
+/** A payload that does not match its schema; never sent, and dead-lettered at once when received. */
+export class InvalidPayloadError extends Error {
+  constructor(
+    readonly routingKey: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid ${routingKey} payload: ${problems.join('; ')}`);
+  }
+}
+
+/** Thrown by a handler for a message that can never succeed: it goes to the DLQ without retries. */
+export class PermanentError extends Error {}
+
+export interface DeliveryInfo {
+  messageId?: string;
+  /** How many times this message was retried before (the contract's retry-count header). */
+  attempt: number;
+  redelivered: boolean;
+  queue: string;
+}
+
+export type Handler<K extends RoutingKey> = (payload: PayloadByRoutingKey[K], info: DeliveryInfo) => Promise<void>;
+
+export interface ConsumeOptions {
+  /** Unacknowledged messages in flight per consumer (basic.qos). */
+  prefetch?: number;
+  /** Called for every message that ends in the DLQ, with why. */
+  onDeadLetter?: (reason: string, info: DeliveryInfo) => void;
+}
+
+interface Registration {
+  queue: QueueSpec;
+  handler: Handler<RoutingKey>;
+  options: ConsumeOptions;
+  channel?: Channel;
+}
+
+/** Hides the password of a URL for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+export interface PublishOptions {
+  messageId: string;
+  headers?: Record<string, unknown>;
+  type?: string;
+}
+
+/**
+ * One AMQP connection with a confirm channel, reconnecting with backoff after the broker goes away.
+ * Publishing validates the payload, waits for the broker's confirm and fails on a `basic.return`
+ * (unroutable), so a caller only marks an event sent once RabbitMQ has taken responsibility for it.
+ * Consumers ack after their handler succeeded; failures go through the queue's retry queue (TTL, then
+ * back to that queue only) and, after the contract's maximum attempts, to its DLQ. Consumers are
+ * re-subscribed after a reconnect.
+ */
+export class Broker extends EventEmitter {
+  private conn: ChannelModel | undefined;
+  private channel: ConfirmChannel | undefined;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+  private lastError = 'not connected yet';
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly returned = new Map<string, (reason: string) => void>();
+  private readonly registrations: Registration[] = [];
+
+  constructor(
+    readonly url: string,
+    readonly topology: Topology,
+    private readonly options: { expiresMs?: number; reconnectMs?: number } = {},
+  ) {
+    super();
+  }
+
+  get connected(): boolean {
+    return !!this.channel;
+  }
+
+  get state(): { up: boolean; error?: string } {
+    return this.channel ? { up: true } : { up: false, error: this.lastError };
+  }
+
+  /** Connects once; on failure keeps retrying in the background and rejects with the first error. */
+  start(): Promise<void> {
+    this.connecting ??= this.connectOnce().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<void> {
+    try {
+      const conn = await connect(this.url, { timeout: 3000 });
+      conn.on('error', (e: Error) => {
+        this.lastError = e.message;
+      });
+      conn.on('close', () => this.onLost('connection closed'));
+      const channel = await conn.createConfirmChannel();
+      channel.on('error', (e: Error) => {
+        this.lastError = e.message;
+      });
+      channel.on('close', () => this.onLost('channel closed'));
+      channel.on('return', (msg: { properties: { messageId?: string }; fields: { routingKey: string } }) => {
+        const id = msg.properties.messageId;
+        if (id) this.returned.get(id)?.(`unroutable: no queue bound to ${msg.fields.routingKey}`);
+      });
+      await declareTopology(channel, this.topology, this.options.expiresMs ? { expiresMs: this.options.expiresMs } : {});
+      this.conn = conn;
+      this.channel = channel;
+      for (const reg of this.registrations) await this.subscribe(reg);
+      this.emit('connected');
+    } catch (error) {
+      this.lastError = `${redact(this.url)}: ${(error as Error).message}`;
+      this.scheduleReconnect();
+      throw new BrokerUnavailableError(this.lastError);
+    }
+  }
+
+  private onLost(why: string): void {
+    if (!this.channel && !this.conn) return;
+    this.channel = undefined;
+    this.conn = undefined;
+    if (this.closed) return;
+    this.lastError = why;
+    this.emit('disconnected', why);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.start().catch(() => undefined);
+    }, this.options.reconnectMs ?? 1000);
+    this.retryTimer.unref();
+  }
+
+  async publish(routingKey: string, payload: unknown, options: PublishOptions): Promise<void> {
+    if (isRoutingKey(routingKey)) {
+      const checked = validatePayload(routingKey, payload);
+      if (!checked.ok) throw new InvalidPayloadError(routingKey, checked.errors);
+    }
+    await this.publishRaw(this.topology.exchange.name, routingKey, Buffer.from(JSON.stringify(payload)), options);
+  }
+
+  /** Publishes bytes as they are (no validation); the retry path and tests of poison messages use it. */
+  async publishRaw(exchange: string, routingKey: string, body: Buffer, options: PublishOptions): Promise<void> {
+    const channel = this.channel;
+    if (!channel) throw new BrokerUnavailableError(this.lastError);
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const finish = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        this.returned.delete(options.messageId);
+        if (error) reject(error);
+        else resolve();
+      };
+      // A return arrives before the ack for the same message, so it wins the race.
+      this.returned.set(options.messageId, (why) => finish(new BrokerUnavailableError(why)));
+      try {
+        channel.publish(
+          exchange,
+          routingKey,
+          body,
+          {
+            persistent: true,
+            mandatory: true,
+            contentType: 'application/json',
+            messageId: options.messageId,
+            ...(options.type || routingKey ? { type: options.type ?? routingKey } : {}),
+            timestamp: Math.floor(Date.now() / 1000),
+            headers: options.headers ?? {},
+          },
+          (err) => finish(err ? new BrokerUnavailableError(`publish not confirmed: ${String(err)}`) : undefined),
+        );
+      } catch (error) {
+        finish(new BrokerUnavailableError((error as Error).message));
+      }
+    });
+  }
+
+  /**
+   * Consumes a work queue of the topology (by canonical name, e.g. `report-analysis-queue`). Payloads
+   * are validated against the schema of the queue's routing key before the handler sees them.
+   */
+  async consume<K extends RoutingKey>(canonicalQueue: string, routingKey: K, handler: Handler<K>, options: ConsumeOptions = {}): Promise<void> {
+    const queue = this.topology.queues.find((q) => q.canonical === canonicalQueue);
+    if (!queue) throw new Error(`Unknown queue ${canonicalQueue}; the contract declares ${this.topology.queues.map((q) => q.canonical).join(', ')}`);
+    if (queue.routingKey !== routingKey) throw new Error(`Queue ${canonicalQueue} carries ${queue.routingKey}, not ${routingKey}`);
+    const reg: Registration = { queue, handler: handler as Handler<RoutingKey>, options };
+    this.registrations.push(reg);
+    if (this.conn) await this.subscribe(reg);
+  }
+
+  private async subscribe(reg: Registration): Promise<void> {
+    const channel = await this.conn!.createChannel();
+    channel.on('error', () => undefined); // the connection's close handler drives reconnection
+    await channel.prefetch(reg.options.prefetch ?? 10);
+    reg.channel = channel;
+    await channel.consume(reg.queue.name, (msg) => {
+      if (msg) void this.deliver(reg, channel, msg);
+    });
+  }
+
+  private async deliver(reg: Registration, channel: Channel, msg: ConsumeMessage): Promise<void> {
+    const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
+    const attempt = Number(headers[this.topology.retry.countHeader] ?? 0) || 0;
+    const info: DeliveryInfo = { messageId: msg.properties.messageId, attempt, redelivered: msg.fields.redelivered, queue: reg.queue.name };
+    const deadLetter = (reason: string) => {
+      reg.options.onDeadLetter?.(reason, info);
+      channel.nack(msg, false, false); // → DLX → <queue>.dlq, with x-death naming the queue
+    };
+    let payload: unknown;
+    try {
+      payload = JSON.parse(msg.content.toString('utf8'));
+    } catch (error) {
+      deadLetter(`not JSON: ${(error as Error).message}`);
+      return;
+    }
+    const checked = validatePayload(reg.queue.routingKey as RoutingKey, payload);
+    if (!checked.ok) {
+      deadLetter(`invalid payload: ${checked.errors.join('; ')}`);
+      return;
+    }
+    try {
+      await reg.handler(checked.value, info);
+      channel.ack(msg);
+    } catch (error) {
+      if (error instanceof PermanentError || attempt + 1 >= this.topology.retry.maxAttempts) {
+        deadLetter(error instanceof PermanentError ? error.message : `gave up after ${attempt + 1} attempts: ${(error as Error).message}`);
+        return;
+      }
+      try {
+        // The retry exchange feeds only this queue's TTL queue, which dead-letters back to this queue.
+        await this.publishRaw(reg.queue.retryExchange, '', msg.content, {
+          messageId: msg.properties.messageId ?? randomUUID(),
+          headers: { ...headers, [this.topology.retry.countHeader]: attempt + 1 },
+          type: msg.properties.type,
+        });
+        channel.ack(msg);
+      } catch {
+        channel.nack(msg, false, true); // could not schedule the retry: put it back and try again later
+      }
+    }
+  }
+
+  /** Deletes the (throwaway) topology this broker declared. */
+  async deleteTopology(): Promise<void> {
+    if (!this.conn) return;
+    const ch = await this.conn.createChannel();
+    try {
+      await deleteTopology(ch, this.topology);
+    } finally {
+      await ch.close().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const conn = this.conn;
+    this.channel = undefined;
+    this.conn = undefined;
+    await conn?.close().catch(() => undefined);
+  }
+}
