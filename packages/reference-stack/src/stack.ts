@@ -7,13 +7,16 @@ import { loadOpenApi, OpenApiValidator } from '@cleanapp/contracts';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApiApp } from './api/app.js';
-import { OutboxRelay } from './api/outbox.js';
-import { ReportStore } from './api/reports.js';
+import { OutboxRelay } from './store/outbox.js';
+import { PipelineStore } from './store/pipeline.js';
+import { ReportStore } from './store/reports.js';
+import { RulesProvider } from './workers/rules-provider.js';
+import { startAnalyzer, startRenderer } from './workers/workers.js';
 import { createIssuerApp, type OAuthClient } from './auth/issuer.js';
 import { KeyRing } from './auth/keys.js';
 import { TokenVerifier } from './auth/verify.js';
 import { Broker, redact, topologyFromContract } from '@cleanapp/events/node';
-import { dropSchema, openDatabase } from './deps/db.js';
+import { dropSchema, openDatabase } from './store/db.js';
 import { resolveBroker, resolveDatabase, type Resolved } from './deps/resolve.js';
 import { versionInfo } from './version.js';
 
@@ -135,6 +138,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const relay = new OutboxRelay(store, broker);
     relay.start();
     cleanups.push(() => relay.stop());
+    const pipeline = new PipelineStore(db);
+    await startAnalyzer({ broker, pipeline, relay, provider: new RulesProvider(), log });
+    await startRenderer({ broker, pipeline, relay, log });
     const runtimeMode = options.runtimeMode ?? 'embedded';
     const version = versionInfo('cleanapp-api', runtimeMode, { corsOrigins, audience, broker: topology.exchange.name, db: database.source });
     const served = loadOpenApi();
@@ -161,7 +167,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       auth: { tokenUrl: `${issuerUrl}/oauth/token`, clientId: client.clientId, clientSecret: client.clientSecret, audience },
       amqp: { url: amqp.url, nameMap: { 'cleanapp-exchange': topology.exchange.name, 'cleanapp-dlx': topology.deadLetterExchange.name, ...nameMap } },
       cors: { allowedOrigin: corsOrigins[0]! },
-      services: ['api', 'token-issuer'],
+      services: ['api', 'token-issuer', 'analyzer', 'renderer'],
     };
     const targetFile = options.targetFile ?? join(repoRoot, '.stack', ephemeral ? `target-${id}.json` : 'target.json');
     mkdirSync(dirname(targetFile), { recursive: true });

@@ -3,11 +3,11 @@ import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
 import { Hono, type Context } from 'hono';
 import type { TokenVerifier, Principal } from '../auth/verify.js';
 import { BrokerUnavailableError, type Broker } from '@cleanapp/events/node';
-import { DatabaseUnavailableError, type Database } from '../deps/db.js';
+import { DatabaseUnavailableError, type Database } from '../store/db.js';
 import { ApiError, envelope } from './errors.js';
 import { generateOrKeepRequestId } from './request-id.js';
-import type { OutboxRelay } from './outbox.js';
-import type { ReportStore } from './reports.js';
+import type { OutboxRelay } from '../store/outbox.js';
+import { IdempotencyConflictError, type ReportStore } from '../store/reports.js';
 
 type Schemas = components['schemas'];
 
@@ -86,6 +86,9 @@ export function createApiApp(deps: ApiDeps): Hono {
       return respond(result.status, result.body);
     } catch (error) {
       if (error instanceof ApiError) return fail(error);
+      if (error instanceof IdempotencyConflictError) {
+        return fail(new ApiError(409, 'conflict', error.message, [{ location: 'body/source_id', message: `already used by ${error.existingPublicId}` }]));
+      }
       if (error instanceof DatabaseUnavailableError) return fail(new ApiError(503, 'unavailable', 'The database is unavailable'));
       if (error instanceof BrokerUnavailableError) return fail(new ApiError(503, 'unavailable', 'The broker is unavailable'));
       console.error(`[api] ${requestId} unexpected error`, error);

@@ -1,5 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { RoutingKey } from '@cleanapp/events';
 import type { Broker } from '@cleanapp/events/node';
+import type { Queryable } from './db.js';
 import type { OutboxEvent, ReportStore } from './reports.js';
+
+/**
+ * Adds an event to the outbox inside the caller's transaction. At most one event per report and
+ * routing key: a redelivered message that is processed again adds nothing (returns undefined).
+ */
+export async function enqueue(
+  tx: Queryable,
+  routingKey: RoutingKey,
+  publicId: string,
+  build: (eventId: string) => Record<string, unknown>,
+): Promise<OutboxEvent | undefined> {
+  const eventId = randomUUID();
+  const payload = build(eventId);
+  const out = await tx.query<{ id: string | number }>(
+    `insert into outbox (event_id, routing_key, payload, public_id) values ($1, $2, $3, $4)
+     on conflict (public_id, routing_key) do nothing returning id`,
+    [eventId, routingKey, JSON.stringify(payload), publicId],
+  );
+  const row = out.rows[0];
+  return row ? { id: Number(row.id), eventId, routingKey, payload, publicId, createdAt: new Date() } : undefined;
+}
 
 /**
  * Hands stored events to the broker. The request path publishes right away (and answers `queued` when

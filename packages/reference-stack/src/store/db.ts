@@ -130,6 +130,21 @@ async function migrate(db: Database): Promise<void> {
       last_error text
     )`);
   await db.query('create index if not exists outbox_unpublished on outbox (id) where published_at is null');
+  // One event of each kind per report: redelivered messages must not publish twice.
+  await db.query('create unique index if not exists outbox_event_once on outbox (public_id, routing_key)');
+  await db.query(`
+    create table if not exists analyses (
+      content_hash text primary key,
+      analysis jsonb not null,
+      created_at timestamptz not null default now()
+    )`);
+  await db.query(`
+    create table if not exists renders (
+      public_id text primary key,
+      svg text not null,
+      html text not null,
+      rendered_at timestamptz not null default now()
+    )`);
 }
 
 /** Drops a schema created for one throwaway stack (tests, embedded smoke runs). */

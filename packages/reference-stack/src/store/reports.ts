@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { components } from '@cleanapp/api-client';
-import type { Database, Queryable } from '../deps/db.js';
-import { ApiError } from './errors.js';
-import { canonicalJson, randomId, sha256 } from './ids.js';
+import type { RoutingKey } from '@cleanapp/events';
+import type { Database, Queryable } from './db.js';
+import { canonicalJson, randomId, sha256 } from '../api/ids.js';
+import { enqueue } from './outbox.js';
 
 type Schemas = components['schemas'];
 type Row = {
@@ -26,10 +26,20 @@ type Row = {
   updated_at: Date | string;
 };
 
+/** The idempotency key was used before with different content. */
+export class IdempotencyConflictError extends Error {
+  constructor(
+    readonly sourceId: string,
+    readonly existingPublicId: string,
+  ) {
+    super(`source_id ${sourceId} was already submitted with different content`);
+  }
+}
+
 export interface OutboxEvent {
   id: number;
   eventId: string;
-  routingKey: string;
+  routingKey: RoutingKey;
   payload: unknown;
   publicId: string;
   createdAt: Date;
@@ -85,16 +95,13 @@ export class ReportStore {
     const existing = (await tx.query<Row>('select * from reports where client_id = $1 and source_id = $2', [clientId, sourceId])).rows[0];
     if (!existing) throw new Error('idempotency conflict row vanished'); // rows are never deleted inside a transaction race here
     if (existing.content_hash !== contentHash) {
-      throw new ApiError(409, 'conflict', `source_id ${sourceId} was already submitted with different content`, [
-        { location: 'body/source_id', message: `already used by ${existing.public_id}` },
-      ]);
+      throw new IdempotencyConflictError(sourceId, existing.public_id);
     }
     return toReceipt(existing, true);
   }
 
-  private async enqueueRaw(tx: Queryable, row: Row): Promise<OutboxEvent> {
-    const eventId = randomUUID();
-    const payload = {
+  private async enqueueRaw(tx: Queryable, row: Row): Promise<OutboxEvent | undefined> {
+    return enqueue(tx, 'report.raw', row.public_id, (eventId) => ({
       version: 1,
       event_id: eventId,
       public_id: row.public_id,
@@ -113,19 +120,16 @@ export class ReportStore {
         reported_at: iso(row.reported_at),
         synthetic: row.synthetic,
       },
-    };
-    const out = await tx.query<{ id: string | number }>(
-      'insert into outbox (event_id, routing_key, payload, public_id) values ($1, $2, $3, $4) returning id',
-      [eventId, 'report.raw', JSON.stringify(payload), row.public_id],
-    );
-    return { id: Number(out.rows[0]!.id), eventId, routingKey: 'report.raw', payload, publicId: row.public_id, createdAt: new Date() };
+    }));
   }
 
   /** Marks an event confirmed by the broker; the report moves from `accepted` to `queued`. */
   async markPublished(event: OutboxEvent): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query('update outbox set published_at = now(), attempts = attempts + 1 where id = $1', [event.id]);
-      await tx.query(`update reports set status = 'queued', updated_at = now() where public_id = $1 and status = 'accepted'`, [event.publicId]);
+      if (event.routingKey === 'report.raw') {
+        await tx.query(`update reports set status = 'queued', updated_at = now() where public_id = $1 and status = 'accepted'`, [event.publicId]);
+      }
     });
   }
 
@@ -141,7 +145,7 @@ export class ReportStore {
     return rows.rows.map((r) => ({
       id: Number(r.id),
       eventId: r.event_id,
-      routingKey: r.routing_key,
+      routingKey: r.routing_key as RoutingKey,
       payload: json(r.payload),
       publicId: r.public_id,
       createdAt: new Date(r.created_at),
@@ -181,9 +185,14 @@ export class ReportStore {
       reported_at: iso(row.reported_at),
       created_at: iso(row.created_at),
       synthetic: row.synthetic,
-      analysis: row.analysis ? json<Schemas['Analysis']>(row.analysis) : null,
+      analysis: row.analysis ? toRestAnalysis(json<Schemas['Analysis']>(row.analysis)) : null,
     };
   }
+}
+
+/** The REST representation carries the contract's fields only (the event payload has more, e.g. provider). */
+function toRestAnalysis(a: Schemas['Analysis']): Schemas['Analysis'] {
+  return { classification: a.classification, severity_level: a.severity_level, brand_name: a.brand_name, summary: a.summary, analysed_at: a.analysed_at };
 }
 
 function toReceipt(row: Row, replay: boolean): Schemas['IngestReceipt'] {

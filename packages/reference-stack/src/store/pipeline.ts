@@ -1,0 +1,82 @@
+import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
+import type { Database } from './db.js';
+import { enqueue } from './outbox.js';
+import type { OutboxEvent } from './reports.js';
+
+type Analysis = ReportAnalysedPayload['analysis'];
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/** What the analyzer and the renderer read and write; each step's event goes through the outbox. */
+export class PipelineStore {
+  constructor(private readonly db: Database) {}
+
+  async reportExists(publicId: string): Promise<boolean> {
+    return (await this.db.query('select 1 from reports where public_id = $1', [publicId])).rows.length > 0;
+  }
+
+  /** The analysis of identical content, if any report with it was analysed before. */
+  async analysisFor(contentHash: string): Promise<Analysis | undefined> {
+    const row = (await this.db.query<{ analysis: Analysis | string }>('select analysis from analyses where content_hash = $1', [contentHash])).rows[0];
+    return row ? json(row.analysis) : undefined;
+  }
+
+  /** Stores the analysis (first writer wins), attaches it to the report and enqueues report.analysed. */
+  async recordAnalysis(raw: ReportRawPayload, analysis: Analysis): Promise<OutboxEvent | undefined> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('insert into analyses (content_hash, analysis) values ($1, $2) on conflict (content_hash) do nothing', [raw.content_hash, JSON.stringify(analysis)]);
+      const stored = json((await tx.query<{ analysis: Analysis | string }>('select analysis from analyses where content_hash = $1', [raw.content_hash])).rows[0]!.analysis);
+      await tx.query(
+        `update reports set analysis = $2, status = case when status in ('accepted', 'queued') then 'analysed' else status end, updated_at = now()
+         where public_id = $1`,
+        [raw.public_id, JSON.stringify(stored)],
+      );
+      return enqueue(tx, 'report.analysed', raw.public_id, (eventId) => ({
+        version: 1,
+        event_id: eventId,
+        public_id: raw.public_id,
+        seq: raw.seq,
+        content_hash: raw.content_hash,
+        analysis: stored,
+      }));
+    });
+  }
+
+  /** Stores the rendered card and page, marks the report rendered and enqueues report.rendered. */
+  async recordRender(analysed: ReportAnalysedPayload, svg: string, html: string): Promise<OutboxEvent | undefined> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into renders (public_id, svg, html) values ($1, $2, $3)
+         on conflict (public_id) do update set svg = excluded.svg, html = excluded.html, rendered_at = now()`,
+        [analysed.public_id, svg, html],
+      );
+      await tx.query(`update reports set status = 'rendered', updated_at = now() where public_id = $1 and status <> 'failed'`, [analysed.public_id]);
+      return enqueue(tx, 'report.rendered', analysed.public_id, (eventId) => ({
+        version: 1,
+        event_id: eventId,
+        public_id: analysed.public_id,
+        seq: analysed.seq,
+        rendered_at: new Date().toISOString(),
+        card_path: `/api/v4/reports/${analysed.public_id}/card.svg`,
+        page_path: `/r/${analysed.public_id}`,
+      }));
+    });
+  }
+
+  async reportForRender(publicId: string): Promise<{ title: string; description: string; latitude: number; longitude: number; reported_at: string; lane: string } | undefined> {
+    const row = (
+      await this.db.query<{ title: string; description: string; latitude: number; longitude: number; reported_at: Date | string; lane: string }>(
+        'select title, description, latitude, longitude, reported_at, lane from reports where public_id = $1',
+        [publicId],
+      )
+    ).rows[0];
+    return row ? { ...row, reported_at: new Date(row.reported_at).toISOString() } : undefined;
+  }
+
+  async markFailed(publicId: string): Promise<void> {
+    await this.db.query(`update reports set status = 'failed', updated_at = now() where public_id = $1`, [publicId]);
+  }
+
+  async render(publicId: string): Promise<{ svg: string; html: string } | undefined> {
+    return (await this.db.query<{ svg: string; html: string }>('select svg, html from renders where public_id = $1', [publicId])).rows[0];
+  }
+}
