@@ -13,7 +13,7 @@ try {
     console.error(`Generated contract files are stale; run \`pnpm generate\`:\n${stale.map((f) => `  ${f}`).join('\n')}`);
     process.exit(1);
   }
-  console.log(check ? `contracts: ${outputs.length} generated files are up to date` : `contracts: wrote ${outputs.length} files`);
+  console.log(check ? `contracts: ${outputs.length} generated files are up to date` : `contracts: wrote ${stale.length} of ${outputs.length} files`);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

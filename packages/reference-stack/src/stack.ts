@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,6 +173,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     mkdirSync(dirname(targetFile), { recursive: true });
     // The file holds the client secret of this local stack; readable by the owner only.
     writeFileSync(targetFile, `${JSON.stringify(target, null, 2)}\n`, { mode: 0o600 });
+    // A throwaway stack's target (with its client secret) is meaningless once the stack is gone.
+    if (ephemeral) cleanups.push(async () => rmSync(targetFile, { force: true }));
     log(`[stack] api ${api.url}, token issuer ${issuerUrl}`);
 
     return { id, target, targetFile, urls: { api: api.url, issuer: issuerUrl }, dependencies: { amqp, database }, stop };

@@ -1,0 +1,230 @@
+import { basename } from 'node:path';
+import { isRef, type Async3Rule, type Oas3Rule, type Plugin, type UserContext } from '@redocly/openapi-core';
+import { checkExample, type Dialect } from './schema-examples.js';
+
+/**
+ * The platform's own contract rules, as an inline Redocly plugin (rule ids `cleanapp/<name>`).
+ * Redocly walks the split files, so `ctx.location` is already the file + pointer where a node lives.
+ */
+
+type Node = Record<string, unknown>;
+type Ctx = UserContext;
+
+const isObject = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Follows a `$ref` (relative to the file it is written in); returns the node and where it lives. */
+function follow(node: unknown, location: Ctx['location'], ctx: Ctx): { node: unknown; location: Ctx['location'] } | undefined {
+  if (!isRef(node)) return { node, location };
+  const r = ctx.resolve(node, location.source.absoluteRef);
+  return r.location ? { node: r.node, location: r.location } : undefined; // dangling: no-unresolved-refs reports it
+}
+
+const ERROR_STATUS = /^([45](\d\d|XX)|default)$/i;
+
+/**
+ * (a) Every operation declares a 4xx response, and every 4xx/5xx/default response answers
+ * `application/json` with (a `$ref` to) the envelope schema — the API has exactly one error shape.
+ * The envelope is `#/components/schemas/<name>` in any file, or a split file named `<name>.yaml|json`.
+ */
+const errorResponses: Oas3Rule = ({ schema = 'ErrorEnvelope' }: { schema?: string }) => {
+  const isEnvelope = (loc: Ctx['location']) =>
+    loc.pointer === `#/components/schemas/${schema}` || (['#/', '#', ''].includes(loc.pointer) && basename(loc.source.absoluteRef).replace(/\.(ya?ml|json)$/i, '') === schema);
+
+  /** 'yes' / 'no', or 'unknown' when a ref in the chain dangles (already an error of its own). */
+  function refersToEnvelope(node: unknown, location: Ctx['location'], ctx: Ctx): 'yes' | 'no' | 'unknown' {
+    const seen = new Set<string>();
+    while (isRef(node)) {
+      const r = ctx.resolve(node, location.source.absoluteRef);
+      if (!r.location) return 'unknown';
+      if (isEnvelope(r.location)) return 'yes';
+      if (seen.has(r.location.absolutePointer)) return 'no';
+      seen.add(r.location.absolutePointer);
+      node = r.node;
+      location = r.location;
+    }
+    return 'no';
+  }
+
+  return {
+    Operation(raw: object, ctx: Ctx) {
+      const operation = raw as Node;
+      const responses = isObject(operation.responses) ? operation.responses : {};
+      const codes = Object.keys(responses);
+      if (!codes.some((c) => /^4(\d\d|XX)$/i.test(c))) {
+        ctx.report({
+          message: 'Operation must declare at least one 4xx response (using the error envelope).',
+          location: ctx.location.child('responses').key(),
+        });
+      }
+      // HEAD responses have no body by definition.
+      if (ctx.key === 'head') return;
+      for (const code of codes.filter((c) => ERROR_STATUS.test(c))) {
+        const response = follow(responses[code], ctx.location.child(['responses', code]), ctx);
+        if (!response || !isObject(response.node)) continue;
+        const content = isObject(response.node.content) ? response.node.content : {};
+        const json = content['application/json'];
+        if (!isObject(json)) {
+          ctx.report({
+            message: `Error response ${code} must have \`application/json\` content whose schema is the ${schema} schema.`,
+            location: (isObject(response.node.content) ? response.location.child('content') : response.location).key(),
+          });
+          continue;
+        }
+        const schemaLocation = response.location.child(['content', 'application/json', 'schema']);
+        const verdict = 'schema' in json ? refersToEnvelope(json.schema, schemaLocation, ctx) : 'no';
+        if (verdict === 'no') {
+          ctx.report({
+            message: `Error response ${code} must use the ${schema} schema (a \`$ref\` to it), not another or an inline schema.`,
+            location: 'schema' in json ? schemaLocation : schemaLocation.key(),
+          });
+        }
+      }
+    },
+  };
+};
+
+/** (b) Every response declares the correlation header (header names are case-insensitive). */
+const responseRequestId: Oas3Rule = ({ header = 'X-Request-ID' }: { header?: string }) => ({
+  Response(raw: object, ctx: Ctx) {
+    const response = raw as Node;
+    const headers = isObject(response.headers) ? Object.keys(response.headers) : [];
+    if (!headers.some((h) => h.toLowerCase() === header.toLowerCase())) {
+      ctx.report({
+        message: `Response must declare the \`${header}\` header.`,
+        location: isObject(response.headers) ? ctx.location.child('headers').key() : ctx.location,
+      });
+    }
+  },
+});
+
+/**
+ * (c) Every operation states its `security` itself (`[]` for public ones, so "public" is a decision,
+ * not an omission), naming defined schemes and, for OAuth2, only scopes that one of its flows grants.
+ */
+const operationSecurity: Oas3Rule = () => {
+  // name -> scopes (undefined when the scheme type has no scope list to check against)
+  const schemes = new Map<string, Set<string> | undefined>();
+  return {
+    Root: {
+      enter(raw: object, ctx: Ctx) {
+        const root = raw as Node;
+        schemes.clear(); // one document per walk; never carry schemes over
+        const components = follow(root.components, ctx.location.child('components'), ctx);
+        const declared = isObject(components?.node) ? follow(components.node.securitySchemes, components.location.child('securitySchemes'), ctx) : undefined;
+        if (!declared || !isObject(declared.node)) return;
+        for (const [name, entry] of Object.entries(declared.node)) {
+          const scheme = follow(entry, declared.location.child(name), ctx)?.node;
+          if (!isObject(scheme)) continue;
+          if (scheme.type !== 'oauth2') {
+            schemes.set(name, undefined);
+            continue;
+          }
+          const scopes = new Set<string>();
+          for (const flow of Object.values(isObject(scheme.flows) ? scheme.flows : {})) {
+            if (isObject(flow) && isObject(flow.scopes)) for (const s of Object.keys(flow.scopes)) scopes.add(s);
+          }
+          schemes.set(name, scopes);
+        }
+      },
+    },
+    Operation(raw: object, ctx: Ctx) {
+      const operation = raw as Node;
+      if (!('security' in operation)) {
+        ctx.report({ message: 'Operation must declare `security` explicitly (`security: []` for a public operation).', location: ctx.location.key() });
+        return;
+      }
+      if (!Array.isArray(operation.security)) return; // struct reports the type
+      operation.security.forEach((requirement: unknown, i: number) => {
+        if (!isObject(requirement)) return;
+        for (const [name, scopes] of Object.entries(requirement)) {
+          const at = ctx.location.child(['security', i, name]);
+          if (!schemes.has(name)) {
+            ctx.report({ message: `Security scheme \`${name}\` is not defined in components.securitySchemes.`, location: at.key() });
+            continue;
+          }
+          const granted = schemes.get(name);
+          if (!granted || !Array.isArray(scopes)) continue;
+          scopes.forEach((scope: unknown, j: number) => {
+            if (!granted.has(String(scope))) {
+              ctx.report({
+                message: `Scope \`${String(scope)}\` is not defined by the OAuth2 scheme \`${name}\` (defined: ${[...granted].join(', ') || 'none'}).`,
+                location: at.child(j),
+              });
+            }
+          });
+        }
+      });
+    },
+  };
+};
+
+/** Header `example`/`examples` must match the header schema (Redocly checks parameters, not headers). */
+const noInvalidHeaderExamples: Oas3Rule = () => ({
+  Header: {
+    leave(raw: object, ctx: Ctx) {
+      const header = raw as Node;
+      // OAS 3.0 schemas are not JSON Schema (nullable, exclusiveMinimum as boolean): only check 3.1+.
+      if (ctx.specVersion === 'oas3_0' || !('schema' in header)) return;
+      const base = { schema: header.schema, schemaLocation: ctx.location.child('schema'), dialect: '2020-12' as Dialect };
+      if ('example' in header) checkExample({ ...base, example: header.example, exampleLocation: ctx.location.child('example') }, ctx);
+      if (isObject(header.examples)) {
+        for (const [name, entry] of Object.entries(header.examples)) {
+          const ex = follow(entry, ctx.location.child(['examples', name]), ctx);
+          if (ex && isObject(ex.node) && 'value' in ex.node) checkExample({ ...base, example: ex.node.value, exampleLocation: ex.location.child('value') }, ctx);
+        }
+      }
+    },
+  },
+});
+
+/**
+ * AsyncAPI 3: each message's payload (and headers) schema `examples`, and the message's own
+ * `examples[].payload/headers`, must validate against the schema. JSON Schema formats only
+ * (draft-07, which AsyncAPI schemas extend); Avro/RAML payloads are skipped.
+ */
+const noInvalidPayloadExamples: Async3Rule = () => ({
+  Message: {
+    leave(raw: object, ctx: Ctx) {
+      const message = raw as Node;
+      for (const part of ['payload', 'headers'] as const) {
+        let target = follow(message[part], ctx.location.child(part), ctx);
+        if (!target || !isObject(target.node)) continue;
+        // A Multi Format Schema Object (Redocly tells it apart the same way: it has `schema`).
+        if ('schema' in target.node) {
+          const format = String(target.node.schemaFormat ?? 'application/vnd.aai.asyncapi+json');
+          if (!/^application\/(schema\+json|schema\+yaml|vnd\.aai\.asyncapi(\+json|\+yaml)?)(;|$)/.test(format)) continue;
+          target = { node: target.node.schema, location: target.location.child('schema') };
+        }
+        const written = target;
+        const schema = follow(written.node, written.location, ctx);
+        if (!schema || !isObject(schema.node)) continue;
+        const base = { schema: written.node, schemaLocation: written.location, dialect: 'draft-07' as Dialect };
+        if (Array.isArray(schema.node.examples)) {
+          schema.node.examples.forEach((example: unknown, i: number) =>
+            checkExample({ ...base, example, exampleLocation: schema.location.child(['examples', i]) }, ctx),
+          );
+        }
+        if (Array.isArray(message.examples)) {
+          message.examples.forEach((ex: unknown, i: number) => {
+            if (isObject(ex) && part in ex) checkExample({ ...base, example: ex[part], exampleLocation: ctx.location.child(['examples', i, part]) }, ctx);
+          });
+        }
+      }
+    },
+  },
+});
+
+export const cleanappPlugin: Plugin = {
+  id: 'cleanapp',
+  rules: {
+    oas3: {
+      'error-responses': errorResponses,
+      'response-request-id': responseRequestId,
+      'operation-security': operationSecurity,
+      'no-invalid-header-examples': noInvalidHeaderExamples,
+    },
+    async3: {
+      'no-invalid-payload-examples': noInvalidPayloadExamples,
+    },
+  },
+};

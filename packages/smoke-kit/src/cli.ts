@@ -1,0 +1,199 @@
+import { relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { newRunId } from './context.js';
+import { mask } from './mask.js';
+import { probeTarget } from './probe.js';
+import { defaultReportDir, discoverSuites, preloadVitest, runSmoke } from './runner.js';
+import { loadTarget, parseTarget, TargetError, type Target } from './target.js';
+
+/** Exit codes: 0 every check passed, 1 a check failed, 2 unusable configuration or unreachable target. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_CONFIG = 2;
+
+const USAGE = `usage: smoke [--target <file>] [--suite <name,...>] [--report-dir <dir>]
+
+  --target <file>      target file (JSON or YAML, see packages/smoke-kit/target.schema.json);
+                       without it the embedded reference stack is started and used
+  --suite <names>      comma-separated suites (default: the target's suites, else all)
+  --report-dir <dir>   where junit.xml and results.json go (default: <repo>/.reports/smoke)
+
+exit codes: 0 all checks passed, 1 a check failed, 2 unusable configuration or unreachable target`;
+
+/** A configuration problem: printed and the process exits with 2. */
+class ConfigError extends Error {}
+
+interface StackHandle {
+  target: unknown;
+  targetFile: string;
+  stop(): Promise<void>;
+}
+
+const print = (line: string) => process.stdout.write(`${mask(line)}\n`);
+const printErr = (line: string) => process.stderr.write(`${mask(line)}\n`);
+
+async function startReferenceStack(): Promise<StackHandle> {
+  // Imported only here, by a computed specifier, so `--target` runs (and typechecking) never need the stack.
+  const specifier = '@cleanapp/reference-stack';
+  let mod: { startStack?: (options?: Record<string, unknown>) => Promise<StackHandle> };
+  try {
+    mod = (await import(specifier)) as typeof mod;
+  } catch (err) {
+    throw new ConfigError(`cannot load the reference stack (${(err as Error).message.split('\n')[0]}); pass --target <file> to test another environment`);
+  }
+  if (typeof mod.startStack !== 'function') throw new ConfigError('@cleanapp/reference-stack does not export startStack; pass --target <file>');
+  try {
+    return await mod.startStack();
+  } catch (err) {
+    throw new ConfigError(`the reference stack did not start: ${(err as Error).message}`);
+  }
+}
+
+function parseSuiteList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new ConfigError('--suite needs at least one suite name');
+  return [...new Set(names)];
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: { target?: string; suite?: string; 'report-dir'?: string; help?: boolean };
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        target: { type: 'string', short: 't' },
+        suite: { type: 'string', short: 's' },
+        'report-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    printErr(`smoke: ${(err as Error).message}\n${USAGE}`);
+    return EXIT_CONFIG;
+  }
+  if (args.help) {
+    print(USAGE);
+    return EXIT_OK;
+  }
+
+  let stack: StackHandle | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopStack = (): Promise<void> => {
+    if (!stack) return Promise.resolve();
+    stopping ??= stack.stop().catch((err: Error) => {
+      printErr(`smoke: stopping the reference stack failed: ${err.message}`);
+    });
+    return stopping;
+  };
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      printErr('smoke: interrupted, cancelling the run and stopping the stack (Ctrl-C again to force)');
+      abort.abort();
+    } else {
+      void stopStack().finally(() => process.exit(130));
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  try {
+    const known = discoverSuites();
+    const knownNames = known.map((s) => s.name);
+    const checkNames = (names: string[], from: string) => {
+      const unknown = names.filter((n) => !knownNames.includes(n));
+      if (unknown.length > 0) {
+        throw new ConfigError(`unknown suite${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}${from} (known: ${knownNames.join(', ') || 'none'})`);
+      }
+    };
+    const requested = parseSuiteList(args.suite);
+    if (requested) checkNames(requested, '');
+
+    let target: Target;
+    let targetFile: string;
+    if (args.target) {
+      targetFile = resolve(args.target);
+      target = loadTarget(targetFile);
+    } else {
+      print('smoke: no --target given, starting the embedded reference stack');
+      void preloadVitest().catch(() => undefined);
+      stack = await startReferenceStack();
+      if (abort.signal.aborted) return 130;
+      targetFile = stack.targetFile;
+      target = parseTarget(stack.target, { source: `reference stack target ${stack.targetFile}` });
+    }
+
+    const suites = requested ?? target.suites ?? knownNames;
+    if (!requested && target.suites) checkNames(target.suites, ` in ${targetFile} (suites)`);
+    const needAuth = known.filter((s) => suites.includes(s.name) && s.needsAuth).map((s) => s.name);
+    if (needAuth.length > 0 && !target.auth) {
+      throw new TargetError(targetFile, [`auth is required by suite${needAuth.length > 1 ? 's' : ''} ${needAuth.join(', ')} (add auth.tokenUrl, auth.clientId, auth.clientSecret)`]);
+    }
+
+    void preloadVitest().catch(() => undefined);
+    const probes = await probeTarget(target);
+    const down = probes.filter((p) => !p.reachable);
+    if (down.length > 0) {
+      for (const p of down) printErr(`target unreachable: ${p.field === 'rest.baseUrl' ? target.rest.baseUrl : p.url} (${p.reason}) [${p.field}]`);
+      return EXIT_CONFIG;
+    }
+    if (abort.signal.aborted) return 130;
+
+    const reportDir = resolve(args['report-dir'] ?? defaultReportDir);
+    const runId = newRunId();
+    print(`smoke: target ${target.name} (${target.rest.baseUrl}), suites ${suites.join(', ')}, run ${runId}`);
+    const summary = await runSmoke({
+      target,
+      targetFile,
+      suites,
+      reportDir,
+      runId,
+      signal: abort.signal,
+      color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      write: print,
+    });
+    const rel = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
+    print(`smoke: reports ${rel(summary.junitFile)}, ${rel(summary.resultsFile)}`);
+    print(`smoke: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (${(summary.durationMs / 1000).toFixed(1)}s) against ${target.name}`);
+    if (abort.signal.aborted || summary.reason === 'interrupted') {
+      printErr('smoke: the run was interrupted; the counts above are incomplete');
+      return 130;
+    }
+    return summary.exitCode;
+  } catch (err) {
+    if (err instanceof TargetError || err instanceof ConfigError) {
+      printErr(`smoke: ${err.message}`);
+      return EXIT_CONFIG;
+    }
+    printErr(`smoke: ${(err as Error).stack ?? String(err)}`);
+    return EXIT_FAILED;
+  } finally {
+    await stopStack();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+/** Runs the CLI and exits the process with its exit code (bin/smoke.mjs and `tsx src/cli.ts`). */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
+  // `pnpm smoke` runs in packages/smoke-kit; resolve --target/--report-dir against where pnpm was invoked.
+  if (process.env.INIT_CWD && process.env.npm_lifecycle_event === 'smoke') process.chdir(process.env.INIT_CWD);
+  main(argv).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      printErr(`smoke: ${(err as Error).stack ?? String(err)}`);
+      process.exit(EXIT_FAILED);
+    },
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) runCli();

@@ -1,0 +1,30 @@
+export { loadTarget, parseTarget, expandEnv, TargetError, targetSchemaUrl, type Target, type ParseTargetOptions } from './target.js';
+export { fetchToken, clearTokenCache, TokenError, type AccessToken, type FetchTokenOptions } from './token.js';
+export { mask, maskDeep, registerSecret, clearSecrets, registeredSecrets, MASK } from './mask.js';
+export { buildCurl, shellQuote, type RecordedRequest } from './curl.js';
+export { recordingFetch, exchangeOf, curlOf, HttpError, type Exchange, type RecordedResponse } from './exchange.js';
+export {
+  expectContract,
+  expectError,
+  withReproduction,
+  contractValidator,
+  canonicalOpenApi,
+  ContractError,
+  type CheckedResult,
+  type ContractExpectation,
+  type ContractResult,
+  type ErrorEnvelope,
+  type OperationId,
+} from './check.js';
+export {
+  createTargetClients,
+  useTarget,
+  newRunId,
+  TARGET_ENV,
+  RUN_ID_ENV,
+  type SmokeContext,
+  type SmokeFetchInit,
+  type TargetClientOptions,
+} from './context.js';
+export { probeUrl, probeTarget, type ProbeResult } from './probe.js';
+export { eventually } from './eventually.js';

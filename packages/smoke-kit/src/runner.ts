@@ -1,0 +1,215 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { RUN_ID_ENV, TARGET_ENV } from './context.js';
+import { mask } from './mask.js';
+import { SmokeReporter, type SmokeResults } from './reporter.js';
+import type { Target } from './target.js';
+
+/** The repository root and the suites folder (`../../suites` from this package). */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const suitesDir = fileURLToPath(new URL('../../../suites/', import.meta.url));
+export const defaultReportDir = join(repoRoot, '.reports', 'smoke');
+
+export interface SuiteInfo {
+  name: string;
+  dir: string;
+  /** One line: what the suite checks (package.json `description`). */
+  description: string;
+  /** The suite needs a token: the target must have `auth` (package.json `smoke.auth`). */
+  needsAuth: boolean;
+}
+
+/** Whether `dir` holds a `*.test.ts` file (node_modules and dot-folders are not searched). */
+function hasTestFiles(dir: string): boolean {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.test.ts')) return true;
+    if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.') && hasTestFiles(join(dir, entry.name))) return true;
+  }
+  return false;
+}
+
+/** Suites are the folders under suites/ that contain `*.test.ts` files. */
+export function discoverSuites(dir = suitesDir): SuiteInfo[] {
+  if (!existsSync(dir)) return [];
+  const suites: SuiteInfo[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const suiteDir = join(dir, entry.name);
+    if (!hasTestFiles(suiteDir)) continue;
+    let pkg: { description?: string; smoke?: { auth?: boolean } } = {};
+    try {
+      pkg = JSON.parse(readFileSync(join(suiteDir, 'package.json'), 'utf8')) as typeof pkg;
+    } catch {
+      // a suite without package.json still runs
+    }
+    suites.push({ name: entry.name, dir: suiteDir, description: pkg.description ?? '', needsAuth: pkg.smoke?.auth === true });
+  }
+  return suites.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface RunOptions {
+  target: Target;
+  /** The target file the suites load (`CLEANAPP_TARGET`). */
+  targetFile: string;
+  suites: string[];
+  reportDir: string;
+  runId: string;
+  /** Console output (already masked); defaults to stdout. */
+  write?: (line: string) => void;
+  color?: boolean;
+  /** Test files run in parallel (default 2: the suites are I/O bound, CI machines have 2 cores). */
+  maxWorkers?: number;
+  signal?: AbortSignal;
+}
+
+export interface RunSummary extends SmokeResults {
+  durationMs: number;
+  exitCode: 0 | 1;
+  resultsFile: string;
+  junitFile: string;
+}
+
+/** A Writable that masks what passes through (vitest's own logger writes here). */
+function maskingStream(write: (line: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      const text = chunk.toString().replace(/\n$/, '');
+      if (text.trim()) write(mask(text));
+      cb();
+    },
+  });
+}
+
+let vitestModule: Promise<typeof import('vitest/node')> | undefined;
+/** Starts loading vitest's Node API (≈1 s) so it overlaps with starting the stack or probing the target. */
+export function preloadVitest(): Promise<typeof import('vitest/node')> {
+  vitestModule ??= import('vitest/node');
+  return vitestModule;
+}
+
+/** A short Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then every failed check with its first error line. */
+export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number): string {
+  const lines = [
+    `### smoke against ${targetName}: ${results.failed === 0 ? 'passed' : 'failed'}`,
+    '',
+    `${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped (${(durationMs / 1000).toFixed(1)}s)`,
+    '',
+  ];
+  for (const suite of results.suites) {
+    for (const e of suite.errors) lines.push(`- ❌ \`${suite.file}\` could not run: ${e.message.split('\n')[0]}`);
+    for (const check of suite.checks.filter((c) => c.state === 'failed')) {
+      lines.push(`- ❌ **${suite.suite}** › ${check.fullName}: ${check.errors[0]?.message.split('\n')[0] ?? ''}`);
+    }
+  }
+  for (const e of results.unhandledErrors) lines.push(`- ❌ ${e.message.split('\n')[0]}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs the selected suites with vitest's Node API and writes junit.xml and results.json. */
+export async function runSmoke(options: RunOptions): Promise<RunSummary> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { startVitest } = await preloadVitest();
+  mkdirSync(options.reportDir, { recursive: true });
+  const junitFile = join(options.reportDir, 'junit.xml');
+  const resultsFile = join(options.reportDir, 'results.json');
+  const reporter = new SmokeReporter(suitesDir, write, options.color ?? false);
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+
+  const previous = { target: process.env[TARGET_ENV], runId: process.env[RUN_ID_ENV] };
+  process.env[TARGET_ENV] = options.targetFile;
+  process.env[RUN_ID_ENV] = options.runId;
+  const out = maskingStream(write);
+  let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
+  const onAbort = () => void vitest?.cancelCurrentRun('keyboard-input');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  // vitest's logger exits the process on SIGINT/SIGTERM; the CLI must cancel the run and stop the
+  // stack itself, so those handlers are detached once vitest is initialised.
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const ownHandlers = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  // startVitest resolves only after the run; take the instance as soon as it exists so Ctrl-C can cancel.
+  const cancelHook = {
+    onInit(instance: Awaited<ReturnType<typeof startVitest>>) {
+      vitest = instance;
+      if (options.signal) {
+        for (const s of signals) {
+          for (const listener of process.listeners(s)) if (!ownHandlers.get(s)!.has(listener)) process.off(s, listener);
+        }
+      }
+      if (options.signal?.aborted) onAbort();
+    },
+  };
+  try {
+    vitest = await startVitest(
+      'test',
+      [],
+      {
+        root: suitesDir,
+        config: false,
+        watch: false,
+        include: options.suites.map((s) => `${s}/**/*.test.ts`),
+        exclude: ['**/node_modules/**'],
+        reporters: [cancelHook, reporter, ['junit', { suiteName: `smoke ${options.target.name}` }]],
+        outputFile: { junit: junitFile },
+        retry: 0,
+        pool: 'forks',
+        maxWorkers: options.maxWorkers ?? 2,
+        fileParallelism: (options.maxWorkers ?? 2) > 1,
+        testTimeout: 20_000,
+        hookTimeout: 20_000,
+        passWithNoTests: false,
+        env: { [TARGET_ENV]: options.targetFile, [RUN_ID_ENV]: options.runId },
+      },
+      {
+        // graphql ships .js and .mjs without `exports` (TOOLCHAIN G1); harmless for suites that do not use it.
+        resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
+        // Keep vite/vitest caches out of the repository; results are never reused between runs.
+        cacheDir: join(tmpdir(), 'cleanapp-smoke-vite'),
+        logLevel: 'warn',
+      },
+      { stdout: out, stderr: out },
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await vitest?.close();
+    for (const [key, value] of [
+      [TARGET_ENV, previous.target],
+      [RUN_ID_ENV, previous.runId],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+  // vitest sets process.exitCode on failures; the CLI decides the exit code itself.
+  process.exitCode = undefined;
+
+  const durationMs = Math.round(performance.now() - started);
+  const results = reporter.results;
+  if (results.reason === 'not-run') {
+    results.failed += 1;
+    results.unhandledErrors.push({ name: 'RunnerError', message: 'vitest did not run the suites (see the messages above)' });
+  }
+  if (results.passed + results.failed + results.skipped === 0) {
+    results.failed += 1;
+    results.unhandledErrors.push({ name: 'RunnerError', message: `no checks found in suites ${options.suites.join(', ')}` });
+  }
+  const exitCode: 0 | 1 = results.failed > 0 || results.reason === 'interrupted' ? 1 : 0;
+
+  if (existsSync(junitFile)) writeFileSync(junitFile, mask(readFileSync(junitFile, 'utf8')));
+  const report = {
+    target: { name: options.target.name, baseUrl: options.target.rest.baseUrl },
+    runId: options.runId,
+    startedAt,
+    durationMs,
+    suites: options.suites,
+    summary: { passed: results.passed, failed: results.failed, skipped: results.skipped, exitCode },
+    results: results.suites,
+    unhandledErrors: results.unhandledErrors,
+  };
+  writeFileSync(resultsFile, `${mask(JSON.stringify(report, null, 2))}\n`);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs)));
+  return { ...results, durationMs, exitCode, resultsFile, junitFile };
+}

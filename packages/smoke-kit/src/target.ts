@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import { registerSecret } from './mask.js';
+
+/** A smoke target: everything a suite may touch in one environment (see target.schema.json). */
+export interface Target {
+  name: string;
+  rest: { baseUrl: string };
+  auth?: { tokenUrl: string; clientId: string; clientSecret: string; audience?: string };
+  graphql?: { url: string };
+  websocket?: { publicUrl?: string; privilegedUrl?: string };
+  amqp?: { url: string; environment?: string; nameMap?: Record<string, string> };
+  cors?: { allowedOrigin: string };
+  services?: string[];
+  suites?: string[];
+}
+
+/** An unusable target; `problems` holds one line per problem, each naming the field. */
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(
+      problems.length === 1
+        ? `${source}: ${problems[0]}`
+        : `${source}: ${problems.length} problems\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+}
+
+export const targetSchemaUrl = new URL('../target.schema.json', import.meta.url);
+
+let validator: ValidateFunction | undefined;
+
+function isUrl(value: string, protocols: string[]): boolean {
+  try {
+    const url = new URL(value);
+    return protocols.includes(url.protocol) && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+const URL_FORMATS: Record<string, { protocols: string[]; message: string }> = {
+  'http-url': { protocols: ['http:', 'https:'], message: 'must be a URL (http:// or https://)' },
+  'ws-url': { protocols: ['ws:', 'wss:'], message: 'must be a URL (ws:// or wss://)' },
+  'amqp-url': { protocols: ['amqp:', 'amqps:'], message: 'must be a URL (amqp:// or amqps://)' },
+};
+
+function schemaValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(targetSchemaUrl, 'utf8')) as Record<string, unknown>;
+    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+    for (const [name, { protocols }] of Object.entries(URL_FORMATS)) {
+      ajv.addFormat(name, { type: 'string', validate: (v: string) => isUrl(v, protocols) });
+    }
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+/** `/rest/baseUrl` → `rest.baseUrl`, `/services/0` → `services[0]`. */
+function fieldPath(instancePath: string, child?: string): string {
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (child !== undefined) parts.push(child);
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(root)';
+}
+
+function describe(e: ErrorObject, value: unknown): string {
+  switch (e.keyword) {
+    case 'required':
+      return `${fieldPath(e.instancePath, (e.params as { missingProperty: string }).missingProperty)} is required`;
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> }).properties ?? {}).filter((k) => k !== '$schema');
+      return `${fieldPath(e.instancePath, key)} is not a known field (known: ${known.join(', ')})`;
+    }
+    case 'format': {
+      const fmt = URL_FORMATS[(e.params as { format: string }).format];
+      return `${fieldPath(e.instancePath)} ${fmt?.message ?? e.message ?? 'has a bad format'}, got ${JSON.stringify(value)}`;
+    }
+    case 'type':
+      return `${fieldPath(e.instancePath)} must be ${(e.params as { type: string }).type}, got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`;
+    case 'minLength':
+      return `${fieldPath(e.instancePath)} must not be empty`;
+    case 'not':
+      return `${fieldPath(e.instancePath)}: set either environment or nameMap, not both`;
+    default:
+      return `${fieldPath(e.instancePath)} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+function valueAt(root: unknown, instancePath: string): unknown {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((acc, key) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), root);
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Expands `${VAR}` / `${VAR:-default}` in every string value. `$${` escapes a literal `${`.
+ * Unset variables (without default) are collected as problems naming the variable and the field.
+ */
+export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, problems: string[], path = ''): unknown {
+  if (typeof value === 'string') {
+    const placeholder = '\u0000ESCAPED\u0000';
+    return value
+      .replace(/\$\$\{/g, placeholder)
+      .replace(ENV_REF, (whole, name: string, fallback: string | undefined) => {
+        const v = env[name];
+        if (v !== undefined) return v;
+        if (fallback !== undefined) return fallback;
+        problems.push(`${path || '(root)'}: environment variable ${name} is not set`);
+        return whole;
+      })
+      .split(placeholder)
+      .join('${');
+  }
+  if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, problems, `${path}[${i}]`));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = expandEnv(v, env, problems, path ? `${path}.${k}` : k);
+    return out;
+  }
+  return value;
+}
+
+export interface ParseTargetOptions {
+  /** Environment for `${VAR}` expansion (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Name used in error messages (the file path for `loadTarget`). */
+  source?: string;
+}
+
+/** Validates an in-memory target (after `${ENV}` expansion); throws `TargetError` listing every problem. */
+export function parseTarget(input: unknown, options: ParseTargetOptions = {}): Target {
+  const source = options.source ?? 'target';
+  const problems: string[] = [];
+  const expanded = expandEnv(input, options.env ?? process.env, problems);
+  const envFields = new Set(problems.map((p) => p.slice(0, p.indexOf(':'))));
+  const validate = schemaValidator();
+  if (!validate(expanded)) {
+    for (const e of validate.errors ?? []) {
+      if (e.keyword === 'if') continue;
+      const field = fieldPath(e.instancePath);
+      if (envFields.has(field)) continue; // already reported as an unset variable
+      const line = describe(e, valueAt(expanded, e.instancePath));
+      if (!problems.includes(line)) problems.push(line);
+    }
+  }
+  if (problems.length === 0) {
+    const base = (expanded as Target).rest.baseUrl;
+    if (/\/api\/v4\/?$/.test(new URL(base).pathname)) {
+      problems.push(`rest.baseUrl must be the origin without /api/v4 (contract paths already start with /api/v4), got ${JSON.stringify(base)}`);
+    }
+  }
+  if (problems.length > 0) throw new TargetError(source, problems);
+  const target = expanded as Target;
+  target.rest.baseUrl = target.rest.baseUrl.replace(/\/+$/, '');
+  registerSecret(target.auth?.clientSecret);
+  if (target.amqp) {
+    const password = new URL(target.amqp.url).password;
+    if (password) registerSecret(decodeURIComponent(password));
+  }
+  return target;
+}
+
+/** Reads a target file (JSON or YAML; `.json` is parsed as JSON, anything else as YAML, a JSON superset). */
+export function loadTarget(path: string, env: NodeJS.ProcessEnv = process.env): Target {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new TargetError(file, [code === 'ENOENT' ? 'target file not found' : `cannot read the target file (${(err as Error).message})`]);
+  }
+  let raw: unknown;
+  try {
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    throw new TargetError(file, [`not parseable as ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new TargetError(file, ['the target must be an object with at least name and rest.baseUrl']);
+  }
+  return parseTarget(raw, { env, source: file });
+}
