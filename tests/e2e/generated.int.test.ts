@@ -5,21 +5,26 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, run } from './run.js';
 
-const GENERATED = ['contracts/generated', 'packages/api-client/src/generated'];
+const GENERATED = ['contracts/generated', 'packages/api-client/src/generated', 'packages/events/src/generated'];
+const SOURCES = ['contracts/openapi', 'contracts/events', 'contracts/graphql'];
+const gitStatus = (paths: string[]) => execFileSync('git', ['status', '--porcelain', '--', ...paths], { cwd: repoRoot }).toString();
+// "From unchanged contracts": while a contract author has uncommitted source edits, regenerated output
+// legitimately differs from HEAD, so the clean-tree assertion applies to committed sources only.
+const sourcesEdited = gitStatus(SOURCES) !== '';
 
 describe('generated code', () => {
   it('is what the generators produce from the committed contracts (pnpm generate:check)', async () => {
     const result = await run('pnpm', ['run', 'generate:check']);
     expect(result.stdout + result.stderr).toContain('contracts: 3 generated files are up to date');
     expect(result.stdout).toContain('api-client: generated types are up to date');
+    expect(result.stdout).toContain('events: generated payload types and validators are up to date');
     expect(result.code).toBe(0);
   });
 
-  it('regenerating leaves git clean', async () => {
+  it.skipIf(sourcesEdited)('regenerating from the committed contracts leaves git clean', async () => {
     const result = await run('pnpm', ['run', 'generate']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    const status = execFileSync('git', ['status', '--porcelain', '--', ...GENERATED], { cwd: repoRoot }).toString();
-    expect(status).toBe('');
+    expect(gitStatus(GENERATED)).toBe('');
   });
 
   it('the check fails and names the file when a committed artefact was edited by hand', async () => {
