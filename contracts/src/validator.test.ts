@@ -6,7 +6,22 @@ const v = new OpenApiValidator();
 describe('OpenApiValidator', () => {
   it('indexes every operation with its security and responses', () => {
     expect(v.operations.map((o) => o.operationId).sort()).toEqual(
-      ['getHealth', 'getOpenApiDocument', 'getReceipt', 'getReport', 'getVersion', 'submitReport'].sort(),
+      [
+        'deleteSyntheticReports',
+        'getHealth',
+        'getOpenApiDocument',
+        'getReceipt',
+        'getReport',
+        'getReportCard',
+        'getReportPage',
+        'getReportSummary',
+        'getStats',
+        'getVersion',
+        'listReportPoints',
+        'listReportsNear',
+        'promoteReport',
+        'submitReport',
+      ].sort(),
     );
     expect(v.operation('submitReport').security).toEqual([{ cleanappAuth: ['report:submit'] }]);
     expect(v.operation('getHealth').security).toEqual([]);
@@ -19,6 +34,8 @@ describe('OpenApiValidator', () => {
     expect(m && 'operation' in m && m.pathParams).toEqual({ public_id: 'rpt_8Zq3nV1kT0aB' });
     expect(v.match('DELETE', '/api/v4/reports/rpt_8Zq3nV1kT0aB')).toEqual({ pathExists: true, allow: ['GET'] });
     expect(v.match('GET', '/api/v4/nope')).toBeUndefined();
+    const near = v.match('GET', '/api/v4/reports/near');
+    expect(near && 'operation' in near && near.operation.operationId).toBe('listReportsNear');
   });
 
   it('reports body problems with a location per field', () => {

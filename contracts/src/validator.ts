@@ -132,6 +132,7 @@ export class OpenApiValidator {
         });
       }
     }
+    // Literal paths win over templates (`/reports/near` before `/reports/{public_id}`): fewest variables first.
     this.matchers = this.operations.map((op) => {
       const names: string[] = [];
       const pattern = op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
@@ -140,6 +141,7 @@ export class OpenApiValidator {
       });
       return { op, regex: new RegExp(`^${pattern}$`), names };
     });
+    this.matchers.sort((a, b) => a.names.length - b.names.length);
   }
 
   private makeAjv(coerce: boolean): Ajv2020 {

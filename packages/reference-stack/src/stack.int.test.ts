@@ -186,6 +186,94 @@ describe('reference stack (broker + database resolved as a developer would get t
   });
 });
 
+describe('reference stack: query, render and admin operations', () => {
+  // A private spot far from the other tests' reports, so counts and pages are exact.
+  const at = { latitude: -33.8688, longitude: 151.2093 };
+  const offset = (metres: number) => ({ latitude: at.latitude + metres / 111_320, longitude: at.longitude });
+  const ids: string[] = [];
+
+  async function untilRendered(publicId: string) {
+    for (let i = 0; i < 100; i++) {
+      const r = await api.GET('/api/v4/stats');
+      const card = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports/${publicId}/card.svg`);
+      if (card.status === 200 && r.data) return card;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    throw new Error(`${publicId} not rendered`);
+  }
+
+  beforeAll(async () => {
+    for (const [i, metres] of [300, 100, 200, 5000].entries()) {
+      const { data } = await api.POST('/api/v4/reports', { body: submission(`near-${i}`, { ...offset(metres), title: `Litter bin ${i}`, description: 'plastic bottle and cans' }) });
+      ids.push(data!.public_id);
+    }
+    await Promise.all(ids.map(untilRendered));
+  });
+
+  it('pages reports near a point, nearest first, with an opaque cursor', async () => {
+    const first = await api.GET('/api/v4/reports/near', { params: { query: { ...at, radius_m: 1000, limit: 2 } } });
+    expect(validator.validateResponse('listReportsNear', 200, first.data)).toEqual([]);
+    expect(first.data!.items.map((r) => r.public_id)).toEqual([ids[1], ids[2]]);
+    const second = await api.GET('/api/v4/reports/near', { params: { query: { ...at, radius_m: 1000, limit: 2, cursor: first.data!.next_cursor! } } });
+    expect(second.data!.items.map((r) => r.public_id)).toEqual([ids[0]]);
+    expect(second.data!.next_cursor).toBeNull();
+    const bad = await api.GET('/api/v4/reports/near', { params: { query: { ...at, cursor: 'bm90LWEtY3Vyc29y' } } });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error?.error.details?.[0]?.location).toBe('query/cursor');
+    const missing = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports/near?latitude=1`, { headers: { authorization: `Bearer ${await token()}` } });
+    expect(missing.status).toBe(400);
+  });
+
+  it('lists map points inside a bounding box and refuses partial boxes', async () => {
+    const box = { min_latitude: at.latitude - 0.01, max_latitude: at.latitude + 0.01, min_longitude: at.longitude - 0.01, max_longitude: at.longitude + 0.01 };
+    const points = await api.GET('/api/v4/reports/points', { params: { query: box } });
+    expect(validator.validateResponse('listReportPoints', 200, points.data)).toEqual([]);
+    expect(points.data!.map((p) => p.public_id).sort()).toEqual(ids.slice(0, 3).sort());
+    expect(points.data!.every((p) => p.classification === 'litter')).toBe(true);
+    const partial = await api.GET('/api/v4/reports/points', { params: { query: { min_latitude: 1 } } });
+    expect(partial.response.status).toBe(400);
+  });
+
+  it('summarises and counts', async () => {
+    const summary = await api.GET('/api/v4/reports/summary');
+    expect(validator.validateResponse('getReportSummary', 200, summary.data)).toEqual([]);
+    expect(summary.data!.by_classification.find((c) => c.classification === 'litter')!.total).toBeGreaterThanOrEqual(4);
+    const stats = await api.GET('/api/v4/stats');
+    expect(validator.validateResponse('getStats', 200, stats.data)).toEqual([]);
+    expect(stats.data!.by_status.rendered).toBeGreaterThanOrEqual(4);
+    expect(stats.data!.reports_total).toBe(stats.data!.published + stats.data!.quarantined);
+  });
+
+  it('serves the card as SVG and the public page as HTML, without a token', async () => {
+    const card = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports/${ids[0]}/card.svg`);
+    expect(card.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await card.text()).toContain('Litter bin 0');
+    const page = await fetch(`${stack.target.rest.baseUrl}/r/${ids[0]}`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain(`data-public-id="${ids[0]}"`);
+    const none = await fetch(`${stack.target.rest.baseUrl}/r/rpt_AAAAAAAAAAAA`);
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
+  it('lets an admin promote a quarantined report and delete one run of synthetic data', async () => {
+    const { data } = await api.POST('/api/v4/reports', { body: submission('to-promote', { lane: 'quarantine' }) });
+    const readOnly = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await token('report:read') });
+    const denied = await readOnly.POST('/api/v4/admin/reports/{public_id}/promote', { params: { path: { public_id: data!.public_id } } });
+    expect(denied.response.status).toBe(403);
+    const promoted = await api.POST('/api/v4/admin/reports/{public_id}/promote', { params: { path: { public_id: data!.public_id } } });
+    expect(validator.validateResponse('promoteReport', 200, promoted.data)).toEqual([]);
+    expect(promoted.data?.lane).toBe('publish');
+    expect((await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } })).response.status).toBe(200);
+
+    const prefix = `stack-test-${stack.id}-near-`;
+    const deleted = await api.DELETE('/api/v4/admin/reports/synthetic', { params: { query: { source_id_prefix: prefix } } });
+    expect(deleted.data).toEqual({ deleted: 4 });
+    expect((await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: ids[0]! } } })).response.status).toBe(404);
+    expect((await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } })).response.status).toBe(200);
+  });
+});
+
 describe('reference stack with the broker down and an embedded database', () => {
   let down: RunningStack;
   beforeAll(async () => {

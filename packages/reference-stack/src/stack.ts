@@ -9,6 +9,7 @@ import type { Hono } from 'hono';
 import { createApiApp } from './api/app.js';
 import { OutboxRelay } from './store/outbox.js';
 import { PipelineStore } from './store/pipeline.js';
+import { QueryStore } from './store/queries.js';
 import { ReportStore } from './store/reports.js';
 import { RulesProvider } from './workers/rules-provider.js';
 import { startAnalyzer, startRenderer } from './workers/workers.js';
@@ -151,6 +152,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       validator: new OpenApiValidator(),
       verifier: new TokenVerifier({ issuer: issuerUrl, audience, jwksUrl: `${issuerUrl}/.well-known/jwks.json` }),
       store,
+      queries: new QueryStore(db),
       relay,
       db,
       broker,

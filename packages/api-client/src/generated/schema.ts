@@ -79,6 +79,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v4/reports/near": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published reports near a point, nearest first */
+        get: operations["listReportsNear"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v4/reports/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published reports as map points
+         * @description Newest first; optionally inside a bounding box (all four bounds or none).
+         */
+        get: operations["listReportPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v4/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published reports by classification and brand */
+        get: operations["getReportSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v4/reports/{public_id}": {
         parameters: {
             query?: never;
@@ -94,6 +148,100 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v4/reports/{public_id}/card.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rendered card of a published report
+         * @description Public (embedded by the report page and link previews). 404 while quarantined or not yet rendered.
+         */
+        get: operations["getReportCard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/r/{public_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public HTML page of a published report */
+        get: operations["getReportPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v4/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pipeline statistics */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v4/admin/reports/{public_id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a quarantined report to the publish lane
+         * @description Idempotent; promoting a published report answers it unchanged.
+         */
+        post: operations["promoteReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v4/admin/reports/synthetic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete synthetic (test) reports
+         * @description Removes reports submitted with `synthetic: true`, optionally only those whose `source_id` starts with a prefix (one smoke run's data). Real reports are never touched.
+         */
+        delete: operations["deleteSyntheticReports"];
         options?: never;
         head?: never;
         patch?: never;
@@ -258,6 +406,59 @@ export interface components {
             synthetic: boolean;
             /** @description Null until the analyzer has classified the report. */
             analysis: components["schemas"]["Analysis"] | null;
+        };
+        /** @description One page of reports; pass `next_cursor` as `cursor` to get the next page. */
+        ReportPage: {
+            items: components["schemas"]["Report"][];
+            /** @description Opaque cursor of the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A published report as a point on the map. */
+        ReportPoint: {
+            public_id: components["schemas"]["PublicId"];
+            seq: number;
+            latitude: number;
+            longitude: number;
+            /**
+             * @description Null until analysed.
+             * @enum {string|null}
+             */
+            classification: "litter" | "hazard" | "graffiti" | "other" | null;
+            /** @description Null until analysed. */
+            severity_level: number | null;
+        };
+        /** @description Published reports counted by classification and by brand. */
+        ReportSummary: {
+            total: number;
+            by_classification: {
+                /** @enum {string} */
+                classification: "litter" | "hazard" | "graffiti" | "other" | "unanalysed";
+                total: number;
+            }[];
+            /** @description Brands named in analysed reports, most reported first. */
+            by_brand: {
+                brand_name: string;
+                total: number;
+            }[];
+        };
+        /** @description Pipeline statistics over every report (published and quarantined). */
+        Stats: {
+            reports_total: number;
+            published: number;
+            quarantined: number;
+            by_status: {
+                accepted: number;
+                queued: number;
+                analysed: number;
+                rendered: number;
+                failed: number;
+            };
+            /** Format: date-time */
+            last_rendered_at: string | null;
+        };
+        DeletedCount: {
+            /** @description How many synthetic reports were removed. */
+            deleted: number;
         };
         /** @description Processing state of a submitted report. */
         Receipt: {
@@ -439,6 +640,20 @@ export interface components {
          * @example smoke-2f9d0c4e
          */
         RequestId: string;
+        /** @example 52.52 */
+        Latitude: number;
+        /** @example 13.405 */
+        Longitude: number;
+        /**
+         * @description Page size.
+         * @example 20
+         */
+        Limit: number;
+        /**
+         * @description The `next_cursor` of the previous page.
+         * @example eyJkIjoxMi41LCJzIjo0Mn0
+         */
+        Cursor: string;
         /**
          * @description Public identifier of a report.
          * @example rpt_8Zq3nV1kT0aB
@@ -636,6 +851,197 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listReportsNear: {
+        parameters: {
+            query: {
+                /** @example 52.52 */
+                latitude: components["parameters"]["Latitude"];
+                /** @example 13.405 */
+                longitude: components["parameters"]["Longitude"];
+                /**
+                 * @description Search radius in metres.
+                 * @example 500
+                 */
+                radius_m?: number;
+                /**
+                 * @description Page size.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description The `next_cursor` of the previous page.
+                 * @example eyJkIjoxMi41LCJzIjo0Mn0
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports ordered by distance. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "public_id": "rpt_8Zq3nV1kT0aB",
+                     *           "seq": 1042,
+                     *           "lane": "publish",
+                     *           "status": "rendered",
+                     *           "latitude": 52.52,
+                     *           "longitude": 13.405,
+                     *           "title": "Overflowing bin",
+                     *           "description": "Plastic bottles and cans around the bin at the tram stop.",
+                     *           "tags": [
+                     *             "bin",
+                     *             "plastic"
+                     *           ],
+                     *           "reported_at": "2026-11-22T09:59:00.000Z",
+                     *           "created_at": "2026-11-22T10:00:00.000Z",
+                     *           "synthetic": false,
+                     *           "analysis": {
+                     *             "classification": "litter",
+                     *             "severity_level": 0.5,
+                     *             "brand_name": null,
+                     *             "summary": "Litter: cans, plastic, bin",
+                     *             "analysed_at": "2026-11-22T10:00:01.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listReportPoints: {
+        parameters: {
+            query?: {
+                /** @example 52.4 */
+                min_latitude?: number;
+                /** @example 13.2 */
+                min_longitude?: number;
+                /** @example 52.6 */
+                max_latitude?: number;
+                /** @example 13.6 */
+                max_longitude?: number;
+                /**
+                 * @description Most points returned.
+                 * @example 500
+                 */
+                limit?: number;
+            };
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Map points. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "public_id": "rpt_8Zq3nV1kT0aB",
+                     *         "seq": 1042,
+                     *         "latitude": 52.52,
+                     *         "longitude": 13.405,
+                     *         "classification": "litter",
+                     *         "severity_level": 0.5
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["ReportPoint"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReportSummary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total": 3,
+                     *       "by_classification": [
+                     *         {
+                     *           "classification": "litter",
+                     *           "total": 2
+                     *         },
+                     *         {
+                     *           "classification": "hazard",
+                     *           "total": 1
+                     *         }
+                     *       ],
+                     *       "by_brand": [
+                     *         {
+                     *           "brand_name": "Heineken",
+                     *           "total": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReportSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getReport: {
         parameters: {
             query?: never;
@@ -691,6 +1097,220 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReportCard: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Public identifier of a report.
+                 * @example rpt_8Zq3nV1kT0aB
+                 */
+                public_id: components["parameters"]["PublicId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SVG image, 1200×630. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630"></svg> */
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReportPage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Public identifier of a report.
+                 * @example rpt_8Zq3nV1kT0aB
+                 */
+                public_id: components["parameters"]["PublicId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page with the card and Open Graph tags. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><head><title>Overflowing bin · CleanApp</title></head><body><h1>Overflowing bin</h1></body></html> */
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts by lane and processing status. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reports_total": 4,
+                     *       "published": 3,
+                     *       "quarantined": 1,
+                     *       "by_status": {
+                     *         "accepted": 0,
+                     *         "queued": 0,
+                     *         "analysed": 1,
+                     *         "rendered": 3,
+                     *         "failed": 0
+                     *       },
+                     *       "last_rendered_at": "2026-11-22T10:00:02.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    promoteReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description Public identifier of a report.
+                 * @example rpt_8Zq3nV1kT0aB
+                 */
+                public_id: components["parameters"]["PublicId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, now published. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "public_id": "rpt_8Zq3nV1kT0aB",
+                     *       "seq": 1043,
+                     *       "lane": "publish",
+                     *       "status": "rendered",
+                     *       "latitude": 48.8566,
+                     *       "longitude": 2.3522,
+                     *       "title": "",
+                     *       "description": "Broken glass on the cycle path.",
+                     *       "tags": [],
+                     *       "reported_at": "2026-11-22T09:59:00.000Z",
+                     *       "created_at": "2026-11-22T10:00:00.000Z",
+                     *       "synthetic": false,
+                     *       "analysis": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteSyntheticReports: {
+        parameters: {
+            query?: {
+                /** @example smoke-mwrs8lnf- */
+                source_id_prefix?: string;
+            };
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many were deleted. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "deleted": 17
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeletedCount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -7,6 +7,7 @@ import { DatabaseUnavailableError, type Database } from '../store/db.js';
 import { ApiError, envelope } from './errors.js';
 import { generateOrKeepRequestId } from './request-id.js';
 import type { OutboxRelay } from '../store/outbox.js';
+import { InvalidCursorError, type QueryStore } from '../store/queries.js';
 import { IdempotencyConflictError, type ReportStore } from '../store/reports.js';
 
 type Schemas = components['schemas'];
@@ -15,6 +16,7 @@ export interface ApiDeps {
   validator: OpenApiValidator;
   verifier: TokenVerifier;
   store: ReportStore;
+  queries: QueryStore;
   relay: OutboxRelay;
   db: Database;
   broker: Broker;
@@ -30,12 +32,13 @@ export interface ApiDeps {
 interface Call {
   op: Operation;
   pathParams: Record<string, string>;
+  query: URLSearchParams;
   body: unknown;
   principal?: Principal;
   requestId: string;
 }
 
-type Handler = (call: Call) => Promise<{ status: number; body: unknown }>;
+type Handler = (call: Call) => Promise<{ status: number; body: unknown; contentType?: string }>;
 
 const EXPOSED = 'X-Request-ID';
 
@@ -53,9 +56,10 @@ export function createApiApp(deps: ApiDeps): Hono {
     const requestId = generateOrKeepRequestId(c.req.header('x-request-id'));
     const origin = c.req.header('origin');
     const corsAllowed = !!origin && deps.corsOrigins.includes(origin);
-    const respond = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const respond = (status: number, body: unknown, headers: Record<string, string> = {}, contentType?: string) => {
       const h: Record<string, string> = { 'x-request-id': requestId, 'cache-control': 'no-store', ...headers };
       if (corsAllowed) Object.assign(h, { 'access-control-allow-origin': origin!, 'access-control-expose-headers': EXPOSED, vary: 'Origin' });
+      if (contentType) return c.body(String(body), status as 200, { ...h, 'content-type': contentType });
       return c.json(body as object, status as 200, h);
     };
     const fail = (error: ApiError) => respond(error.status, envelope(error.code, error.message, requestId, error.details), error.headers);
@@ -82,10 +86,13 @@ export function createApiApp(deps: ApiDeps): Hono {
 
       const handler = handlers[op.operationId];
       if (!handler) throw new ApiError(501 as never, 'internal', `${op.operationId} is not implemented`);
-      const result = await handler({ op, pathParams, body, principal: auth.principal, requestId });
-      return respond(result.status, result.body);
+      const result = await handler({ op, pathParams, query: url.searchParams, body, principal: auth.principal, requestId });
+      return respond(result.status, result.body, {}, result.contentType);
     } catch (error) {
       if (error instanceof ApiError) return fail(error);
+      if (error instanceof InvalidCursorError) {
+        return fail(new ApiError(400, 'validation_failed', 'The request does not match the contract', [{ location: 'query/cursor', message: error.message }]));
+      }
       if (error instanceof IdempotencyConflictError) {
         return fail(new ApiError(409, 'conflict', error.message, [{ location: 'body/source_id', message: `already used by ${error.existingPublicId}` }]));
       }
@@ -181,11 +188,54 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
     },
     async getReport({ pathParams }) {
       const report = await deps.store.publishedReport(pathParams.public_id!);
-      if (!report) throw new ApiError(404, 'not_found', `Report ${pathParams.public_id} not found`);
+      if (!report) throw notFound(pathParams.public_id!);
       return { status: 200, body: report };
+    },
+    async listReportsNear({ query }) {
+      const radius = query.has('radius_m') ? Number(query.get('radius_m')) : 1000;
+      const limit = query.has('limit') ? Number(query.get('limit')) : 20;
+      const page = await deps.queries.near(Number(query.get('latitude')), Number(query.get('longitude')), radius, limit, query.get('cursor') ?? undefined);
+      return { status: 200, body: page };
+    },
+    async listReportPoints({ query }) {
+      const bounds = ['min_latitude', 'min_longitude', 'max_latitude', 'max_longitude'] as const;
+      const given = bounds.filter((b) => query.has(b));
+      if (given.length !== 0 && given.length !== 4) {
+        throw new ApiError(400, 'validation_failed', 'Give all four bounds or none',
+          bounds.filter((b) => !query.has(b)).map((b) => ({ location: `query/${b}`, message: 'is required with the other bounds' })));
+      }
+      const n = (b: (typeof bounds)[number]) => Number(query.get(b));
+      const bbox = given.length === 4 ? { minLat: n('min_latitude'), minLng: n('min_longitude'), maxLat: n('max_latitude'), maxLng: n('max_longitude') } : undefined;
+      return { status: 200, body: await deps.queries.points(query.has('limit') ? Number(query.get('limit')) : 500, bbox) };
+    },
+    async getReportSummary() {
+      return { status: 200, body: await deps.queries.summary() };
+    },
+    async getStats() {
+      return { status: 200, body: await deps.queries.stats() };
+    },
+    async getReportCard({ pathParams }) {
+      const render = await deps.queries.render(pathParams.public_id!);
+      if (!render) throw notFound(pathParams.public_id!, 'or not rendered yet');
+      return { status: 200, body: render.svg, contentType: 'image/svg+xml' };
+    },
+    async getReportPage({ pathParams }) {
+      const render = await deps.queries.render(pathParams.public_id!);
+      if (!render) throw notFound(pathParams.public_id!, 'or not rendered yet');
+      return { status: 200, body: render.html, contentType: 'text/html; charset=utf-8' };
+    },
+    async promoteReport({ pathParams }) {
+      const report = await deps.store.promote(pathParams.public_id!);
+      if (!report) throw notFound(pathParams.public_id!);
+      return { status: 200, body: report };
+    },
+    async deleteSyntheticReports({ query }) {
+      return { status: 200, body: { deleted: await deps.store.deleteSynthetic(query.get('source_id_prefix') ?? undefined) } };
     },
   };
 }
+
+const notFound = (publicId: string, extra = '') => new ApiError(404, 'not_found', `Report ${publicId} not found${extra ? ` ${extra}` : ''}`);
 
 async function checkDb(db: Database): Promise<Schemas['DependencyState']> {
   const started = performance.now();

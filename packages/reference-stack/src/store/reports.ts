@@ -5,7 +5,7 @@ import { canonicalJson, randomId, sha256 } from '../api/ids.js';
 import { enqueue } from './outbox.js';
 
 type Schemas = components['schemas'];
-type Row = {
+export type Row = {
   seq: string | number;
   public_id: string;
   receipt_id: string;
@@ -171,23 +171,48 @@ export class ReportStore {
   /** A report as published; quarantined reports are invisible here. */
   async publishedReport(publicId: string): Promise<Schemas['Report'] | undefined> {
     const row = (await this.db.query<Row>(`select * from reports where public_id = $1 and lane = 'publish'`, [publicId])).rows[0];
-    if (!row) return undefined;
-    return {
-      public_id: row.public_id,
-      seq: Number(row.seq),
-      lane: row.lane,
-      status: row.status,
-      latitude: row.latitude,
-      longitude: row.longitude,
-      title: row.title,
-      description: row.description,
-      tags: json<string[]>(row.tags),
-      reported_at: iso(row.reported_at),
-      created_at: iso(row.created_at),
-      synthetic: row.synthetic,
-      analysis: row.analysis ? toRestAnalysis(json<Schemas['Analysis']>(row.analysis)) : null,
-    };
+    return row ? toReport(row) : undefined;
   }
+
+  /** Moves a quarantined report to the publish lane (idempotent); undefined when there is no such report. */
+  async promote(publicId: string): Promise<Schemas['Report'] | undefined> {
+    const row = (await this.db.query<Row>(`update reports set lane = 'publish', updated_at = now() where public_id = $1 returning *`, [publicId])).rows[0];
+    return row ? toReport(row) : undefined;
+  }
+
+  /** Deletes synthetic reports (optionally one run's, by source_id prefix) with their outbox events and renders. */
+  async deleteSynthetic(sourceIdPrefix?: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const gone = await tx.query<{ public_id: string }>(
+        `delete from reports where synthetic = true and ($1::text is null or left(source_id, length($1::text)) = $1::text) returning public_id`,
+        [sourceIdPrefix ?? null],
+      );
+      const ids = gone.rows.map((r) => r.public_id);
+      if (ids.length > 0) {
+        await tx.query('delete from renders where public_id = any($1::text[])', [ids]);
+        await tx.query('delete from outbox where public_id = any($1::text[])', [ids]);
+      }
+      return ids.length;
+    });
+  }
+}
+
+export function toReport(row: Row): Schemas['Report'] {
+  return {
+    public_id: row.public_id,
+    seq: Number(row.seq),
+    lane: row.lane,
+    status: row.status,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    title: row.title,
+    description: row.description,
+    tags: json<string[]>(row.tags),
+    reported_at: iso(row.reported_at),
+    created_at: iso(row.created_at),
+    synthetic: row.synthetic,
+    analysis: row.analysis ? toRestAnalysis(json<Schemas['Analysis']>(row.analysis)) : null,
+  };
 }
 
 /** The REST representation carries the contract's fields only (the event payload has more, e.g. provider). */

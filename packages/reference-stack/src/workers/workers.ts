@@ -1,4 +1,4 @@
-import { PermanentError, type Broker } from '@cleanapp/events/node';
+import type { Broker } from '@cleanapp/events/node';
 import type { OutboxRelay } from '../store/outbox.js';
 import type { PipelineStore } from '../store/pipeline.js';
 import { renderCard, renderPage } from './render.js';
@@ -21,7 +21,8 @@ export async function startAnalyzer(deps: WorkerDeps & { provider: AnalysisProvi
     'report-analysis-queue',
     'report.raw',
     async (raw) => {
-      if (!(await deps.pipeline.reportExists(raw.public_id))) throw new PermanentError(`unknown report ${raw.public_id}`);
+      // Reports are only published after their commit, so a missing one was deleted (synthetic clean-up).
+      if (!(await deps.pipeline.reportExists(raw.public_id))) return deps.log?.(`[analyzer] skipped ${raw.public_id}: deleted`);
       const known = await deps.pipeline.analysisFor(raw.content_hash);
       const analysis = known ?? { ...(await deps.provider.analyse(raw.report)), analysed_at: new Date().toISOString() };
       const event = await deps.pipeline.recordAnalysis(raw, analysis);
@@ -41,7 +42,7 @@ export async function startRenderer(deps: WorkerDeps): Promise<void> {
     'report.analysed',
     async (analysed) => {
       const report = await deps.pipeline.reportForRender(analysed.public_id);
-      if (!report) throw new PermanentError(`unknown report ${analysed.public_id}`);
+      if (!report) return deps.log?.(`[renderer] skipped ${analysed.public_id}: deleted`);
       const input = {
         publicId: analysed.public_id,
         title: report.title,
