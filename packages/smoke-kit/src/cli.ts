@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { removeSyntheticData } from './cleanup.js';
 import { newRunId } from './context.js';
 import { mask } from './mask.js';
 import { probeTarget } from './probe.js';
@@ -161,6 +162,8 @@ export async function main(argv: string[]): Promise<number> {
       color: process.stdout.isTTY === true && !process.env.NO_COLOR,
       write: print,
     });
+    const cleanup = await removeSyntheticData(target, runId);
+    print('removed' in cleanup ? `smoke: removed ${cleanup.removed} synthetic reports of run ${runId}` : `smoke: synthetic data of run ${runId} kept: ${cleanup.skipped}`);
     const rel = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
     print(`smoke: reports ${rel(summary.junitFile)}, ${rel(summary.resultsFile)}`);
     print(`smoke: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (${(summary.durationMs / 1000).toFixed(1)}s) against ${target.name}`);
