@@ -56,6 +56,8 @@ describe('OpenApiValidator', () => {
     const op = v.operation('getReport');
     expect(v.validateRequest(op, { pathParams: { public_id: 'rpt_8Zq3nV1kT0aB' } })).toEqual([]);
     expect(v.validateRequest(op, { pathParams: { public_id: 'nope' } })[0]?.location).toBe('path/public_id');
+    const malformed = v.match('GET', '/api/v4/reports/%zz');
+    expect(malformed && 'operation' in malformed && malformed.pathParams).toEqual({ public_id: '%zz' });
     const tooLong = new Headers({ 'x-request-id': 'x'.repeat(200) });
     expect(v.validateRequest(op, { pathParams: { public_id: 'rpt_8Zq3nV1kT0aB' }, headers: tooLong })[0]?.location).toBe('header/X-Request-ID');
   });

@@ -76,6 +76,15 @@ function formatErrors(prefix: string, errors: ErrorObject[] | null | undefined):
   });
 }
 
+/** Malformed percent-encoding (`%zz`) stays as sent, so validation rejects it instead of throwing. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export interface RequestParts {
   pathParams?: Record<string, string>;
   query?: URLSearchParams;
@@ -182,7 +191,7 @@ export class OpenApiValidator {
       }
       const pathParams: Record<string, string> = {};
       names.forEach((n, i) => {
-        pathParams[n] = decodeURIComponent(m[i + 1] ?? '');
+        pathParams[n] = safeDecode(m[i + 1] ?? '');
       });
       return { operation: op, pathParams };
     }

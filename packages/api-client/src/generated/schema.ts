@@ -341,7 +341,9 @@ export interface components {
             lane?: components["schemas"]["Lane"];
             latitude: number;
             longitude: number;
+            /** @description Free text without NUL characters. */
             title?: string;
+            /** @description Free text without NUL characters. */
             description?: string;
             tags?: string[];
             /**
