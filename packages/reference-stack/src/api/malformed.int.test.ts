@@ -95,7 +95,7 @@ describe('malformed requests', () => {
         cases.slice(i, i + 25).map(async (c) => {
           let response: Response;
           try {
-            response = await fetch(`${stack.target.rest.baseUrl}${c.path}`, { method: c.method, headers: c.headers, ...(c.body !== undefined && c.method !== 'GET' && c.method !== 'HEAD' ? { body: c.body } : {}) });
+            response = await fetch(`${stack.target.rest.baseUrl}${c.path}`, { method: c.method, headers: c.headers, ...(c.body !== undefined && c.method !== 'GET' && c.method !== 'HEAD' ? { body: c.body as BodyInit } : {}) });
           } catch (error) {
             // undici refuses to send some headers (e.g. a non-ASCII Authorization); that is not the server's doing.
             if (error instanceof TypeError && /header|ByteString/i.test(String((error as Error & { cause?: unknown }).cause ?? error.message))) return;
