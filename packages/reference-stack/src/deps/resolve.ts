@@ -55,6 +55,7 @@ export async function probeAmqp(url: string, timeoutMs = 2000): Promise<void> {
 
 export async function probePostgres(url: string, timeoutMs = 2000): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => undefined); // surfaces through connect()/query()
   try {
     await client.connect();
     await client.query('select 1');

@@ -57,6 +57,11 @@ async function openPostgres(url: string, schema: string): Promise<Database> {
     transaction: (fn) =>
       guard(async () => {
         const client = await pool.connect();
+        // A checked-out client whose connection dies between two queries emits 'error' on itself (the
+        // pool only listens while it is idle); without a listener that would crash the process.
+        let broken: Error | undefined;
+        const onError = (e: Error) => void (broken = e);
+        client.on('error', onError);
         try {
           await client.query('begin');
           const result = await fn({ query: (sql, params) => client.query(sql, params as unknown[]) as never });
@@ -66,7 +71,8 @@ async function openPostgres(url: string, schema: string): Promise<Database> {
           await client.query('rollback').catch(() => undefined);
           throw error;
         } finally {
-          client.release();
+          client.off('error', onError);
+          client.release(broken ?? false); // a broken client is destroyed, not returned to the pool
         }
       }),
     close: () => pool.end(),
@@ -151,6 +157,7 @@ async function migrate(db: Database): Promise<void> {
 export async function dropSchema(url: string, schema: string): Promise<void> {
   if (url.startsWith('pglite:') || !SCHEMA_NAME.test(schema)) return;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined); // surfaces through the query below
   try {
     await client.connect();
     await client.query(`drop schema if exists ${schema} cascade`);
