@@ -1,9 +1,34 @@
-// `pnpm stack`: starts the reference stack, prints the target file's path, runs until Ctrl-C.
+// `pnpm stack [service]`: with no service (or `all`) starts the whole reference stack in this process,
+// writes a target file and prints its path; with a service name starts only that service, configured by
+// environment variables (what compose/ runs). Runs until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { DependencyNotFoundError } from './deps/resolve.js';
+import { Cleanups } from './http.js';
+import { parseClients, startApiService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, type RuntimeMode } from './services.js';
 import { startStack } from './stack.js';
 
-const { values } = parseArgs({
+const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer'] as const;
+type Service = (typeof SERVICES)[number];
+
+const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer] [options]
+
+all (default)   every service in one process on free ports; writes a target file and prints its path
+                --api-port N --issuer-port N --host H --target-file F --broker-environment ENV --ephemeral
+<service>       one service, configured by environment variables:
+  all services  HOST (127.0.0.1), PORT, CLEANAPP_RUNTIME_MODE (standalone|container)
+  api, workers  AMQP_URL, DATABASE_URL, DATABASE_SCHEMA (cleanapp), BROKER_ENVIRONMENT, BROKER_PREFIX
+                (isolates several stacks on one broker)
+  token-issuer  PORT (8081), ISSUER_URL (public URL, default the bound one), OAUTH_CLIENTS
+                ("id:secret:scope scope,..."), TOKEN_AUDIENCE (cleanapp-api)
+  api           PORT (8080), TOKEN_ISSUER (required: the issuer URL tokens carry), JWKS_URL
+                (default TOKEN_ISSUER/.well-known/jwks.json), CORS_ORIGINS (comma separated), PUBLIC_URL
+  analyzer, renderer  HEALTH_PORT (8090): GET /health for container health checks
+
+Broker: AMQP_URL, else 127.0.0.1:5672, else testcontainers. Database: DATABASE_URL (postgres:// or
+pglite:DIR), else 127.0.0.1:5432, else testcontainers, else embedded PGlite.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     'api-port': { type: 'string' },
     'issuer-port': { type: 'string' },
@@ -15,32 +40,102 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log(`Usage: pnpm stack [--api-port N] [--issuer-port N] [--host H] [--target-file F] [--broker-environment ENV] [--ephemeral]
-Starts the CleanApp reference stack (API + token issuer) and writes a target file for \`pnpm smoke --target\`.
-Broker: AMQP_URL, else 127.0.0.1:5672, else testcontainers. Database: DATABASE_URL (postgres:// or pglite:DIR),
-else 127.0.0.1:5432, else testcontainers, else embedded PGlite.`);
+  console.log(USAGE);
   process.exit(0);
+}
+const service = (positionals[0] ?? 'all') as Service;
+if (!SERVICES.includes(service)) {
+  console.error(`Unknown service "${positionals[0]}" (known: ${SERVICES.join(', ')})\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const env = process.env;
+const log = (line: string) => console.error(line);
+const mode: RuntimeMode = env.CLEANAPP_RUNTIME_MODE === 'container' ? 'container' : 'standalone';
+const required = (name: string): string => {
+  const value = env[name];
+  if (!value) {
+    console.error(`${service}: environment variable ${name} is required\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return value;
+};
+
+async function startOne(): Promise<() => Promise<void>> {
+  const cleanups = new Cleanups(log);
+  const host = env.HOST ?? '127.0.0.1';
+  const audience = env.TOKEN_AUDIENCE ?? 'cleanapp-api';
+  try {
+    if (service === 'token-issuer') {
+      const clients = parseClients(required('OAUTH_CLIENTS'));
+      const issuer = await startIssuerService({ host, port: Number(env.PORT ?? 8081), audience, clients, ...(env.ISSUER_URL ? { publicUrl: env.ISSUER_URL } : {}) }, cleanups);
+      log(`[token-issuer] ${issuer.url} (${clients.length} clients)`);
+      return () => cleanups.run();
+    }
+    const issuerUrl = service === 'api' ? required('TOKEN_ISSUER') : '';
+    const infra = await startInfra(
+      {
+        env,
+        log,
+        schema: env.DATABASE_SCHEMA ?? 'cleanapp',
+        ...(env.BROKER_ENVIRONMENT ? { brokerEnvironment: env.BROKER_ENVIRONMENT } : {}),
+        ...(env.BROKER_PREFIX ? { brokerPrefix: env.BROKER_PREFIX } : {}),
+      },
+      cleanups,
+    );
+    if (service === 'api') {
+      const api = await startApiService(
+        infra,
+        {
+          host,
+          port: Number(env.PORT ?? 8080),
+          issuer: issuerUrl,
+          audience,
+          corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+          runtimeMode: mode,
+          ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}),
+          ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
+        },
+        cleanups,
+      );
+      log(`[api] ${api.url}`);
+    } else {
+      await startWorkers(infra, [service as 'analyzer' | 'renderer'], log);
+      const health = await startHealthEndpoint(infra, service, host, Number(env.HEALTH_PORT ?? 8090), cleanups);
+      log(`[${service}] consuming; health at ${health.url}/health`);
+    }
+    return () => cleanups.run();
+  } catch (error) {
+    await cleanups.run();
+    throw error;
+  }
 }
 
 try {
-  const stack = await startStack({
-    ephemeral: values.ephemeral,
-    runtimeMode: 'standalone',
-    log: (line) => console.error(line),
-    ...(values['api-port'] ? { apiPort: Number(values['api-port']) } : {}),
-    ...(values['issuer-port'] ? { issuerPort: Number(values['issuer-port']) } : {}),
-    ...(values.host ? { host: values.host } : {}),
-    ...(values['target-file'] ? { targetFile: values['target-file'] } : {}),
-    ...(values['broker-environment'] ? { brokerEnvironment: values['broker-environment'] } : {}),
-  });
-  console.log(stack.targetFile);
+  let stop: () => Promise<void>;
+  if (service === 'all') {
+    const stack = await startStack({
+      ephemeral: values.ephemeral,
+      runtimeMode: mode,
+      log,
+      ...(values['api-port'] ? { apiPort: Number(values['api-port']) } : {}),
+      ...(values['issuer-port'] ? { issuerPort: Number(values['issuer-port']) } : {}),
+      ...(values.host ? { host: values.host } : {}),
+      ...(values['target-file'] ? { targetFile: values['target-file'] } : {}),
+      ...(values['broker-environment'] ? { brokerEnvironment: values['broker-environment'] } : {}),
+    });
+    console.log(stack.targetFile);
+    stop = stack.stop;
+  } else {
+    stop = await startOne();
+  }
   const shutdown = async () => {
-    await stack.stop();
+    await stop();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 } catch (error) {
-  console.error(error instanceof DependencyNotFoundError ? error.message : `Could not start the stack: ${(error as Error).stack}`);
+  console.error(error instanceof DependencyNotFoundError ? error.message : `Could not start ${service}: ${(error as Error).stack}`);
   process.exit(2);
 }

@@ -263,6 +263,16 @@ export class Broker extends EventEmitter {
     }
   }
 
+  /** Deletes a (throwaway) topology without declaring it first (e.g. after its services stopped). */
+  static async deleteTopologyAt(url: string, topology: Topology): Promise<void> {
+    const conn = await connect(url, { timeout: 3000 });
+    try {
+      await deleteTopology(await conn.createChannel(), topology);
+    } finally {
+      await conn.close().catch(() => undefined);
+    }
+  }
+
   /** Deletes the (throwaway) topology this broker declared. */
   async deleteTopology(): Promise<void> {
     if (!this.conn) return;

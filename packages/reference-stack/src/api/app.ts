@@ -3,7 +3,7 @@ import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
 import { Hono, type Context } from 'hono';
 import type { TokenVerifier, Principal } from '../auth/verify.js';
 import { BrokerUnavailableError, type Broker } from '@cleanapp/events/node';
-import { DatabaseUnavailableError, type Database } from '../store/db.js';
+import { checkDb, DatabaseUnavailableError, type Database } from '../store/db.js';
 import { ApiError, envelope } from './errors.js';
 import { generateOrKeepRequestId } from './request-id.js';
 import type { OutboxRelay } from '../store/outbox.js';
@@ -236,16 +236,3 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
 }
 
 const notFound = (publicId: string, extra = '') => new ApiError(404, 'not_found', `Report ${publicId} not found${extra ? ` ${extra}` : ''}`);
-
-async function checkDb(db: Database): Promise<Schemas['DependencyState']> {
-  const started = performance.now();
-  try {
-    await Promise.race([
-      db.query('select 1'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2000 ms')), 2000).unref()),
-    ]);
-    return { status: 'up', latency_ms: Math.round((performance.now() - started) * 100) / 100 };
-  } catch (error) {
-    return { status: 'down', error: (error as Error).message };
-  }
-}

@@ -46,7 +46,11 @@ async function openPostgres(url: string, schema: string): Promise<Database> {
     throw new DatabaseUnavailableError(e);
   });
   try {
+    // Services of one stack start together (compose); a session lock makes their migrations take turns.
+    await admin.query(`select pg_advisory_lock(hashtext('cleanapp-migrate:' || $1))`, [schema]);
     await admin.query(`create schema if not exists ${schema}`);
+    await migrate({ query: (sql, params) => admin.query(sql, params as unknown[]) as never });
+    await admin.query(`select pg_advisory_unlock(hashtext('cleanapp-migrate:' || $1))`, [schema]);
   } finally {
     admin.release();
   }
@@ -94,13 +98,16 @@ async function openPglite(url: string): Promise<Database> {
 
 export async function openDatabase(url: string, schema = 'cleanapp'): Promise<Database> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid database schema name "${schema}"`);
-  const db = url.startsWith('pglite:') ? await openPglite(url) : await openPostgres(url, schema);
-  await migrate(db);
-  return db;
+  if (url.startsWith('pglite:')) {
+    const db = await openPglite(url);
+    await migrate(db);
+    return db;
+  }
+  return openPostgres(url, schema);
 }
 
 /** Idempotent schema setup; the stack owns its tables. */
-async function migrate(db: Database): Promise<void> {
+async function migrate(db: Queryable): Promise<void> {
   await db.query(`
     create table if not exists reports (
       seq bigserial primary key,
@@ -151,6 +158,25 @@ async function migrate(db: Database): Promise<void> {
       html text not null,
       rendered_at timestamptz not null default now()
     )`);
+}
+
+/** Liveness of the database for health endpoints: `select 1` within 2 s. */
+export async function checkDb(db: Queryable): Promise<{ status: 'up'; latency_ms: number } | { status: 'down'; error: string }> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      db.query('select 1'),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 2000 ms')), 2000);
+      }),
+    ]);
+    return { status: 'up', latency_ms: Math.round((performance.now() - started) * 100) / 100 };
+  } catch (error) {
+    return { status: 'down', error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Drops a schema created for one throwaway stack (tests, embedded smoke runs). */

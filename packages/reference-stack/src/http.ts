@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+
+export interface Listening {
+  server: ServerType;
+  url: string;
+  /** Mounts the app; requests before that get a 503 "starting". */
+  mount(app: Hono): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Binds first and mounts the app afterwards: apps need their own URL (issuer claim, served contract),
+ * which is only known once a free port is bound.
+ */
+export function listen(host: string, port: number): Promise<Listening> {
+  let mounted: Hono | undefined;
+  const fetch = (req: Request) => (mounted ? mounted.fetch(req) : new Response('starting', { status: 503 }));
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname: host, port }, (info: AddressInfo) => {
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+      resolve({
+        server,
+        url: `http://${shown}:${info.port}`,
+        mount: (app) => void (mounted = app),
+        close: () =>
+          new Promise<void>((done) => {
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            server.close(() => done());
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}
+
+/** Runs cleanups in reverse order of registration, reporting (not throwing) their failures. */
+export class Cleanups {
+  private readonly fns: (() => Promise<unknown>)[] = [];
+  constructor(private readonly log: (line: string) => void = () => undefined) {}
+  push(fn: () => Promise<unknown>): void {
+    this.fns.push(fn);
+  }
+  async run(): Promise<void> {
+    for (const fn of this.fns.reverse()) await fn().catch((e: unknown) => this.log(`[stack] cleanup: ${(e as Error).message}`));
+    this.fns.length = 0;
+  }
+}

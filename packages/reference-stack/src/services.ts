@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { loadOpenApi, OpenApiValidator } from '@cleanapp/contracts';
+import { Broker, redact, topologyFromContract, type Topology } from '@cleanapp/events/node';
+import { Hono } from 'hono';
+import { createApiApp } from './api/app.js';
+import { createIssuerApp, type OAuthClient } from './auth/issuer.js';
+import { KeyRing } from './auth/keys.js';
+import { TokenVerifier } from './auth/verify.js';
+import { resolveBroker, resolveDatabase, type Resolved } from './deps/resolve.js';
+import { Cleanups, listen } from './http.js';
+import { checkDb, dropSchema, openDatabase, type Database } from './store/db.js';
+import { OutboxRelay } from './store/outbox.js';
+import { PipelineStore } from './store/pipeline.js';
+import { QueryStore } from './store/queries.js';
+import { ReportStore } from './store/reports.js';
+import { versionInfo } from './version.js';
+import { RulesProvider } from './workers/rules-provider.js';
+import { startAnalyzer, startRenderer } from './workers/workers.js';
+
+export type RuntimeMode = 'embedded' | 'standalone' | 'container';
+
+export interface Infra {
+  amqp: Resolved;
+  database: Resolved;
+  db: Database;
+  broker: Broker;
+  topology: Topology;
+  store: ReportStore;
+  relay: OutboxRelay;
+}
+
+export interface InfraOptions {
+  env: NodeJS.ProcessEnv;
+  amqpUrl?: string;
+  databaseUrl?: string;
+  /** Database schema; throwaway stacks use a unique one and drop it on stop. */
+  schema: string;
+  dropSchemaOnStop?: boolean;
+  /** Broker names: an environment of the contract's name maps, and a prefix for throwaway stacks. */
+  brokerEnvironment?: string;
+  brokerPrefix?: string;
+  log: (line: string) => void;
+}
+
+/** Broker, database, outbox relay: what every service except the token issuer needs. */
+export async function startInfra(options: InfraOptions, cleanups: Cleanups): Promise<Infra> {
+  const { env, log } = options;
+  const amqp = options.amqpUrl ? { url: options.amqpUrl, source: 'env' as const, stop: async () => undefined } : await resolveBroker({ env });
+  cleanups.push(amqp.stop);
+  const database = options.databaseUrl ? { url: options.databaseUrl, source: 'env' as const, stop: async () => undefined } : await resolveDatabase({ env });
+  cleanups.push(database.stop);
+  log(`[stack] broker ${redact(amqp.url)} (${amqp.source}); database ${redact(database.url)} (${database.source})`);
+
+  const db = await openDatabase(database.url, options.schema);
+  cleanups.push(async () => {
+    await db.close();
+    if (options.dropSchemaOnStop) await dropSchema(database.url, options.schema);
+  });
+
+  const topology = topologyFromContract({
+    ...(options.brokerEnvironment ? { environment: options.brokerEnvironment } : {}),
+    ...(options.brokerPrefix ? { prefix: options.brokerPrefix } : {}),
+  });
+  const broker = new Broker(amqp.url, topology, options.brokerPrefix ? { expiresMs: 10 * 60_000 } : {});
+  cleanups.push(() => broker.close());
+  // A broker that is down at start is not fatal: health says so, ingest stores reports in the outbox,
+  // and the broker keeps reconnecting in the background.
+  await broker.start().catch((e: unknown) => log(`[stack] ${(e as Error).message}; retrying in the background`));
+  if (options.brokerPrefix) cleanups.push(() => broker.deleteTopology());
+
+  const store = new ReportStore(db);
+  const relay = new OutboxRelay(store, broker);
+  relay.start();
+  cleanups.push(() => relay.stop());
+  return { amqp, database, db, broker, topology, store, relay };
+}
+
+export interface IssuerOptions {
+  host: string;
+  port: number;
+  audience: string;
+  clients: OAuthClient[];
+  /** The `iss` claim and discovery URL as clients see it (defaults to the bound URL). */
+  publicUrl?: string;
+}
+
+export async function startIssuerService(options: IssuerOptions, cleanups: Cleanups): Promise<{ url: string }> {
+  const keys = await KeyRing.create();
+  const server = await listen(options.host, options.port);
+  cleanups.push(() => server.close());
+  const url = options.publicUrl ?? server.url;
+  server.mount(createIssuerApp({ issuer: url, audience: options.audience, clients: options.clients, keys }));
+  return { url };
+}
+
+export interface ApiOptions {
+  host: string;
+  port: number;
+  /** Expected `iss` of tokens, and where to fetch the JWKS (defaults to `<issuer>/.well-known/jwks.json`). */
+  issuer: string;
+  jwksUrl?: string;
+  audience: string;
+  corsOrigins: string[];
+  runtimeMode: RuntimeMode;
+  /** The URL clients use, written into the served contract's `servers` (defaults to the bound URL). */
+  publicUrl?: string;
+}
+
+export async function startApiService(infra: Infra, options: ApiOptions, cleanups: Cleanups): Promise<{ url: string; verifier: TokenVerifier }> {
+  const version = versionInfo('cleanapp-api', options.runtimeMode, {
+    corsOrigins: options.corsOrigins,
+    audience: options.audience,
+    broker: infra.topology.exchange.name,
+    db: infra.database.source,
+  });
+  const server = await listen(options.host, options.port);
+  cleanups.push(() => server.close());
+  const url = options.publicUrl ?? server.url;
+  const served = loadOpenApi();
+  served.servers = [{ url, description: 'This deployment' }];
+  const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
+  server.mount(
+    createApiApp({
+      validator: new OpenApiValidator(),
+      verifier,
+      store: infra.store,
+      queries: new QueryStore(infra.db),
+      relay: infra.relay,
+      db: infra.db,
+      broker: infra.broker,
+      version,
+      corsOrigins: options.corsOrigins,
+      servedContract: served,
+    }),
+  );
+  return { url, verifier };
+}
+
+/** Analyzer and/or renderer consumers on the shared infrastructure. */
+export async function startWorkers(infra: Infra, kinds: ('analyzer' | 'renderer')[], log: (line: string) => void): Promise<void> {
+  const pipeline = new PipelineStore(infra.db);
+  if (kinds.includes('analyzer')) await startAnalyzer({ broker: infra.broker, pipeline, relay: infra.relay, provider: new RulesProvider(), log });
+  if (kinds.includes('renderer')) await startRenderer({ broker: infra.broker, pipeline, relay: infra.relay, log });
+}
+
+/** A `/health` endpoint for services without an HTTP API of their own (workers), for container health checks. */
+export async function startHealthEndpoint(infra: Infra, service: string, host: string, port: number, cleanups: Cleanups): Promise<{ url: string }> {
+  const server = await listen(host, port);
+  cleanups.push(() => server.close());
+  const app = new Hono();
+  app.get('/health', async (c) => {
+    const db = await checkDb(infra.db);
+    const amqp = infra.broker.state;
+    const up = db.status === 'up' && amqp.up;
+    return c.json({ status: up ? 'ok' : 'down', service, dependencies: { db, amqp: amqp.up ? { status: 'up' } : { status: 'down', error: amqp.error } } }, up ? 200 : 503);
+  });
+  server.mount(app);
+  return { url: server.url };
+}
+
+/** `id:secret:scope scope,id2:secret2:scope` → clients (the issuer's configuration in containers). */
+export function parseClients(spec: string): OAuthClient[] {
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      // Scopes contain colons themselves (report:read): only the first two separate id and secret.
+      const [clientId, clientSecret, ...rest] = entry.split(':');
+      const scopes = rest.join(':');
+      if (!clientId || !clientSecret) throw new Error(`OAUTH_CLIENTS entry "${entry.replace(/:.*/, ':***')}" must be id:secret[:scopes]`);
+      return { clientId, clientSecret, scopes: scopes.split(/\s+/).filter(Boolean) };
+    });
+}
+
+export const newSecret = () => randomBytes(24).toString('base64url');
