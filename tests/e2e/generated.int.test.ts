@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, run } from './run.js';
 
-const GENERATED = ['contracts/generated', 'packages/api-client/src/generated', 'packages/events/src/generated'];
+const GENERATED = ['contracts/generated', 'packages/api-client/src/generated', 'packages/events/src/generated', 'packages/graphql-client/src/generated'];
 const SOURCES = ['contracts/openapi', 'contracts/events', 'contracts/graphql'];
 const gitStatus = (paths: string[]) => execFileSync('git', ['status', '--porcelain', '--', ...paths], { cwd: repoRoot }).toString();
 // "From unchanged contracts": while a contract author has uncommitted source edits, regenerated output
@@ -18,6 +18,7 @@ describe('generated code', () => {
     expect(result.stdout + result.stderr).toContain('contracts: 3 generated files are up to date');
     expect(result.stdout).toContain('api-client: generated types are up to date');
     expect(result.stdout).toContain('events: generated payload types and validators are up to date');
+    expect(result.stdout).toContain('graphql-client: generated documents are up to date');
     expect(result.code).toBe(0);
   });
 

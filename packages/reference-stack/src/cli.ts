@@ -2,15 +2,17 @@
 // writes a target file and prints its path; with a service name starts only that service, configured by
 // environment variables (what compose/ runs). Runs until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import { TokenVerifier } from './auth/verify.js';
 import { DependencyNotFoundError } from './deps/resolve.js';
+import { startGraphql } from './graphql/index.js';
 import { Cleanups } from './http.js';
 import { parseClients, startApiService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, type RuntimeMode } from './services.js';
 import { startStack } from './stack.js';
 
-const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer'] as const;
+const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer', 'graphql'] as const;
 type Service = (typeof SERVICES)[number];
 
-const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer] [options]
+const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer|graphql] [options]
 
 all (default)   every service in one process on free ports; writes a target file and prints its path
                 --api-port N --issuer-port N --host H --target-file F --broker-environment ENV --ephemeral
@@ -23,6 +25,8 @@ all (default)   every service in one process on free ports; writes a target file
   api           PORT (8080), TOKEN_ISSUER (required: the issuer URL tokens carry), JWKS_URL
                 (default TOKEN_ISSUER/.well-known/jwks.json), CORS_ORIGINS (comma separated), PUBLIC_URL
   analyzer, renderer  HEALTH_PORT (8090): GET /health for container health checks
+  graphql       PORT (4000) for the gateway's /graphql, TOKEN_ISSUER, JWKS_URL, CORS_ORIGINS,
+                DATABASE_URL, DATABASE_SCHEMA; the subgraphs listen on free ports of HOST
 
 Broker: AMQP_URL, else 127.0.0.1:5672, else testcontainers. Database: DATABASE_URL (postgres:// or
 pglite:DIR), else 127.0.0.1:5432, else testcontainers, else embedded PGlite.`;
@@ -72,7 +76,8 @@ async function startOne(): Promise<() => Promise<void>> {
       log(`[token-issuer] ${issuer.url} (${clients.length} clients)`);
       return () => cleanups.run();
     }
-    const issuerUrl = service === 'api' ? required('TOKEN_ISSUER') : '';
+    const issuerUrl = service === 'api' || service === 'graphql' ? required('TOKEN_ISSUER') : '';
+    const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
     const infra = await startInfra(
       {
         env,
@@ -91,7 +96,7 @@ async function startOne(): Promise<() => Promise<void>> {
           port: Number(env.PORT ?? 8080),
           issuer: issuerUrl,
           audience,
-          corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+          corsOrigins,
           runtimeMode: mode,
           ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}),
           ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
@@ -99,6 +104,11 @@ async function startOne(): Promise<() => Promise<void>> {
         cleanups,
       );
       log(`[api] ${api.url}`);
+    } else if (service === 'graphql') {
+      const verifier = new TokenVerifier({ issuer: issuerUrl, audience, jwksUrl: env.JWKS_URL ?? `${issuerUrl}/.well-known/jwks.json` });
+      const graphql = await startGraphql({ host, db: infra.db, verifier, log, corsOrigins, ports: { gateway: Number(env.PORT ?? 4000) } });
+      cleanups.push(() => graphql.close());
+      log(`[graphql] ${graphql.url}`);
     } else {
       await startWorkers(infra, [service as 'analyzer' | 'renderer'], log);
       const health = await startHealthEndpoint(infra, service, host, Number(env.HEALTH_PORT ?? 8090), cleanups);

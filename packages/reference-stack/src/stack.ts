@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolved } from './deps/resolve.js';
+import { startGraphql } from './graphql/index.js';
 import { Cleanups } from './http.js';
 import { newSecret, startApiService, startInfra, startIssuerService, startWorkers, type RuntimeMode } from './services.js';
 
@@ -35,6 +36,7 @@ export interface StackTarget {
   rest: { baseUrl: string };
   auth: { tokenUrl: string; clientId: string; clientSecret: string; audience: string };
   amqp: { url: string; nameMap: Record<string, string> };
+  graphql: { url: string };
   cors: { allowedOrigin: string };
   services: string[];
 }
@@ -43,7 +45,7 @@ export interface RunningStack {
   id: string;
   target: StackTarget;
   targetFile: string;
-  urls: { api: string; issuer: string };
+  urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string> };
   /** What was used for each dependency, and where it came from. */
   dependencies: { amqp: Resolved; database: Resolved };
   stop(): Promise<void>;
@@ -85,6 +87,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       { host, port: options.apiPort ?? 0, issuer: issuer.url, audience, corsOrigins, runtimeMode: options.runtimeMode ?? 'embedded' },
       cleanups,
     );
+    // GraphQL: subgraphs `reports` + `analysis` and the gateway at /graphql, behind the same JWT.
+    const graphql = await startGraphql({ host, db: infra.db, verifier: api.verifier, log, corsOrigins });
+    cleanups.push(() => graphql.close());
 
     const nameMap: Record<string, string> = {};
     for (const q of infra.topology.queues) nameMap[q.canonical] = q.name;
@@ -96,8 +101,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         url: infra.amqp.url,
         nameMap: { 'cleanapp-exchange': infra.topology.exchange.name, 'cleanapp-dlx': infra.topology.deadLetterExchange.name, ...nameMap },
       },
+      graphql: { url: graphql.url },
       cors: { allowedOrigin: corsOrigins[0]! },
-      services: ['api', 'token-issuer', 'analyzer', 'renderer'],
+      services: ['api', 'token-issuer', 'analyzer', 'renderer', 'graphql'],
     };
     const targetFile = options.targetFile ?? join(repoRoot, '.stack', ephemeral ? `target-${id}.json` : 'target.json');
     mkdirSync(dirname(targetFile), { recursive: true });
@@ -105,13 +111,13 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     writeFileSync(targetFile, `${JSON.stringify(target, null, 2)}\n`, { mode: 0o600 });
     // A throwaway stack's target (with its client secret) is meaningless once the stack is gone.
     if (ephemeral) cleanups.push(async () => rmSync(targetFile, { force: true }));
-    log(`[stack] api ${api.url}, token issuer ${issuer.url}`);
+    log(`[stack] api ${api.url}, token issuer ${issuer.url}, graphql ${graphql.url}`);
 
     return {
       id,
       target,
       targetFile,
-      urls: { api: api.url, issuer: issuer.url },
+      urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs },
       dependencies: { amqp: infra.amqp, database: infra.database },
       stop: () => cleanups.run(),
     };

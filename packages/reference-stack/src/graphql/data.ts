@@ -1,0 +1,152 @@
+// Reads for the GraphQL subgraphs, straight from the reference stack's `reports` table. Quarantined
+// reports are invisible here exactly as in REST (lane = 'publish' in every query).
+import type { Queryable } from '../store/db.js';
+import { decodeCursor, encodeCursor, type NearPosition } from './cursor.js';
+
+/** A report as the `reports` subgraph returns it (GraphQL field names and upper-case enum values). */
+export interface GqlReport {
+  __typename: 'Report';
+  publicId: string;
+  seq: number;
+  lane: 'PUBLISH' | 'QUARANTINE';
+  status: 'ACCEPTED' | 'QUEUED' | 'ANALYSED' | 'RENDERED' | 'FAILED';
+  latitude: number;
+  longitude: number;
+  title: string;
+  description: string;
+  tags: string[];
+  reportedAt: string;
+  createdAt: string;
+  synthetic: boolean;
+}
+
+export interface GqlAnalysis {
+  classification: 'LITTER' | 'HAZARD' | 'GRAFFITI' | 'OTHER';
+  severityLevel: number;
+  brandName: string | null;
+  summary: string;
+  analysedAt: string;
+}
+
+type ReportRow = {
+  seq: string | number;
+  public_id: string;
+  lane: string;
+  status: string;
+  latitude: number;
+  longitude: number;
+  title: string;
+  description: string;
+  tags: string[] | string;
+  reported_at: Date | string;
+  created_at: Date | string;
+  synthetic: boolean;
+};
+
+type AnalysisJson = { classification: string; severity_level: number; brand_name?: string | null; summary: string; analysed_at: string };
+
+const COLUMNS = 'seq, public_id, lane, status, latitude, longitude, title, description, tags, reported_at, created_at, synthetic';
+const iso = (v: Date | string) => new Date(v).toISOString();
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+const upper = <T extends string>(v: string) => v.toUpperCase() as T;
+
+export function toGqlReport(row: ReportRow): GqlReport {
+  return {
+    __typename: 'Report',
+    publicId: row.public_id,
+    seq: Number(row.seq),
+    lane: upper(row.lane),
+    status: upper(row.status),
+    latitude: row.latitude,
+    longitude: row.longitude,
+    title: row.title,
+    description: row.description,
+    tags: json<string[]>(row.tags),
+    reportedAt: iso(row.reported_at),
+    createdAt: iso(row.created_at),
+    synthetic: row.synthetic,
+  };
+}
+
+export function toGqlAnalysis(raw: AnalysisJson | string | null): GqlAnalysis | null {
+  if (!raw) return null;
+  const a = json<AnalysisJson>(raw);
+  return {
+    classification: upper(a.classification),
+    severityLevel: Number(a.severity_level),
+    brandName: a.brand_name ?? null,
+    summary: a.summary,
+    analysedAt: iso(a.analysed_at),
+  };
+}
+
+/** Published reports by public id, in the order asked (null where missing or quarantined). */
+export async function reportsByIds(db: Queryable, ids: string[]): Promise<(GqlReport | null)[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<ReportRow>(`select ${COLUMNS} from reports where public_id = any($1::text[]) and lane = 'publish'`, [ids]);
+  const byId = new Map(rows.map((r) => [r.public_id, toGqlReport(r)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** The analysis of published reports by public id; `undefined` where the report is not visible. */
+export async function analysesByIds(db: Queryable, ids: string[]): Promise<(GqlAnalysis | null | undefined)[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ public_id: string; analysis: AnalysisJson | string | null }>(
+    `select public_id, analysis from reports where public_id = any($1::text[]) and lane = 'publish'`,
+    [ids],
+  );
+  const byId = new Map(rows.map((r) => [r.public_id, toGqlAnalysis(r.analysis)]));
+  return ids.map((id) => (byId.has(id) ? byId.get(id) : undefined));
+}
+
+export interface NearQuery {
+  latitude: number;
+  longitude: number;
+  radiusMeters: number;
+  first: number;
+  after?: string | null;
+}
+
+export interface NearPage {
+  edges: { cursor: string; node: GqlReport }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** Mean Earth radius (IUGG), metres. */
+export const EARTH_RADIUS_M = 6_371_008.8;
+
+// Haversine great-circle distance in metres, rounded to millimetres as an exact numeric so keyset
+// cursors compare exactly (no float round-trip). $1 = latitude, $2 = longitude of the query point.
+const DISTANCE_SQL = `round(cast(2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(
+    power(sin(radians(latitude - $1) / 2), 2)
+    + cos(radians($1)) * cos(radians(latitude)) * power(sin(radians(longitude - $2) / 2), 2)
+  ))) as numeric), 3)`;
+
+/**
+ * Published reports within the radius, nearest first (ties by seq), `first` per page, continuing
+ * after an opaque cursor. One extra row tells whether there is a next page.
+ */
+export async function reportsNear(db: Queryable, q: NearQuery): Promise<NearPage> {
+  const after: NearPosition | undefined = q.after == null ? undefined : decodeCursor(q.after);
+  const params: unknown[] = [q.latitude, q.longitude, q.radiusMeters, q.first + 1];
+  let keyset = '';
+  if (after) {
+    params.push(after.distance, after.seq);
+    keyset = 'and (distance > $5::numeric or (distance = $5::numeric and seq > $6))';
+  }
+  const { rows } = await db.query<ReportRow & { distance: string | number }>(
+    `select * from (
+       select ${COLUMNS}, ${DISTANCE_SQL} as distance from reports where lane = 'publish'
+     ) near
+     where distance <= $3 ${keyset}
+     order by distance, seq
+     limit $4`,
+    params,
+  );
+  const page = rows.slice(0, q.first);
+  const edges = page.map((row) => ({
+    cursor: encodeCursor({ distance: typeof row.distance === 'string' ? row.distance : row.distance.toFixed(3), seq: Number(row.seq) }),
+    node: toGqlReport(row),
+  }));
+  return { edges, pageInfo: { hasNextPage: rows.length > q.first, endCursor: edges.at(-1)?.cursor ?? null } };
+}

@@ -1,0 +1,151 @@
+// Starts the two subgraphs and the gateway (each its own HTTP server, as separate services would be).
+// The gateway plans every operation over the committed supergraph and calls the subgraphs over HTTP.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { contractPaths } from '@cleanapp/contracts';
+import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
+import type { GraphQLSchema } from 'graphql';
+import { createYoga, type YogaLogger, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
+import type { Queryable } from '../store/db.js';
+import { buildAnalysisSchema } from './analysis.js';
+import { requestIdOf, useJwtAuth, useRequestId, type Authorizer } from './http.js';
+import { buildReportsSchema } from './reports.js';
+
+export interface GraphqlOptions {
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** The stack's database (reports table). */
+  db: Queryable;
+  /** Verifies bearer tokens; every GraphQL request needs `report:read`. */
+  verifier: Authorizer;
+  log?: (line: string) => void;
+  /** Fixed ports (0 / omitted = any free port). */
+  ports?: { gateway?: number; reports?: number; analysis?: number };
+  /** Supergraph SDL to serve (default: the committed contracts/generated/supergraph.graphql). */
+  supergraphSdl?: string;
+  /** Timeout of one subgraph call from the gateway, ms (default 10 s). */
+  subgraphTimeoutMs?: number;
+  /** Browser origins allowed to call the gateway (CORS); default none. Subgraphs never answer CORS. */
+  corsOrigins?: string[];
+}
+
+export interface RunningGraphql {
+  /** The gateway's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  url: string;
+  /** Each subgraph's GraphQL endpoint by subgraph name (reports, analysis). */
+  subgraphs: Record<string, string>;
+  close(): Promise<void>;
+}
+
+function logger(service: string, log: (line: string) => void): YogaLogger {
+  const line = (level: string) => (...args: unknown[]) =>
+    log(`[graphql:${service}] ${level} ${args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  return { debug: () => undefined, info: () => undefined, warn: line('warn'), error: line('error') };
+}
+
+type Cors = Exclude<YogaServerOptions<Record<string, unknown>, Record<string, unknown>>['cors'], undefined>;
+
+/** CORS for the configured origins only (like the REST API): others get no CORS headers at all. */
+function corsFor(origins: string[]): Cors {
+  return (request: Request) => {
+    const origin = request.headers.get('origin');
+    if (!origin || !origins.includes(origin)) return false;
+    return {
+      origin: [origin],
+      credentials: false,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'],
+      exposedHeaders: ['X-Request-ID'],
+      maxAge: 600,
+    };
+  };
+}
+
+function yogaFor(service: string, schema: GraphQLSchema, verifier: Authorizer, log: (line: string) => void, corsOrigins: string[] = []): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+  return createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    cors: corsFor(corsOrigins),
+    graphiql: false,
+    landingPage: false,
+    logging: logger(service, log),
+    plugins: [useRequestId(), useJwtAuth(verifier)],
+  });
+}
+
+function listen(server: Server, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const { port: bound } = server.address() as AddressInfo;
+      resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/** Starts the `reports` and `analysis` subgraphs and the gateway at `/graphql`. */
+export async function startGraphql(options: GraphqlOptions): Promise<RunningGraphql> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => undefined);
+  const servers: Server[] = [];
+  const close = async () => {
+    await Promise.all(servers.splice(0).map(closeServer));
+  };
+  try {
+    const subgraphs: Record<string, string> = {};
+    const builders: [string, GraphQLSchema][] = [
+      ['reports', buildReportsSchema(options.db)],
+      ['analysis', buildAnalysisSchema(options.db)],
+    ];
+    for (const [name, schema] of builders) {
+      const server = createServer(yogaFor(name, schema, options.verifier, log));
+      servers.push(server);
+      subgraphs[name] = `${await listen(server, host, options.ports?.[name as 'reports' | 'analysis'] ?? 0)}/graphql`;
+    }
+
+    const supergraphSdl = options.supergraphSdl ?? readFileSync(contractPaths.supergraph, 'utf8');
+    const timeout = options.subgraphTimeoutMs ?? 10_000;
+    const gatewaySchema = getStitchedSchemaFromSupergraphSdl({
+      supergraphSdl,
+      // The committed supergraph names placeholder URLs; route each subgraph to where it runs.
+      httpExecutorOpts: ({ name }) => {
+        const endpoint = subgraphs[name.toLowerCase()];
+        if (!endpoint) throw new Error(`The supergraph names subgraph "${name}", which this stack does not run`);
+        return {
+          endpoint,
+          // The executor's own `timeout` option combines signals in a way that piles abort listeners on a
+          // shared signal (MaxListenersExceededWarning under load); AbortSignal.any does not.
+          fetch: (url: string, init?: RequestInit) =>
+            fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeout)]) : AbortSignal.timeout(timeout) }),
+          // Subgraphs check the same JWT; forward the caller's token and request id.
+          headers: (request) => {
+            const incoming = (request?.context as { request?: Request } | undefined)?.request;
+            const headers: Record<string, string> = {};
+            const authorization = incoming?.headers.get('authorization');
+            if (authorization) headers.authorization = authorization;
+            const requestId = requestIdOf(incoming);
+            if (requestId) headers['x-request-id'] = requestId;
+            return headers;
+          },
+        };
+      },
+    });
+    const gateway = createServer(yogaFor('gateway', gatewaySchema, options.verifier, log, options.corsOrigins));
+    servers.push(gateway);
+    const url = `${await listen(gateway, host, options.ports?.gateway ?? 0)}/graphql`;
+    log(`[graphql] gateway ${url}; subgraphs ${Object.entries(subgraphs).map(([n, u]) => `${n} ${u}`).join(', ')}`);
+    return { url, subgraphs, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
