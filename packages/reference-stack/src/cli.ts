@@ -6,13 +6,13 @@ import { TokenVerifier } from './auth/verify.js';
 import { DependencyNotFoundError } from './deps/resolve.js';
 import { startGraphql } from './graphql/index.js';
 import { Cleanups } from './http.js';
-import { parseClients, startApiService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, type RuntimeMode } from './services.js';
+import { parseClients, startApiService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 import { startStack } from './stack.js';
 
-const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer', 'graphql'] as const;
+const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub'] as const;
 type Service = (typeof SERVICES)[number];
 
-const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer|graphql] [options]
+const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer|graphql|ws-hub] [options]
 
 all (default)   every service in one process on free ports; writes a target file and prints its path
                 --api-port N --issuer-port N --host H --target-file F --broker-environment ENV --ephemeral
@@ -27,6 +27,8 @@ all (default)   every service in one process on free ports; writes a target file
   analyzer, renderer  HEALTH_PORT (8090): GET /health for container health checks
   graphql       PORT (4000) for the gateway's /graphql, TOKEN_ISSUER, JWKS_URL, CORS_ORIGINS,
                 DATABASE_URL, DATABASE_SCHEMA; the subgraphs listen on free ports of HOST
+  ws-hub        PORT (8082), TOKEN_ISSUER, JWKS_URL, PUBLIC_URL (ws:// URL clients use); /ws/public,
+                /ws/privileged and GET /health
 
 Broker: AMQP_URL, else 127.0.0.1:5672, else testcontainers. Database: DATABASE_URL (postgres:// or
 pglite:DIR), else 127.0.0.1:5432, else testcontainers, else embedded PGlite.`;
@@ -76,7 +78,7 @@ async function startOne(): Promise<() => Promise<void>> {
       log(`[token-issuer] ${issuer.url} (${clients.length} clients)`);
       return () => cleanups.run();
     }
-    const issuerUrl = service === 'api' || service === 'graphql' ? required('TOKEN_ISSUER') : '';
+    const issuerUrl = service === 'api' || service === 'graphql' || service === 'ws-hub' ? required('TOKEN_ISSUER') : '';
     const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
     const infra = await startInfra(
       {
@@ -104,6 +106,13 @@ async function startOne(): Promise<() => Promise<void>> {
         cleanups,
       );
       log(`[api] ${api.url}`);
+    } else if (service === 'ws-hub') {
+      const ws = await startWsHubService(
+        infra,
+        { host, port: Number(env.PORT ?? 8082), issuer: issuerUrl, audience, log, ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}), ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) },
+        cleanups,
+      );
+      log(`[ws-hub] ${ws.url}`);
     } else if (service === 'graphql') {
       const verifier = new TokenVerifier({ issuer: issuerUrl, audience, jwksUrl: env.JWKS_URL ?? `${issuerUrl}/.well-known/jwks.json` });
       const graphql = await startGraphql({ host, db: infra.db, verifier, log, corsOrigins, ports: { gateway: Number(env.PORT ?? 4000) } });

@@ -16,6 +16,7 @@ import { ReportStore } from './store/reports.js';
 import { versionInfo } from './version.js';
 import { RulesProvider } from './workers/rules-provider.js';
 import { startAnalyzer, startRenderer } from './workers/workers.js';
+import { startWsHub } from './ws/hub.js';
 
 export type RuntimeMode = 'embedded' | 'standalone' | 'container';
 
@@ -134,6 +135,38 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
     }),
   );
   return { url, verifier };
+}
+
+export interface WsHubServiceOptions {
+  host: string;
+  port: number;
+  /** Expected `iss` of tokens, and where to fetch the JWKS (defaults to `<issuer>/.well-known/jwks.json`). */
+  issuer: string;
+  jwksUrl?: string;
+  audience: string;
+  /** The ws:// URL clients use (defaults to the bound address). */
+  publicUrl?: string;
+  log: (line: string) => void;
+}
+
+/**
+ * The WebSocket hub (src/ws/hub.ts): consumes report-notify-queue and pushes report.rendered to
+ * /ws/public (reports in the publish lane only) and /ws/privileged (JWT with report:read; everything).
+ */
+export async function startWsHubService(infra: Infra, options: WsHubServiceOptions, cleanups: Cleanups): Promise<{ url: string; publicUrl: string; privilegedUrl: string }> {
+  const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
+  const hub = await startWsHub({
+    host: options.host,
+    port: options.port,
+    ...(options.publicUrl ? { baseUrl: options.publicUrl } : {}),
+    verifier,
+    broker: infra.broker,
+    log: options.log,
+    isPublic: async (publicId) => (await infra.store.publishedReport(publicId)) !== undefined,
+  });
+  // Registered after the broker's cleanup, so it runs before it: clients get 1001 while the broker is still up.
+  cleanups.push(() => hub.close());
+  return { url: hub.url, publicUrl: hub.publicUrl, privilegedUrl: hub.privilegedUrl };
 }
 
 /** Analyzer and/or renderer consumers on the shared infrastructure. */

@@ -100,9 +100,11 @@ describe('reference stack (broker + database resolved as a developer would get t
   });
 
   it('runs the pipeline: ingest → analysis → render → report.rendered, idempotent on content', async () => {
+    // The WebSocket hub consumes report-notify-queue; a temporary tap queue on report.rendered sees the events too.
     const conn = await connect(stack.target.amqp.url);
     const ch = await conn.createChannel();
-    const notify = stack.target.amqp.nameMap['report-notify-queue']!;
+    const { queue: notify } = await ch.assertQueue('', { exclusive: true });
+    await ch.bindQueue(notify, stack.target.amqp.nameMap['cleanapp-exchange']!, 'report.rendered');
     const content = { title: 'Broken glass', description: 'Shards of a Heineken bottle on the cycle path', tags: ['glass'] };
     const a = await api.POST('/api/v4/reports', { body: submission('pipe-a', content) });
     const b = await api.POST('/api/v4/reports', { body: submission('pipe-b', content) });

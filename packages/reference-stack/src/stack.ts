@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Resolved } from './deps/resolve.js';
 import { startGraphql } from './graphql/index.js';
 import { Cleanups } from './http.js';
-import { newSecret, startApiService, startInfra, startIssuerService, startWorkers, type RuntimeMode } from './services.js';
+import { newSecret, startApiService, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 
 export interface StackOptions {
   /** Overrides AMQP_URL / DATABASE_URL resolution. */
@@ -16,6 +16,7 @@ export interface StackOptions {
   /** Fixed ports (0 = any free port). */
   apiPort?: number;
   issuerPort?: number;
+  wsPort?: number;
   /**
    * Throwaway mode (default true): broker names get a unique prefix and expire, the database schema
    * is unique and dropped on stop — so parallel stacks on a shared broker/database never meet.
@@ -37,6 +38,7 @@ export interface StackTarget {
   auth: { tokenUrl: string; clientId: string; clientSecret: string; audience: string };
   amqp: { url: string; nameMap: Record<string, string> };
   graphql: { url: string };
+  websocket: { publicUrl: string; privilegedUrl: string };
   cors: { allowedOrigin: string };
   services: string[];
 }
@@ -45,7 +47,7 @@ export interface RunningStack {
   id: string;
   target: StackTarget;
   targetFile: string;
-  urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string> };
+  urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string>; ws: string };
   /** What was used for each dependency, and where it came from. */
   dependencies: { amqp: Resolved; database: Resolved };
   stop(): Promise<void>;
@@ -87,6 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       { host, port: options.apiPort ?? 0, issuer: issuer.url, audience, corsOrigins, runtimeMode: options.runtimeMode ?? 'embedded' },
       cleanups,
     );
+    const ws = await startWsHubService(infra, { host, port: options.wsPort ?? 0, issuer: issuer.url, audience, log }, cleanups);
     // GraphQL: subgraphs `reports` + `analysis` and the gateway at /graphql, behind the same JWT.
     const graphql = await startGraphql({ host, db: infra.db, verifier: api.verifier, log, corsOrigins });
     cleanups.push(() => graphql.close());
@@ -102,8 +105,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         nameMap: { 'cleanapp-exchange': infra.topology.exchange.name, 'cleanapp-dlx': infra.topology.deadLetterExchange.name, ...nameMap },
       },
       graphql: { url: graphql.url },
+      websocket: { publicUrl: ws.publicUrl, privilegedUrl: ws.privilegedUrl },
       cors: { allowedOrigin: corsOrigins[0]! },
-      services: ['api', 'token-issuer', 'analyzer', 'renderer', 'graphql'],
+      services: ['api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub'],
     };
     const targetFile = options.targetFile ?? join(repoRoot, '.stack', ephemeral ? `target-${id}.json` : 'target.json');
     mkdirSync(dirname(targetFile), { recursive: true });
@@ -111,13 +115,13 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     writeFileSync(targetFile, `${JSON.stringify(target, null, 2)}\n`, { mode: 0o600 });
     // A throwaway stack's target (with its client secret) is meaningless once the stack is gone.
     if (ephemeral) cleanups.push(async () => rmSync(targetFile, { force: true }));
-    log(`[stack] api ${api.url}, token issuer ${issuer.url}, graphql ${graphql.url}`);
+    log(`[stack] api ${api.url}, token issuer ${issuer.url}, graphql ${graphql.url}, websocket ${ws.url}`);
 
     return {
       id,
       target,
       targetFile,
-      urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs },
+      urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url },
       dependencies: { amqp: infra.amqp, database: infra.database },
       stop: () => cleanups.run(),
     };

@@ -1,0 +1,203 @@
+// Event contracts. AsyncAPI 3: channels (address = routing key or queue name, AMQP exchange/queue
+// bindings) and operations. A `send` operation is what this service produces and others consume, so its
+// payload is compared like an HTTP response (consumers read it); a `receive` operation is what it
+// consumes, compared like a request (producers write it). A raw JSON Schema is an event payload evolved
+// by its producer and read by existing consumers: response rules.
+import { Emitter } from './emitter.js';
+import { SchemaDiffer, canon, show, type Dir } from './openapi/schema.js';
+import { DocumentSet, isObject, type Json, type JsonObject, type Located } from './refs.js';
+import type { Change } from './types.js';
+
+export interface EventDiffOptions {
+  baseUrl?: string;
+  revisionUrl?: string;
+  baseDocs?: DocumentSet;
+  revisionDocs?: DocumentSet;
+}
+
+function setup(base: unknown, revision: unknown, o: EventDiffOptions) {
+  const baseUrl = o.baseUrl ?? 'file:///base.json';
+  const revisionUrl = o.revisionUrl ?? 'file:///revision.json';
+  const bDocs = o.baseDocs ?? new DocumentSet();
+  const rDocs = o.revisionDocs ?? new DocumentSet();
+  if (!bDocs.has(baseUrl)) bDocs.add(baseUrl, base as Json);
+  if (!rDocs.has(revisionUrl)) rDocs.add(revisionUrl, revision as Json);
+  const out = new Emitter();
+  const schemas = new SchemaDiffer(out, bDocs, rDocs, { deprecationDays: { beta: 0, stable: 0 }, now: new Date() });
+  return { baseUrl, revisionUrl, bDocs, rDocs, out, schemas };
+}
+
+export function diffJsonSchema(base: unknown, revision: unknown, options: EventDiffOptions = {}): Change[] {
+  const { baseUrl, revisionUrl, out, schemas } = setup(base, revision, options);
+  schemas.diff({ node: base as Json, url: baseUrl }, { node: revision as Json, url: revisionUrl }, { dir: 'response', where: 'body', prop: '', loc: 'payload', kind: 'event-payload' });
+  return out.changes;
+}
+
+export function diffAsyncApi(base: unknown, revision: unknown, options: EventDiffOptions = {}): Change[] {
+  const { baseUrl, revisionUrl, bDocs, rDocs, out, schemas } = setup(base, revision, options);
+  const b = isObject(base) ? base : {};
+  const r = isObject(revision) ? revision : {};
+  const bCh = isObject(b.channels) ? b.channels : {};
+  const rCh = isObject(r.channels) ? r.channels : {};
+
+  for (const id of Object.keys(bCh)) {
+    const bc = bDocs.deref(bCh[id], baseUrl);
+    const loc = `channel ${id}`;
+    if (!(id in rCh)) {
+      out.emit('event-channel-removed', 'event-channel', { location: loc, path: addressOf(bc.node), detail: `${id} (${addressOf(bc.node) ?? 'no address'})` });
+      continue;
+    }
+    const rc = rDocs.deref(rCh[id], revisionUrl);
+    if (!isObject(bc.node) || !isObject(rc.node)) continue;
+    const path = addressOf(rc.node);
+    if (bc.node.address !== rc.node.address)
+      out.emit('event-channel-address-changed', 'event-channel', { location: loc, path, detail: `${show(bc.node.address ?? null)} → ${show(rc.node.address ?? null)}` });
+    const bAmqp = amqp(bc, bDocs);
+    const rAmqp = amqp(rc, rDocs);
+    const bEx = isObject(bAmqp.exchange) ? bAmqp.exchange : undefined;
+    const rEx = isObject(rAmqp.exchange) ? rAmqp.exchange : undefined;
+    if (bEx && (!rEx || bEx.name !== rEx.name || bEx.type !== rEx.type))
+      out.emit('event-exchange-changed', 'event-channel', {
+        location: `${loc} bindings.amqp.exchange`,
+        path,
+        detail: `${show(bEx.name ?? null)} (${show(bEx.type ?? null)}) → ${rEx ? `${show(rEx.name ?? null)} (${show(rEx.type ?? null)})` : 'none'}`,
+      });
+    const bQ = isObject(bAmqp.queue) ? bAmqp.queue : undefined;
+    const rQ = isObject(rAmqp.queue) ? rAmqp.queue : undefined;
+    // RabbitMQ refuses to redeclare a queue with different flags (PRECONDITION_FAILED): any change breaks.
+    if (bQ && (!rQ || bQ.name !== rQ.name || canon(bQ.exclusive) !== canon(rQ.exclusive) || canon(bQ.durable) !== canon(rQ.durable) || canon(bQ.autoDelete) !== canon(rQ.autoDelete)))
+      out.emit('event-queue-changed', 'event-channel', { location: `${loc} bindings.amqp.queue`, path, detail: `queue ${show(bQ.name ?? null)} changed` });
+    if (canon(bc.node['x-cleanapp-binds-to']) !== canon(rc.node['x-cleanapp-binds-to']))
+      out.emit('event-queue-changed', 'event-channel', {
+        location: `${loc} x-cleanapp-binds-to`,
+        path,
+        detail: `binding ${show(bc.node['x-cleanapp-binds-to'] ?? null)} → ${show(rc.node['x-cleanapp-binds-to'] ?? null)}`,
+      });
+  }
+  for (const id of Object.keys(rCh))
+    if (!(id in bCh)) out.emit('event-channel-added', 'event-channel', { location: `channel ${id}`, path: addressOf(rDocs.deref(rCh[id], revisionUrl).node), detail: id });
+
+  diffPlatformExtensions(b, r, out);
+
+  const bOps = isObject(b.operations) ? b.operations : {};
+  const rOps = isObject(r.operations) ? r.operations : {};
+  for (const id of Object.keys(bOps)) {
+    const bo = bDocs.deref(bOps[id], baseUrl);
+    if (!isObject(bo.node)) continue;
+    const loc = `operation ${id}`;
+    if (!(id in rOps)) {
+      out.emit('event-operation-removed', 'event-operation', { location: loc, operation: id, detail: `${id} (${show(bo.node.action ?? null)})` });
+      continue;
+    }
+    const ro = rDocs.deref(rOps[id], revisionUrl);
+    if (!isObject(ro.node)) continue;
+    const bChan = channelOf(bo.node, bDocs, bo.url);
+    const rChan = channelOf(ro.node, rDocs, ro.url);
+    const path = addressOf(rChan.channel.node);
+    if (bo.node.action !== ro.node.action)
+      out.emit('event-operation-action-changed', 'event-operation', { location: loc, operation: id, path, detail: `${show(bo.node.action ?? null)} → ${show(ro.node.action ?? null)}` });
+    if (bChan.id !== rChan.id) out.emit('event-operation-channel-changed', 'event-operation', { location: loc, operation: id, path, detail: `${bChan.id ?? '?'} → ${rChan.id ?? '?'}` });
+    const dir: Dir = ro.node.action === 'receive' ? 'request' : 'response';
+    const bMsgs = messagesOf(bo.node, bChan.channel, bDocs, bo.url);
+    const rMsgs = messagesOf(ro.node, rChan.channel, rDocs, ro.url);
+    for (const [name, bm] of bMsgs) {
+      const rm = rMsgs.get(name);
+      const mloc = `${loc} message ${name}`;
+      if (!rm) {
+        out.emit('event-message-removed', 'event-message', { location: mloc, operation: id, path, detail: name });
+        continue;
+      }
+      // The content type decides how a consumer decodes the body at all.
+      const bct = (isObject(bm.node) ? bm.node.contentType : undefined) ?? b.defaultContentType;
+      const rct = (isObject(rm.node) ? rm.node.contentType : undefined) ?? r.defaultContentType;
+      if (canon(bct) !== canon(rct))
+        out.emit('event-message-content-type-changed', 'event-message', { location: mloc, operation: id, path, detail: `${show(bct ?? null)} → ${show(rct ?? null)}` });
+      const bp = payloadOf(bm, bDocs);
+      const rp = payloadOf(rm, rDocs);
+      if (bp.node !== undefined && rp.node === undefined) out.emit('event-payload-removed', 'event-message', { location: mloc, operation: id, path, detail: name });
+      else if (bp.node !== undefined && rp.node !== undefined)
+        schemas.diff(bp, rp, { dir, where: 'body', prop: '', loc: `${mloc} payload`, operation: id, path, kind: 'event-payload' });
+      const bh = isObject(bm.node) ? bm.node.headers : undefined;
+      const rh = isObject(rm.node) ? rm.node.headers : undefined;
+      if (bh !== undefined && rh !== undefined && isObject(bm.node) && isObject(rm.node))
+        schemas.diff({ node: bh, url: bm.url }, { node: rh, url: rm.url }, { dir, where: 'body', prop: '', loc: `${mloc} headers`, operation: id, path, kind: 'event-headers' });
+    }
+    for (const name of rMsgs.keys()) if (!bMsgs.has(name)) out.emit('event-message-added', 'event-message', { location: `${loc} message ${name}`, operation: id, path, detail: name });
+  }
+  for (const id of Object.keys(rOps)) if (!(id in bOps)) out.emit('event-operation-added', 'event-operation', { location: `operation ${id}`, operation: id, detail: id });
+  return out.changes;
+}
+
+/**
+ * The platform's broker conventions: per-environment name maps (services declare the mapped names)
+ * and the DLX/retry topology (queue arguments; a mismatch makes redeclaration fail).
+ */
+function diffPlatformExtensions(b: JsonObject, r: JsonObject, out: Emitter): void {
+  const bm = isObject(b['x-cleanapp-name-maps']) ? b['x-cleanapp-name-maps'] : {};
+  const rm = isObject(r['x-cleanapp-name-maps']) ? r['x-cleanapp-name-maps'] : {};
+  for (const env of new Set([...Object.keys(bm), ...Object.keys(rm)])) {
+    const be = isObject(bm[env]) ? bm[env] : {};
+    const re = isObject(rm[env]) ? rm[env] : {};
+    for (const name of new Set([...Object.keys(be), ...Object.keys(re)]))
+      if (canon(be[name]) !== canon(re[name]))
+        out.emit('event-name-map-changed', 'event-topology', {
+          location: `x-cleanapp-name-maps.${env}.${name}`,
+          detail: `${env}: ${name} → ${show(be[name] ?? name)} became ${show(re[name] ?? name)}`,
+        });
+  }
+  const bt = isObject(b['x-cleanapp-topology']) ? b['x-cleanapp-topology'] : {};
+  const rt = isObject(r['x-cleanapp-topology']) ? r['x-cleanapp-topology'] : {};
+  const walk = (x: Json | undefined, y: Json | undefined, path: string): void => {
+    if (isObject(x) && isObject(y)) {
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) walk(x[k], y[k], path ? `${path}.${k}` : k);
+    } else if (canon(x) !== canon(y)) {
+      out.emit('event-topology-changed', 'event-topology', { location: `x-cleanapp-topology.${path}`, detail: `${path}: ${show(x ?? null)} → ${show(y ?? null)}` });
+    }
+  };
+  walk(bt, rt, '');
+}
+
+function addressOf(n: Json | undefined): string | undefined {
+  return isObject(n) && typeof n.address === 'string' ? n.address : undefined;
+}
+
+function amqp(ch: Located, docs: DocumentSet): JsonObject {
+  if (!isObject(ch.node)) return {};
+  const bindings = docs.deref(ch.node.bindings, ch.url);
+  if (!isObject(bindings.node)) return {};
+  const a = docs.deref(bindings.node.amqp, bindings.url);
+  return isObject(a.node) ? a.node : {};
+}
+
+function lastSegment(ref: string): string {
+  const frag = ref.slice(ref.indexOf('#') + 1);
+  return decodeURIComponent(frag.split('/').pop() ?? frag).replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function channelOf(op: JsonObject, docs: DocumentSet, url: string): { id: string | undefined; channel: Located } {
+  const ref = isObject(op.channel) && typeof op.channel.$ref === 'string' ? op.channel.$ref : undefined;
+  return { id: ref ? lastSegment(ref) : undefined, channel: docs.deref(op.channel, url) };
+}
+
+/** The operation's messages (or, when it lists none, every message of its channel), by name. */
+function messagesOf(op: JsonObject, channel: Located, docs: DocumentSet, url: string): Map<string, Located> {
+  const map = new Map<string, Located>();
+  if (Array.isArray(op.messages) && op.messages.length > 0) {
+    op.messages.forEach((m, i) => {
+      const key = isObject(m) && typeof m.$ref === 'string' ? lastSegment(m.$ref) : `#${i}`;
+      map.set(key, docs.deref(m, url));
+    });
+    return map;
+  }
+  if (isObject(channel.node) && isObject(channel.node.messages))
+    for (const [k, m] of Object.entries(channel.node.messages)) map.set(k, docs.deref(m, channel.url));
+  return map;
+}
+
+/** AsyncAPI 3 allows `payload: {schemaFormat, schema}` (multi-format schema object). */
+function payloadOf(msg: Located, docs: DocumentSet): Located {
+  if (!isObject(msg.node)) return { node: undefined, url: msg.url };
+  const p = docs.deref(msg.node.payload, msg.url);
+  if (isObject(p.node) && typeof p.node.schemaFormat === 'string' && p.node.schema !== undefined) return { node: p.node.schema, url: p.url };
+  return p.node === undefined ? { node: undefined, url: msg.url } : { node: msg.node.payload, url: msg.url };
+}

@@ -1,0 +1,229 @@
+// GraphQL: schema diff through @graphql-inspector/core, on the *API schema* (federation plumbing such
+// as join__/link__ types, @inaccessible fields and _entities/_service stripped, so that recomposing a
+// supergraph is not reported as a change), plus validation of client operations against the revision.
+import { ChangeType, CriticalityLevel, diff as inspectorDiff, type Change as InspectorChange } from '@graphql-inspector/core';
+import {
+  GraphQLError,
+  Kind,
+  NoUnusedFragmentsRule,
+  buildASTSchema,
+  parse,
+  specifiedRules,
+  validate,
+  type DefinitionNode,
+  type DirectiveNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { composeServices, containsSupergraphSpec, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
+import { InputError } from './parse.js';
+import type { Change, Level } from './types.js';
+
+const FEDERATION_TYPES = /^(join__|link__|federation__|_Service$|_Entity$|_Any$|_FieldSet$|FieldSet$)/;
+const FEDERATION_DIRECTIVES = /^(join__|link$|inaccessible$|key$|external$|requires$|provides$|shareable$|override$|extends$|tag$|composeDirective$|interfaceObject$|authenticated$|requiresScopes$|policy$|federation__|core$)/;
+
+/** A GraphQL contract: one SDL (supergraph, subgraph or plain schema) or a set of subgraphs to compose. */
+export type GraphQLInput = string | { subgraphs: { name: string; sdl: string }[] };
+
+export function isGraphQLInput(v: unknown): v is GraphQLInput {
+  return typeof v === 'string' || (typeof v === 'object' && v !== null && Array.isArray((v as { subgraphs?: unknown }).subgraphs));
+}
+
+/** Composes subgraphs into a supergraph SDL; the errors say why they no longer fit together. */
+export function composeSubgraphs(subgraphs: readonly { name: string; sdl: string }[], name: string): { sdl: string } | { errors: string[] } {
+  const services = subgraphs.map((s) => {
+    try {
+      return { name: s.name, typeDefs: parse(s.sdl) };
+    } catch (e) {
+      throw new InputError(`${name}/${s.name}: not valid GraphQL SDL (${(e as Error).message})`);
+    }
+  });
+  const result = composeServices(services);
+  if (result.errors && result.errors.length > 0) return { errors: result.errors.map((e) => e.message) };
+  return { sdl: (result as { supergraphSdl: string }).supergraphSdl };
+}
+
+/** The client-facing SDL of an input, or the composition errors that prevent one. */
+export function apiSdl(input: GraphQLInput, name: string): { sdl: string } | { errors: string[] } {
+  return typeof input === 'string' ? { sdl: input } : composeSubgraphs(input.subgraphs, name);
+}
+
+/** Builds the client-facing schema from supergraph or subgraph SDL. */
+export function buildApiSchema(sdl: string, name: string): GraphQLSchema {
+  let doc: DocumentNode;
+  try {
+    doc = parse(sdl);
+  } catch (e) {
+    throw new InputError(`${name}: not valid GraphQL SDL (${(e as Error).message})`);
+  }
+  if (containsSupergraphSpec(sdl)) {
+    // The composition library knows the join/link specs best; keep our stripping as the fallback for
+    // supergraphs it cannot transform (older join versions written by other composers).
+    try {
+      doc = transformSupergraphToPublicSchema(doc);
+    } catch {
+      /* fall through to generic stripping */
+    }
+  }
+  const defined = new Set(
+    doc.definitions.filter((d) => 'name' in d && d.name && !d.kind.endsWith('Extension')).map((d) => (d as { name: { value: string } }).name.value),
+  );
+  const inaccessible = (dirs: readonly DirectiveNode[] | undefined): boolean => (dirs ?? []).some((d) => d.name.value === 'inaccessible');
+  const keepDirectives = (dirs: readonly DirectiveNode[] | undefined): DirectiveNode[] => (dirs ?? []).filter((d) => !FEDERATION_DIRECTIVES.test(d.name.value));
+  const defs: DefinitionNode[] = [];
+  for (const d of doc.definitions) {
+    if (d.kind === Kind.DIRECTIVE_DEFINITION) {
+      if (FEDERATION_DIRECTIVES.test(d.name.value)) continue;
+      defs.push(d);
+      continue;
+    }
+    if (d.kind === Kind.SCHEMA_DEFINITION || d.kind === Kind.SCHEMA_EXTENSION) {
+      const ops = (d.operationTypes ?? []) as readonly unknown[];
+      if (ops.length) defs.push({ ...d, directives: keepDirectives(d.directives) } as DefinitionNode);
+      continue;
+    }
+    if (!('name' in d) || !d.name) continue;
+    const typeName = d.name.value;
+    if (FEDERATION_TYPES.test(typeName) || inaccessible((d as { directives?: readonly DirectiveNode[] }).directives)) continue;
+    let node = { ...d, directives: keepDirectives((d as { directives?: readonly DirectiveNode[] }).directives) } as Record<string, unknown>;
+    // A subgraph may only `extend` a type owned elsewhere: make it a definition so the SDL builds.
+    const kind = String(node.kind);
+    if (kind.endsWith('Extension') && !defined.has(typeName)) {
+      node = { ...node, kind: kind.replace('Extension', 'Definition') };
+      defined.add(typeName);
+    }
+    for (const listKey of ['fields', 'values'] as const) {
+      const list = node[listKey] as { name: { value: string }; directives?: readonly DirectiveNode[]; arguments?: unknown[] }[] | undefined;
+      if (!list) continue;
+      node[listKey] = list
+        .filter((f) => !inaccessible(f.directives) && !(typeName === 'Query' && (f.name.value === '_entities' || f.name.value === '_service')))
+        .map((f) => ({ ...f, directives: keepDirectives(f.directives) }));
+    }
+    if (Array.isArray(node.types)) node.types = (node.types as { name: { value: string } }[]).filter((t) => !FEDERATION_TYPES.test(t.name.value));
+    if (Array.isArray(node.interfaces)) node.interfaces = (node.interfaces as { name: { value: string } }[]).filter((t) => !FEDERATION_TYPES.test(t.name.value));
+    defs.push(node as unknown as DefinitionNode);
+  }
+  try {
+    return buildASTSchema({ kind: Kind.DOCUMENT, definitions: defs }, { assumeValidSDL: true });
+  } catch (e) {
+    throw new InputError(`${name}: cannot build a schema (${(e as Error).message})`);
+  }
+}
+
+const LEVEL: Record<string, Level> = {
+  [CriticalityLevel.Breaking]: 'breaking',
+  [CriticalityLevel.Dangerous]: 'warning',
+  [CriticalityLevel.NonBreaking]: 'info',
+};
+
+export function graphqlRuleId(type: string): string {
+  return `graphql-${type.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** Every id a GraphQL schema diff can produce (one per inspector change type), for config validation. */
+export const GRAPHQL_RULE_IDS: ReadonlySet<string> = new Set(Object.values(ChangeType).map((t) => graphqlRuleId(String(t))));
+
+export async function diffGraphQL(baseInput: GraphQLInput, revisionInput: GraphQLInput, names = { base: 'base', revision: 'revision' }): Promise<Change[]> {
+  const b = apiSdl(baseInput, names.base);
+  if ('errors' in b) throw new InputError(`${names.base}: subgraphs do not compose: ${b.errors.join('; ')}`);
+  const r = apiSdl(revisionInput, names.revision);
+  if ('errors' in r)
+    // The change under review is what broke composition: that is the finding, not an input error.
+    return [
+      {
+        id: 'graphql-composition-failed',
+        level: 'breaking',
+        kind: 'graphql-composition',
+        location: names.revision,
+        message: `subgraphs no longer compose into a supergraph: ${r.errors.join('; ')}`,
+      },
+    ];
+  const base = buildApiSchema(b.sdl, names.base);
+  const revision = buildApiSchema(r.sdl, names.revision);
+  const changes: InspectorChange[] = await inspectorDiff(base, revision);
+  return changes.map((c) => {
+    const level = LEVEL[c.criticality.level] ?? 'info';
+    const reason = c.criticality.reason ? ` (${c.criticality.reason})` : '';
+    const out: Change = {
+      id: graphqlRuleId(String(c.type)),
+      level,
+      kind: 'graphql-schema',
+      location: c.path ?? 'schema',
+      message: c.message + (level === 'info' ? '' : reason),
+    };
+    if (c.path) out.operation = c.path;
+    return out;
+  });
+}
+
+export interface OperationSource {
+  name: string;
+  text: string;
+}
+
+interface OperationCheck {
+  file: string;
+  operation: string;
+  errors: readonly GraphQLError[];
+}
+
+/** Validates each operation on its own (with the fragments it uses) so errors name the operation. */
+export function checkOperations(schema: GraphQLSchema, sources: readonly OperationSource[]): OperationCheck[] {
+  const rules = specifiedRules.filter((r) => r !== NoUnusedFragmentsRule);
+  const out: OperationCheck[] = [];
+  const allFragments: FragmentDefinitionNode[] = [];
+  const parsed: { name: string; doc: DocumentNode }[] = [];
+  for (const s of sources) {
+    let doc: DocumentNode;
+    try {
+      doc = parse(s.text);
+    } catch (e) {
+      throw new InputError(`${s.name}: not a valid GraphQL document (${(e as Error).message})`);
+    }
+    parsed.push({ name: s.name, doc });
+    for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) allFragments.push(d);
+  }
+  for (const { name, doc } of parsed) {
+    const own = new Set(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => d.name.value));
+    const fragments = [...doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION), ...allFragments.filter((f) => !own.has(f.name.value))];
+    // Fragments shared across files may repeat a name: keep the first of each.
+    const seen = new Set<string>();
+    const uniqueFragments = fragments.filter((f) => (seen.has(f.name.value) ? false : (seen.add(f.name.value), true)));
+    for (const op of doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+      const single: DocumentNode = { kind: Kind.DOCUMENT, definitions: [op, ...uniqueFragments] };
+      out.push({ file: name, operation: op.name?.value ?? '(anonymous)', errors: validate(schema, single, rules) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Client operations that the base schema accepted but the revision rejects are breaking; ones that
+ * were already invalid are reported as warnings (the clients are broken regardless of this change).
+ */
+export function operationChanges(baseInput: GraphQLInput, revisionInput: GraphQLInput, sources: readonly OperationSource[]): Change[] {
+  const b = apiSdl(baseInput, 'base');
+  const r = apiSdl(revisionInput, 'revision');
+  if ('errors' in b || 'errors' in r) return []; // reported by diffGraphQL
+  const base = buildApiSchema(b.sdl, 'base');
+  const revision = buildApiSchema(r.sdl, 'revision');
+  const before = new Map(checkOperations(base, sources).map((c) => [`${c.file}#${c.operation}`, c.errors.length]));
+  const changes: Change[] = [];
+  for (const c of checkOperations(revision, sources)) {
+    if (c.errors.length === 0) continue;
+    const wasValid = before.get(`${c.file}#${c.operation}`) === 0;
+    const first = c.errors[0]!;
+    const loc = first.locations?.[0];
+    changes.push({
+      id: wasValid ? 'graphql-operation-invalid' : 'graphql-operation-invalid-before',
+      level: wasValid ? 'breaking' : 'warning',
+      kind: 'graphql-operation',
+      location: `${c.file}${loc ? `:${loc.line}:${loc.column}` : ''}`,
+      operation: c.operation,
+      message: `operation ${c.operation} ${wasValid ? 'is no longer valid' : 'is not valid (already before this change)'}: ${c.errors.map((e) => e.message).join('; ')}`,
+    });
+  }
+  return changes;
+}

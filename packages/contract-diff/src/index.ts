@@ -1,0 +1,77 @@
+// Public API: `diff(base, revision, options)` on parsed documents, `diffSources` on files/URLs/git refs.
+import { applyPolicy, type Config, type IgnoreEntry } from './config.js';
+import { diffAsyncApi, diffJsonSchema } from './events.js';
+import { diffGraphQL, isGraphQLInput, operationChanges, type OperationSource } from './graphql.js';
+import { detectKind, loadContract } from './load.js';
+import { diffOpenApi, type OpenApiDiffOptions } from './openapi/diff.js';
+import { InputError } from './parse.js';
+import type { DocumentSet } from './refs.js';
+import { levelRank, summarize, type Change, type ContractKind, type DiffResult, type Level } from './types.js';
+
+export type { Change, ContractKind, DiffResult, Level, Summary } from './types.js';
+export type { Config, IgnoreEntry } from './config.js';
+export type { GraphQLInput, OperationSource } from './graphql.js';
+export { applyPolicy, loadConfig, loadIgnore, parseConfig, parseIgnore } from './config.js';
+export { InputError } from './parse.js';
+export { loadContract, detectKind } from './load.js';
+export { DocumentSet } from './refs.js';
+export { normalizePath } from './openapi/diff.js';
+export { OPENAPI_RULES } from './openapi/rules.js';
+export { formatResult, type Format } from './format.js';
+
+export interface DiffOptions extends Omit<OpenApiDiffOptions, 'stabilityLevel' | 'deprecationDays'> {
+  /** Forces the kind instead of detecting it from the base document. */
+  kind?: ContractKind;
+  config?: Config;
+  ignore?: readonly IgnoreEntry[];
+  /** GraphQL only: client operations validated against both schemas. */
+  operations?: readonly OperationSource[];
+}
+
+function kindOf(doc: unknown, name: string): ContractKind {
+  return isGraphQLInput(doc) ? 'graphql' : detectKind(doc, '', name);
+}
+
+/**
+ * Compares two parsed contracts (objects; GraphQL as SDL text). Both must be of the same kind.
+ * Relative `$ref`s to other files resolve against `baseUrl`/`revisionUrl` (file: URLs are read on demand).
+ */
+export async function diff(base: unknown, revision: unknown, options: DiffOptions = {}): Promise<DiffResult> {
+  const kind = options.kind ?? kindOf(base, 'base');
+  const revKind = options.kind ?? kindOf(revision, 'revision');
+  if (kind !== revKind) throw new InputError(`base is ${kind} but revision is ${revKind}: cannot compare different kinds of contract`);
+  let changes: Change[];
+  const cfg = options.config ?? {};
+  switch (kind) {
+    case 'openapi': {
+      const o: OpenApiDiffOptions = { ...options };
+      if (cfg.stabilityLevel) o.stabilityLevel = cfg.stabilityLevel;
+      if (cfg.deprecationDays) o.deprecationDays = cfg.deprecationDays;
+      changes = diffOpenApi(base, revision, o);
+      break;
+    }
+    case 'graphql':
+      if (!isGraphQLInput(base) || !isGraphQLInput(revision)) throw new InputError('GraphQL inputs must be SDL text or {subgraphs: [{name, sdl}]}');
+      changes = await diffGraphQL(base, revision);
+      if (options.operations?.length) changes.push(...operationChanges(base, revision, options.operations));
+      break;
+    case 'asyncapi':
+      changes = diffAsyncApi(base, revision, options);
+      break;
+    case 'jsonschema':
+      changes = diffJsonSchema(base, revision, options);
+      break;
+  }
+  changes = applyPolicy(changes, cfg, options.ignore ?? []);
+  // Most severe first, then by location, so reports and snapshots are stable.
+  changes.sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.location.localeCompare(b.location) || a.id.localeCompare(b.id));
+  return { kind, changes, summary: summarize(changes) };
+}
+
+/** Loads BASE and REVISION (file path, URL or `git:<ref>:<path>`) and compares them. */
+export async function diffSources(baseSpec: string, revisionSpec: string, options: Omit<DiffOptions, 'baseUrl' | 'revisionUrl' | 'baseDocs' | 'revisionDocs'> & { cwd?: string } = {}): Promise<DiffResult> {
+  const [b, r] = await Promise.all([loadContract(baseSpec, options.cwd), loadContract(revisionSpec, options.cwd)]);
+  if (b.kind !== r.kind) throw new InputError(`${baseSpec} is ${b.kind} but ${revisionSpec} is ${r.kind}: cannot compare different kinds of contract`);
+  const docs: { baseDocs: DocumentSet; revisionDocs: DocumentSet } = { baseDocs: b.docs, revisionDocs: r.docs };
+  return diff(b.document, r.document, { ...options, kind: b.kind, baseUrl: b.url, revisionUrl: r.url, ...docs });
+}

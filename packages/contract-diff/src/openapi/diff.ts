@@ -1,0 +1,563 @@
+// OpenAPI 3.0/3.1 comparison: endpoints are matched by method + path with parameter names erased
+// (`/reports/{id}` == `/reports/{reportId}`), parameters by location + name (path parameters by their
+// position in the template), bodies by media type, responses by status.
+import { Emitter } from '../emitter.js';
+import { DocumentSet, isObject, type Json, type JsonObject, type Located } from '../refs.js';
+import { SchemaDiffer, canon, parseDate, show, type Policy, type SchemaCtx } from './schema.js';
+import type { Change } from '../types.js';
+
+export type StabilityLevel = 'draft' | 'alpha' | 'beta' | 'stable';
+const STABILITY: readonly StabilityLevel[] = ['draft', 'alpha', 'beta', 'stable'];
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+export interface OpenApiDiffOptions {
+  /** Where the base document lives (file: or http: URL); relative `$ref`s resolve against it. */
+  baseUrl?: string;
+  revisionUrl?: string;
+  /** Preloaded documents (the async loader fills these, including external refs). */
+  baseDocs?: DocumentSet;
+  revisionDocs?: DocumentSet;
+  /** Endpoints less stable than this (`x-stability-level`) are not checked; default `beta`. */
+  stabilityLevel?: StabilityLevel;
+  /** Days of notice a deprecation must give (`x-sunset`); default 0 = sunset not required. */
+  deprecationDays?: { beta?: number; stable?: number };
+  /** "Today" for sunset comparisons (tests pin it). */
+  now?: Date;
+}
+
+interface Op {
+  method: string;
+  template: string;
+  node: JsonObject;
+  url: string;
+  item: JsonObject;
+  itemUrl: string;
+}
+
+export function diffOpenApi(base: unknown, revision: unknown, options: OpenApiDiffOptions = {}): Change[] {
+  const baseUrl = options.baseUrl ?? 'file:///base.yaml';
+  const revisionUrl = options.revisionUrl ?? 'file:///revision.yaml';
+  const bDocs = options.baseDocs ?? new DocumentSet();
+  const rDocs = options.revisionDocs ?? new DocumentSet();
+  if (!bDocs.has(baseUrl)) bDocs.add(baseUrl, base as Json);
+  if (!rDocs.has(revisionUrl)) rDocs.add(revisionUrl, revision as Json);
+  const policy: Policy = {
+    deprecationDays: { beta: options.deprecationDays?.beta ?? 0, stable: options.deprecationDays?.stable ?? 0 },
+    now: options.now ?? new Date(),
+  };
+  const out = new Emitter();
+  const engine = new OpenApiDiff(out, bDocs, rDocs, policy, options.stabilityLevel ?? 'beta');
+  engine.run({ node: base as Json, url: baseUrl }, { node: revision as Json, url: revisionUrl });
+  return out.changes;
+}
+
+/** `/a/{id}/b` → `/a/{}/b`, so that renaming a template variable is not a change. */
+export function normalizePath(p: string): string {
+  return p.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '') || '/';
+}
+
+class OpenApiDiff {
+  private readonly schemas: SchemaDiffer;
+
+  constructor(
+    private readonly out: Emitter,
+    private readonly bDocs: DocumentSet,
+    private readonly rDocs: DocumentSet,
+    private readonly policy: Policy,
+    private readonly threshold: StabilityLevel,
+  ) {
+    this.schemas = new SchemaDiffer(out, bDocs, rDocs, policy);
+  }
+
+  run(b: Located, r: Located): void {
+    const bRoot = isObject(b.node) ? b.node : {};
+    const rRoot = isObject(r.node) ? r.node : {};
+    this.diffPaths(this.collect(bRoot.paths, b.url, this.bDocs), this.collect(rRoot.paths, r.url, this.rDocs), bRoot, rRoot, false);
+    this.diffPaths(this.collect(bRoot.webhooks, b.url, this.bDocs, true), this.collect(rRoot.webhooks, r.url, this.rDocs, true), bRoot, rRoot, true);
+    this.diffGlobalSecurity(bRoot, rRoot);
+    this.diffSecurityComponents(bRoot, rRoot, b.url, r.url);
+    this.diffComponentSchemas(bRoot, rRoot);
+  }
+
+  private collect(paths: Json | undefined, url: string, docs: DocumentSet, webhooks = false): Map<string, Op[]> {
+    const map = new Map<string, Op[]>();
+    if (!isObject(paths)) return map;
+    for (const [template, raw] of Object.entries(paths)) {
+      const item = docs.deref(raw, url);
+      if (!isObject(item.node)) continue;
+      const ops: Op[] = [];
+      for (const m of METHODS) {
+        const o = docs.deref(item.node[m], item.url);
+        if (isObject(o.node)) ops.push({ method: m.toUpperCase(), template, node: o.node, url: o.url, item: item.node, itemUrl: item.url });
+      }
+      map.set(webhooks ? template : normalizePath(template), ops);
+    }
+    return map;
+  }
+
+  private diffPaths(bPaths: Map<string, Op[]>, rPaths: Map<string, Op[]>, bRoot: JsonObject, rRoot: JsonObject, webhooks: boolean): void {
+    for (const [key, bOps] of bPaths) {
+      const rOps = rPaths.get(key);
+      if (!rOps) {
+        if (webhooks) {
+          const path = bOps[0]?.template ?? key;
+          this.out.emit('webhook-removed', 'webhook', { location: `webhook ${key}`, path, detail: key });
+          continue;
+        }
+        for (const op of bOps) this.removedEndpoint(op, true);
+        continue;
+      }
+      for (const bOp of bOps) {
+        const rOp = rOps.find((o) => o.method === bOp.method);
+        if (!rOp) this.removedEndpoint(bOp, false);
+        else this.diffOperation(bOp, rOp, bRoot, rRoot, webhooks);
+      }
+      for (const rOp of rOps)
+        if (!bOps.some((o) => o.method === rOp.method) && !webhooks)
+          this.out.emit('endpoint-added', 'endpoint', { location: label(rOp), operation: rOp.method, path: rOp.template });
+    }
+    for (const [key, rOps] of rPaths) {
+      if (bPaths.has(key)) continue;
+      if (webhooks) {
+        this.out.emit('webhook-added', 'webhook', { location: `webhook ${key}`, path: key, detail: key });
+        continue;
+      }
+      for (const op of rOps) this.out.emit('endpoint-added', 'endpoint', { location: label(op), operation: op.method, path: op.template });
+    }
+  }
+
+  private removedEndpoint(op: Op, wholePath: boolean): void {
+    const prefix = wholePath ? 'api-path' : 'api';
+    const stability = STABILITY.indexOf((op.node['x-stability-level'] ?? 'stable') as StabilityLevel);
+    if (stability !== -1 && stability < STABILITY.indexOf(this.threshold)) return; // draft/alpha promised nothing
+    const f = { location: label(op), operation: op.method, path: op.template };
+    if (op.node.deprecated !== true) {
+      this.out.emit(`${prefix}-removed-without-deprecation`, 'endpoint', f);
+      return;
+    }
+    const sunset = op.node['x-sunset'];
+    if (sunset === undefined) return this.out.emit(`${prefix}-removed-with-deprecation`, 'endpoint', f);
+    const date = parseDate(sunset);
+    if (!date) return this.out.emit('api-path-sunset-parse', 'endpoint', { ...f, detail: `cannot parse x-sunset ${show(sunset)}` });
+    if (date.getTime() > this.policy.now.getTime())
+      return this.out.emit(`${prefix}-removed-before-sunset`, 'endpoint', { ...f, detail: `sunset ${show(sunset)}` });
+    this.out.emit(`${prefix}-removed-with-deprecation`, 'endpoint', f);
+  }
+
+  private diffOperation(b: Op, r: Op, bRoot: JsonObject, rRoot: JsonObject, webhook: boolean): void {
+    const opLabel = webhook ? `webhook ${b.template} ${b.method}` : label(r);
+    const base = { operation: r.method, path: r.template };
+    const f = { location: opLabel, ...base };
+
+    // Stability first: it also decides whether the rest is checked at all.
+    const bs = b.node['x-stability-level'];
+    const rs = r.node['x-stability-level'];
+    const bsi = bs === undefined ? 3 : STABILITY.indexOf(bs as StabilityLevel);
+    const rsi = rs === undefined ? 3 : STABILITY.indexOf(rs as StabilityLevel);
+    if (bsi === -1 || rsi === -1) {
+      this.out.emit('api-invalid-stability-level', 'endpoint', { ...f, detail: `invalid x-stability-level ${show((bsi === -1 ? bs : rs) ?? null)}` });
+      return;
+    }
+    if (rsi < bsi) this.out.emit('api-stability-decreased', 'endpoint', { ...f, detail: `from ${STABILITY[bsi]} to ${STABILITY[rsi]}` });
+    else if (rsi > bsi) this.out.emit('api-stability-increased', 'endpoint', { ...f, detail: `from ${STABILITY[bsi]} to ${STABILITY[rsi]}` });
+    const threshold = STABILITY.indexOf(this.threshold);
+    if (bsi < threshold) return; // draft/alpha endpoints promise nothing (below the configured threshold)
+
+    this.diffDeprecation(b.node, r.node, f, rsi);
+    // Inherited global security is reported once, globally; here only operation-level overrides.
+    if (b.node.security !== undefined || r.node.security !== undefined)
+      this.diffSecurity(b.node.security ?? bRoot.security, r.node.security ?? rRoot.security, f, false);
+    if (b.node.operationId !== r.node.operationId) {
+      if (b.node.operationId !== undefined) this.out.emit('api-operation-id-removed', 'endpoint', { ...f, detail: show(b.node.operationId) });
+      if (r.node.operationId !== undefined) this.out.emit('api-operation-id-added', 'endpoint', { ...f, detail: show(r.node.operationId) });
+    }
+    const bt = strings(b.node.tags);
+    const rt = strings(r.node.tags);
+    for (const t of bt) if (!rt.includes(t)) this.out.emit('api-tag-removed', 'endpoint', { ...f, detail: t });
+    for (const t of rt) if (!bt.includes(t)) this.out.emit('api-tag-added', 'endpoint', { ...f, detail: t });
+
+    this.diffParameters(b, r, opLabel, base);
+    this.diffRequestBody(b, r, opLabel, base);
+    this.diffResponses(b, r, opLabel, base);
+    this.diffCallbacks(b, r, opLabel, base);
+  }
+
+  /**
+   * Callbacks run the other way round: the API sends the callback request (clients read it:
+   * response rules) and clients send the callback response (the API reads it: request rules).
+   */
+  private diffCallbacks(b: Op, r: Op, opLabel: string, base: { operation: string; path: string }): void {
+    const bc = isObject(b.node.callbacks) ? b.node.callbacks : {};
+    const rc = isObject(r.node.callbacks) ? r.node.callbacks : {};
+    for (const name of Object.keys(bc)) {
+      const loc = `${opLabel} callback ${name}`;
+      if (!(name in rc)) {
+        this.out.emit('api-callback-removed', 'callback', { location: loc, ...base, detail: name });
+        continue;
+      }
+      const bcb = this.bDocs.deref(bc[name], b.url);
+      const rcb = this.rDocs.deref(rc[name], r.url);
+      if (!isObject(bcb.node) || !isObject(rcb.node)) continue;
+      for (const expr of Object.keys(bcb.node)) {
+        const bItem = this.bDocs.deref(bcb.node[expr], bcb.url);
+        const rItem = this.rDocs.deref(rcb.node[expr], rcb.url);
+        if (!isObject(bItem.node)) continue;
+        for (const m of METHODS) {
+          const bo = this.bDocs.deref(bItem.node[m], bItem.url);
+          if (!isObject(bo.node)) continue;
+          const cbLoc = `${loc} ${m.toUpperCase()} ${expr}`;
+          const ro = isObject(rItem.node) ? this.rDocs.deref(rItem.node[m], rItem.url) : { node: undefined, url: rItem.url };
+          if (!isObject(ro.node)) {
+            this.out.emit('api-callback-removed', 'callback', { location: cbLoc, ...base, detail: `${name} ${m.toUpperCase()} ${expr}` });
+            continue;
+          }
+          this.diffContent(this.bDocs.deref(bo.node.requestBody, bo.url), this.rDocs.deref(ro.node.requestBody, ro.url), 'response', `${cbLoc} request body`, base);
+          const bres = isObject(bo.node.responses) ? bo.node.responses : {};
+          const rres = isObject(ro.node.responses) ? ro.node.responses : {};
+          for (const status of Object.keys(bres))
+            if (status in rres)
+              this.diffContent(this.bDocs.deref(bres[status], bo.url), this.rDocs.deref(rres[status], ro.url), 'request', `${cbLoc} response ${status}`, base);
+        }
+      }
+    }
+    for (const name of Object.keys(rc)) if (!(name in bc)) this.out.emit('api-callback-added', 'callback', { location: `${opLabel} callback ${name}`, ...base, detail: name });
+  }
+
+  private diffDeprecation(b: JsonObject, r: JsonObject, f: { location: string; operation: string; path: string }, stability: number): void {
+    const days = stability === 2 ? this.policy.deprecationDays.beta : this.policy.deprecationDays.stable;
+    const bd = b.deprecated === true;
+    const rd = r.deprecated === true;
+    const sunset = r['x-sunset'];
+    if (!bd && rd) {
+      if (sunset === undefined) {
+        this.out.emit(days > 0 ? 'api-deprecated-sunset-missing' : 'endpoint-deprecated', 'endpoint', f);
+        return;
+      }
+      const date = parseDate(sunset);
+      if (!date) return this.out.emit('api-deprecated-sunset-parse', 'endpoint', { ...f, detail: `cannot parse x-sunset ${show(sunset)}` });
+      if (days > 0 && date.getTime() < this.policy.now.getTime() + days * 86_400_000)
+        return this.out.emit('api-sunset-date-too-small', 'endpoint', { ...f, detail: `sunset ${show(sunset)} is less than ${days} days away` });
+      this.out.emit('endpoint-deprecated-with-sunset', 'endpoint', { ...f, detail: `sunset ${show(sunset)}` });
+    } else if (bd && !rd) {
+      this.out.emit('endpoint-reactivated', 'endpoint', f);
+    } else if (bd && rd) {
+      const bsun = b['x-sunset'];
+      if (bsun === undefined && sunset === undefined) return;
+      if (bsun !== undefined && sunset === undefined) return this.out.emit('sunset-deleted', 'endpoint', f);
+      if (canon(bsun) === canon(sunset)) return;
+      const bDate = parseDate(bsun);
+      const rDate = parseDate(sunset);
+      if (!rDate || (bsun !== undefined && !bDate))
+        return this.out.emit('api-path-sunset-parse', 'endpoint', { ...f, detail: `cannot parse x-sunset ${show((rDate ? bsun : sunset) ?? null)}` });
+      if (days > 0 && bDate && rDate < bDate && rDate.getTime() < this.policy.now.getTime() + days * 86_400_000)
+        this.out.emit('api-sunset-date-changed-too-small', 'endpoint', { ...f, detail: `sunset moved to ${show(sunset ?? null)}` });
+    }
+  }
+
+  /**
+   * Security requirements are alternatives (OR) of scheme sets (AND). Going from none to some, or
+   * adding a scope to a requirement, shuts existing clients out; adding an alternative does not.
+   */
+  private diffSecurity(bSec: Json | undefined, rSec: Json | undefined, f: { location: string; operation?: string; path?: string }, global: boolean): void {
+    const norm = (s: Json | undefined): Map<string, Map<string, string[]>> => {
+      const m = new Map<string, Map<string, string[]>>();
+      if (!Array.isArray(s)) return m;
+      for (const req of s) {
+        if (!isObject(req)) continue;
+        const schemes = new Map<string, string[]>();
+        for (const [k, v] of Object.entries(req)) schemes.set(k, strings(v));
+        m.set([...schemes.keys()].sort().join('+'), schemes);
+      }
+      return m;
+    };
+    const bm = norm(bSec);
+    const rm = norm(rSec);
+    const p = global ? 'api-global-security' : 'api-security';
+    const bOpen = bm.size === 0 || bm.has('');
+    const rOpen = rm.size === 0 || rm.has('');
+    for (const [k, schemes] of rm) {
+      if (k === '') continue;
+      const prev = bm.get(k);
+      if (!prev) {
+        this.out.emit(`${p}-added`, 'security', { ...f, detail: `security requirement ${k} added`, level: bOpen ? 'breaking' : 'info' });
+        continue;
+      }
+      for (const [scheme, scopes] of schemes) {
+        const before = prev.get(scheme) ?? [];
+        for (const sc of scopes)
+          if (!before.includes(sc)) this.out.emit(`${p}-scope-added`, 'security', { ...f, detail: `scope ${sc} added to ${scheme}`, level: 'breaking' });
+        for (const sc of before) if (!scopes.includes(sc)) this.out.emit(`${p}-scope-removed`, 'security', { ...f, detail: `scope ${sc} removed from ${scheme}` });
+      }
+    }
+    for (const k of bm.keys()) {
+      if (k === '' || rm.has(k)) continue;
+      // Removing the only way in (without opening the endpoint) locks out clients that used it.
+      this.out.emit(`${p}-removed`, 'security', { ...f, detail: `security requirement ${k} removed`, level: rOpen ? 'info' : 'warning' });
+    }
+  }
+
+  private diffGlobalSecurity(b: JsonObject, r: JsonObject): void {
+    this.diffSecurity(b.security, r.security, { location: 'security' }, true);
+  }
+
+  private diffSecurityComponents(b: JsonObject, r: JsonObject, bUrl: string, rUrl: string): void {
+    const bs = isObject(b.components) && isObject(b.components.securitySchemes) ? b.components.securitySchemes : {};
+    const rs = isObject(r.components) && isObject(r.components.securitySchemes) ? r.components.securitySchemes : {};
+    for (const name of Object.keys(bs)) {
+      const f = { location: `components.securitySchemes.${name}`, detail: name };
+      if (!(name in rs)) {
+        this.out.emit('api-security-component-removed', 'security', f);
+        continue;
+      }
+      const bn = this.bDocs.deref(bs[name], bUrl).node;
+      const rn = this.rDocs.deref(rs[name], rUrl).node;
+      if (!isObject(bn) || !isObject(rn)) continue;
+      if (bn.type !== rn.type) this.out.emit('api-security-component-type-changed', 'security', { ...f, detail: `${name}: ${show(bn.type ?? null)} → ${show(rn.type ?? null)}` });
+      const bf = isObject(bn.flows) ? bn.flows : {};
+      const rf = isObject(rn.flows) ? rn.flows : {};
+      for (const flow of Object.keys(bf)) {
+        const bfl = bf[flow];
+        const rfl = rf[flow];
+        if (!isObject(bfl) || !isObject(rfl)) continue;
+        if (bfl.authorizationUrl !== rfl.authorizationUrl) this.out.emit('api-security-component-oauth-url-changed', 'security', { ...f, detail: `${name} ${flow}` });
+        if (bfl.tokenUrl !== rfl.tokenUrl) this.out.emit('api-security-component-oauth-token-url-changed', 'security', { ...f, detail: `${name} ${flow}` });
+        const bsc = isObject(bfl.scopes) ? bfl.scopes : {};
+        const rsc = isObject(rfl.scopes) ? rfl.scopes : {};
+        for (const s of Object.keys(rsc)) {
+          if (!(s in bsc)) this.out.emit('api-security-component-oauth-scope-added', 'security', { ...f, detail: `${name} ${flow} scope ${s}` });
+          else if (bsc[s] !== rsc[s]) this.out.emit('api-security-component-oauth-scope-changed', 'security', { ...f, detail: `${name} ${flow} scope ${s}` });
+        }
+        for (const s of Object.keys(bsc)) if (!(s in rsc)) this.out.emit('api-security-component-oauth-scope-removed', 'security', { ...f, detail: `${name} ${flow} scope ${s}` });
+      }
+    }
+    for (const name of Object.keys(rs)) if (!(name in bs)) this.out.emit('api-security-component-added', 'security', { location: `components.securitySchemes.${name}`, detail: name });
+  }
+
+  private diffComponentSchemas(b: JsonObject, r: JsonObject): void {
+    const bs = isObject(b.components) && isObject(b.components.schemas) ? b.components.schemas : {};
+    const rs = isObject(r.components) && isObject(r.components.schemas) ? r.components.schemas : {};
+    for (const name of Object.keys(bs)) if (!(name in rs)) this.out.emit('api-schema-removed', 'components', { location: `components.schemas.${name}`, detail: name });
+  }
+
+  // ---- parameters -------------------------------------------------------------------------
+
+  private params(op: Op, docs: DocumentSet): Map<string, { node: JsonObject; url: string; fromPath: boolean }> {
+    const vars = [...op.template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
+    const map = new Map<string, { node: JsonObject; url: string; fromPath: boolean }>();
+    const add = (list: Json | undefined, url: string, fromPath: boolean): void => {
+      if (!Array.isArray(list)) return;
+      for (const raw of list) {
+        const p = docs.deref(raw, url);
+        if (!isObject(p.node) || typeof p.node.name !== 'string') continue;
+        const where = String(p.node.in);
+        // OpenAPI: header parameters named Accept, Content-Type or Authorization "SHALL be ignored".
+        if (where === 'header' && /^(accept|content-type|authorization)$/i.test(p.node.name)) continue;
+        const key =
+          where === 'path'
+            ? `path#${vars.indexOf(p.node.name) === -1 ? p.node.name : vars.indexOf(p.node.name)}`
+            : where === 'header'
+              ? `header:${p.node.name.toLowerCase()}`
+              : `${where}:${p.node.name}`;
+        map.set(key, { node: p.node, url: p.url, fromPath });
+      }
+    };
+    add(op.item.parameters, op.itemUrl, true);
+    add(op.node.parameters, op.url, false); // operation-level parameters override path-level ones
+    return map;
+  }
+
+  private diffParameters(b: Op, r: Op, opLabel: string, base: { operation: string; path: string }): void {
+    const bp = this.params(b, this.bDocs);
+    const rp = this.params(r, this.rDocs);
+    for (const [key, bv] of bp) {
+      const name = String(bv.node.name);
+      const where = String(bv.node.in);
+      const f = { location: `${opLabel} parameter ${where} ${name}`, ...base, detail: `${where} parameter ${name}` };
+      const rv = rp.get(key);
+      if (!rv) {
+        if (bv.node.deprecated === true) {
+          const sunset = bv.node['x-sunset'];
+          const date = parseDate(sunset);
+          if (sunset !== undefined && !date) this.out.emit('request-parameter-sunset-parse', 'request-parameter', f);
+          else if (date && date.getTime() > this.policy.now.getTime()) this.out.emit('request-parameter-removed-before-sunset', 'request-parameter', f);
+          else this.out.emit('request-parameter-removed-with-deprecation', 'request-parameter', f);
+        } else this.out.emit('request-parameter-removed', 'request-parameter', f);
+        continue;
+      }
+      const bReq = bv.node.required === true || where === 'path';
+      const rReq = rv.node.required === true || where === 'path';
+      if (bReq !== rReq) this.out.emit(rReq ? 'request-parameter-became-required' : 'request-parameter-became-optional', 'request-parameter', f);
+      this.diffParamDeprecation(bv.node, rv.node, f);
+      // style/explode decide the wire format (`a,b` vs `a=a&a=b`): clients built on the old one break.
+      const serialization = (p: JsonObject): string => `${String(p.style ?? (where === 'query' || where === 'cookie' ? 'form' : 'simple'))}/${String(p.explode ?? (p.style ?? (where === 'query' || where === 'cookie' ? 'form' : 'simple')) === 'form')}`;
+      if (serialization(bv.node) !== serialization(rv.node))
+        this.out.emit('request-parameter-serialization-changed', 'request-parameter', { ...f, detail: `${f.detail}: style/explode ${serialization(bv.node)} → ${serialization(rv.node)}` });
+      const ctx: SchemaCtx = { dir: 'request', where: 'parameter', prop: '', loc: `${opLabel} parameter ${where} ${name}`, ...base, kind: 'request-parameter', paramIn: where };
+      this.schemas.diff(paramSchema(bv, this.bDocs), paramSchema(rv, this.rDocs), ctx);
+    }
+    for (const [key, rv] of rp) {
+      if (bp.has(key)) continue;
+      const name = String(rv.node.name);
+      const where = String(rv.node.in);
+      const f = { location: `${opLabel} parameter ${where} ${name}`, ...base, detail: `${where} parameter ${name}` };
+      const required = rv.node.required === true;
+      if (where === 'path') this.out.emit('new-request-path-parameter', 'request-parameter', f);
+      else if (rv.fromPath) this.out.emit(required ? 'new-required-request-default-parameter-to-existing-path' : 'new-optional-request-default-parameter-to-existing-path', 'request-parameter', f);
+      else this.out.emit(required ? 'new-required-request-parameter' : 'new-optional-request-parameter', 'request-parameter', f);
+    }
+  }
+
+  private diffParamDeprecation(b: JsonObject, r: JsonObject, f: { location: string; operation: string; path: string; detail: string }): void {
+    const bd = b.deprecated === true;
+    const rd = r.deprecated === true;
+    const days = r['x-stability-level'] === 'beta' ? this.policy.deprecationDays.beta : this.policy.deprecationDays.stable;
+    const sunset = r['x-sunset'];
+    if (!bd && rd) {
+      if (sunset === undefined) this.out.emit(days > 0 ? 'request-parameter-deprecated-sunset-missing' : 'request-parameter-deprecated', 'request-parameter', f);
+      else if (!parseDate(sunset)) this.out.emit('request-parameter-sunset-parse', 'request-parameter', f);
+      else this.out.emit('request-parameter-deprecated', 'request-parameter', { ...f, detail: `${f.detail} (sunset ${show(sunset)})` });
+    } else if (bd && !rd) this.out.emit('request-parameter-reactivated', 'request-parameter', f);
+    else if (bd && rd) {
+      const bsun = b['x-sunset'];
+      if (bsun !== undefined && sunset === undefined) this.out.emit('request-parameter-sunset-deleted', 'request-parameter', f);
+      else if (sunset !== undefined && canon(bsun) !== canon(sunset)) {
+        const rDate = parseDate(sunset);
+        const bDate = parseDate(bsun);
+        if (!rDate || (bsun !== undefined && !bDate)) this.out.emit('request-parameter-sunset-parse', 'request-parameter', f);
+        else if (days > 0 && bDate && rDate < bDate && rDate.getTime() < this.policy.now.getTime() + days * 86_400_000)
+          this.out.emit('request-parameter-sunset-date-changed-too-small', 'request-parameter', f);
+      }
+    }
+  }
+
+  // ---- request body -----------------------------------------------------------------------
+
+  private diffRequestBody(b: Op, r: Op, opLabel: string, base: { operation: string; path: string }): void {
+    const bb = this.bDocs.deref(b.node.requestBody, b.url);
+    const rb = this.rDocs.deref(r.node.requestBody, r.url);
+    const f = { location: `${opLabel} request body`, ...base };
+    if (!isObject(bb.node) && !isObject(rb.node)) return;
+    if (!isObject(bb.node)) {
+      this.out.emit(isObject(rb.node) && rb.node.required === true ? 'request-body-added-required' : 'request-body-added-optional', 'request-body', f);
+      return;
+    }
+    if (!isObject(rb.node)) {
+      this.out.emit('request-body-removed', 'request-body', f);
+      return;
+    }
+    const bReq = bb.node.required === true;
+    const rReq = rb.node.required === true;
+    if (bReq !== rReq) this.out.emit(rReq ? 'request-body-became-required' : 'request-body-became-optional', 'request-body', f);
+    this.diffContent(bb, rb, 'request', `${opLabel} request body`, base);
+  }
+
+  private diffContent(b: Located, r: Located, dir: 'request' | 'response', loc: string, base: { operation: string; path: string }): void {
+    const bc = isObject(b.node) && isObject(b.node.content) ? b.node.content : {};
+    const rc = isObject(r.node) && isObject(r.node.content) ? r.node.content : {};
+    const kind = `${dir}-body`;
+    // Media types match exactly, else ignoring parameters and case (`application/json; charset=utf-8`).
+    const bare = (mt: string): string => mt.split(';')[0]!.trim().toLowerCase();
+    const pair = new Map<string, string>();
+    for (const mt of Object.keys(bc)) {
+      const match = mt in rc ? mt : Object.keys(rc).find((x) => !(x in bc) && bare(x) === bare(mt));
+      if (match !== undefined) pair.set(mt, match);
+    }
+    const matchedRev = new Set(pair.values());
+    for (const mt of Object.keys(bc)) {
+      const f = { location: `${loc} ${mt}`, ...base, detail: mt };
+      const rmt = pair.get(mt);
+      if (rmt === undefined) {
+        this.out.emit(dir === 'request' ? 'request-body-media-type-removed' : 'response-media-type-removed', kind, f);
+        continue;
+      }
+      const bm = this.bDocs.deref(bc[mt], b.url);
+      const rm = this.rDocs.deref(rc[rmt], r.url);
+      const bs = isObject(bm.node) ? bm.node.schema : undefined;
+      const rs = isObject(rm.node) ? rm.node.schema : undefined;
+      if (bs === undefined && rs === undefined) continue;
+      if (bs === undefined) this.out.emit(`${dir}-body-media-type-schema-added`, kind, f);
+      else if (rs === undefined) this.out.emit(`${dir}-body-media-type-schema-removed`, kind, f);
+      else this.schemas.diff({ node: bs, url: bm.url }, { node: rs, url: rm.url }, { dir, where: 'body', prop: '', loc: `${loc} ${mt}`, ...base, kind, mediaType: mt });
+    }
+    for (const mt of Object.keys(rc))
+      if (!matchedRev.has(mt)) this.out.emit(dir === 'request' ? 'request-body-media-type-added' : 'response-media-type-added', kind, { location: `${loc} ${mt}`, ...base, detail: mt });
+  }
+
+  // ---- responses --------------------------------------------------------------------------
+
+  private diffResponses(b: Op, r: Op, opLabel: string, base: { operation: string; path: string }): void {
+    const br = isObject(b.node.responses) ? b.node.responses : {};
+    const rr = isObject(r.node.responses) ? r.node.responses : {};
+    const success = (s: string): boolean => /^2/.test(s);
+    // A status missing on one side may be covered by its range on the other (`200` ↔ `2XX`).
+    const range = (s: string): string => `${s[0]}XX`;
+    const counterpart = (status: string, other: JsonObject): string | undefined =>
+      status in other ? status : /^\d{3}$/.test(status) && range(status) in other ? range(status) : /^\dXX$/i.test(status) ? Object.keys(other).find((k) => /^\d{3}$/.test(k) && range(k) === status.toUpperCase()) : undefined;
+    const matchedRev = new Set<string>();
+    for (const status of Object.keys(br)) {
+      const f = { location: `${opLabel} response ${status}`, ...base, detail: `status ${status}` };
+      const rStatus = counterpart(status, rr);
+      if (rStatus === undefined || matchedRev.has(rStatus)) {
+        this.out.emit(success(status) ? 'response-success-status-removed' : 'response-non-success-status-removed', 'response', f);
+        continue;
+      }
+      matchedRev.add(rStatus);
+      const bResp = this.bDocs.deref(br[status], b.url);
+      const rResp = this.rDocs.deref(rr[rStatus], r.url);
+      this.diffResponseHeaders(bResp, rResp, `${opLabel} response ${status}`, base);
+      this.diffContent(bResp, rResp, 'response', `${opLabel} response ${status}`, base);
+    }
+    for (const status of Object.keys(rr))
+      if (!matchedRev.has(status))
+        this.out.emit(success(status) ? 'response-success-status-added' : 'response-non-success-status-added', 'response', {
+          location: `${opLabel} response ${status}`,
+          ...base,
+          detail: `status ${status}`,
+        });
+  }
+
+  private diffResponseHeaders(b: Located, r: Located, loc: string, base: { operation: string; path: string }): void {
+    const bh = isObject(b.node) && isObject(b.node.headers) ? b.node.headers : {};
+    const rh = isObject(r.node) && isObject(r.node.headers) ? r.node.headers : {};
+    const lower = (o: JsonObject): Map<string, Json> => new Map(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
+    const bl = lower(bh);
+    const rl = lower(rh);
+    for (const [name, raw] of bl) {
+      const bn = this.bDocs.deref(raw, b.url);
+      const f = { location: `${loc} header ${name}`, ...base, detail: name };
+      const rraw = rl.get(name);
+      const required = isObject(bn.node) && bn.node.required === true;
+      if (rraw === undefined) {
+        this.out.emit(required ? 'required-response-header-removed' : 'optional-response-header-removed', 'response-header', f);
+        continue;
+      }
+      const rn = this.rDocs.deref(rraw, r.url);
+      if (!isObject(bn.node) || !isObject(rn.node)) continue;
+      if (required && rn.node.required !== true) this.out.emit('response-header-became-optional', 'response-header', f);
+      const bs = bn.node.schema;
+      const rs = rn.node.schema;
+      if (bs !== undefined && rs !== undefined)
+        this.schemas.diff({ node: bs, url: bn.url }, { node: rs, url: rn.url }, { dir: 'response', where: 'response-header', prop: '', loc: f.location, ...base, kind: 'response-header' });
+    }
+    for (const name of rl.keys()) if (!bl.has(name)) this.out.emit('response-header-added', 'response-header', { location: `${loc} header ${name}`, ...base, detail: name });
+  }
+}
+
+function label(op: Op): string {
+  return `${op.method} ${op.template}`;
+}
+
+function strings(v: Json | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** A parameter's schema, or the schema of its single `content` media type. */
+function paramSchema(p: { node: JsonObject; url: string }, docs: DocumentSet): Located {
+  if (p.node.schema !== undefined) return { node: p.node.schema, url: p.url };
+  if (isObject(p.node.content)) {
+    const first = Object.values(p.node.content)[0];
+    const mt = docs.deref(first, p.url);
+    if (isObject(mt.node)) return { node: mt.node.schema, url: mt.url };
+  }
+  return { node: undefined, url: p.url };
+}

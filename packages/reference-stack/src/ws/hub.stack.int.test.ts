@@ -1,0 +1,80 @@
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type RunningStack } from '../stack.js';
+
+// End to end through the whole reference stack: ingest → analyzer → renderer → report.rendered → hub.
+// Skipped until src/stack.ts starts the hub and writes `websocket` into its target.
+let stack: RunningStack;
+const websocket = () => (stack.target as { websocket?: { publicUrl: string; privilegedUrl: string } }).websocket;
+
+interface Message {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+async function token(scope?: string): Promise<string> {
+  const { tokenUrl, clientId, clientSecret } = stack.target.auth;
+  const res = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function submit(suffix: string, lane: 'publish' | 'quarantine'): Promise<string> {
+  const res = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await token('report:submit')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ source_id: `ws-stack-${stack.id}-${suffix}`, latitude: 52.52, longitude: 13.405, title: 'Overflowing bin', synthetic: true, lane }),
+  });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { public_id: string }).public_id;
+}
+
+/** Opens a client and records its messages from the first byte on. */
+function open(url: string, protocols?: string[]): Promise<{ ws: WebSocket; got: Message[] }> {
+  const ws = new WebSocket(url, protocols);
+  const got: Message[] = [];
+  ws.on('message', (data) => got.push(JSON.parse(data.toString()) as Message));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, got }));
+    ws.once('error', reject);
+  });
+}
+
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const renderedIds = (got: Message[]) => got.filter((m) => m.type === 'report.rendered').map((m) => m.data.public_id);
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => stack?.stop());
+
+describe('WebSocket hub in the reference stack', () => {
+  it('pushes rendered reports: privileged sees both lanes, public only the published one', async (ctx) => {
+    const urls = websocket();
+    if (!urls) return ctx.skip();
+    const t = await token('report:read');
+    const pub = await open(urls.publicUrl);
+    const priv = await open(urls.privilegedUrl, [`bearer.${t}`]);
+    await until(() => pub.got.length > 0 && priv.got.length > 0, 'the welcomes');
+
+    const quarantined = await submit('quarantine', 'quarantine');
+    await until(() => renderedIds(priv.got).includes(quarantined), 'the quarantined report on the privileged stream');
+    const published = await submit('publish', 'publish');
+    await until(() => renderedIds(priv.got).includes(published), 'the published report on the privileged stream');
+    await until(() => renderedIds(pub.got).length > 0, 'a report on the public stream');
+    expect(renderedIds(pub.got)).toEqual([published]);
+    pub.ws.close(1000);
+    priv.ws.close(1000);
+  });
+});
