@@ -1,0 +1,75 @@
+import { createApiClient } from '@cleanapp/api-client';
+import { createGraphqlClient, ReportByIdDocument } from '@cleanapp/graphql-client';
+import { startStack, type RunningStack } from '@cleanapp/reference-stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+let stack: RunningStack;
+let token: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const { tokenUrl, clientId, clientSecret } = stack.target.auth;
+  const res = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  token = ((await res.json()) as { access_token: string }).access_token;
+});
+afterAll(async () => stack?.stop());
+
+/** Opens a stream and collects its JSON messages. */
+async function subscribe(url: string, headers: Record<string, string> = {}) {
+  const socket = new WebSocket(url, { headers });
+  const messages: { type: string; data: Record<string, unknown> }[] = [];
+  socket.on('message', (raw) => messages.push(JSON.parse(raw.toString())));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { socket, messages };
+}
+
+async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('the whole pipeline, through every public surface', () => {
+  it('ingest → analysis → render → visible over REST and GraphQL → pushed over WebSocket', async () => {
+    const publicStream = await subscribe(stack.target.websocket.publicUrl);
+    const privilegedStream = await subscribe(stack.target.websocket.privilegedUrl, { authorization: `Bearer ${token}` });
+    const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token });
+    const gql = createGraphqlClient({ url: stack.target.graphql.url, token });
+
+    const submitted = await api.POST('/api/v4/reports', {
+      body: { source_id: `e2e-${stack.id}`, latitude: 52.52, longitude: 13.405, title: 'Broken glass', description: 'Heineken bottle shards on the cycle path', synthetic: true },
+    });
+    expect(submitted.response.status).toBe(202);
+    const publicId = submitted.data!.public_id;
+
+    const rest = await eventually(async () => {
+      const r = await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: publicId } } });
+      return r.data?.status === 'rendered' ? r.data : undefined;
+    }, 'the report to be rendered');
+    expect(rest.analysis).toMatchObject({ classification: 'hazard', brand_name: 'Heineken' });
+
+    const card = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports/${publicId}/card.svg`);
+    expect(card.headers.get('content-type')).toBe('image/svg+xml');
+
+    const viaGraphql = await gql.request(ReportByIdDocument, { publicId });
+    expect(viaGraphql.report).toMatchObject({ publicId, title: 'Broken glass', status: 'RENDERED', analysis: { classification: 'HAZARD', brandName: 'Heineken' } });
+
+    for (const stream of [publicStream, privilegedStream]) {
+      const push = await eventually(() => stream.messages.find((m) => m.type === 'report.rendered' && m.data.public_id === publicId), 'the report.rendered push');
+      expect(push.data).toMatchObject({ public_id: publicId, card_path: `/api/v4/reports/${publicId}/card.svg` });
+      stream.socket.close();
+    }
+  });
+});
