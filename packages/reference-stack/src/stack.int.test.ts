@@ -280,7 +280,7 @@ describe('reference stack with the broker down and an embedded database', () => 
   let down: RunningStack;
   beforeAll(async () => {
     down = await startStack({ amqpUrl: 'amqp://guest:guest@127.0.0.1:9', databaseUrl: 'pglite:memory' });
-  });
+  }, 90_000); // PGlite boots its WASM Postgres in ~8 s idle, several times that on a busy 2-core machine
   afterAll(async () => down?.stop());
 
   it('reports 503 with the envelope naming the broker, and still accepts reports into the outbox', async () => {

@@ -23,8 +23,13 @@ export class PipelineStore {
   /** Stores the analysis (first writer wins), attaches it to the report and enqueues report.analysed. */
   async recordAnalysis(raw: ReportRawPayload, analysis: Analysis): Promise<OutboxEvent | undefined> {
     return this.db.transaction(async (tx) => {
-      await tx.query('insert into analyses (content_hash, analysis) values ($1, $2) on conflict (content_hash) do nothing', [raw.content_hash, JSON.stringify(analysis)]);
-      const stored = json((await tx.query<{ analysis: Analysis | string }>('select analysis from analyses where content_hash = $1', [raw.content_hash])).rows[0]!.analysis);
+      // First writer wins; a concurrent duplicate reads the winner's analysis back.
+      const inserted = await tx.query<{ analysis: Analysis | string }>(
+        'insert into analyses (content_hash, analysis) values ($1, $2) on conflict (content_hash) do nothing returning analysis',
+        [raw.content_hash, JSON.stringify(analysis)],
+      );
+      const row = inserted.rows[0] ?? (await tx.query<{ analysis: Analysis | string }>('select analysis from analyses where content_hash = $1', [raw.content_hash])).rows[0]!;
+      const stored = json(row.analysis);
       await tx.query(
         `update reports set analysis = $2, status = case when status in ('accepted', 'queued') then 'analysed' else status end, updated_at = now()
          where public_id = $1`,

@@ -125,12 +125,13 @@ export class ReportStore {
 
   /** Marks an event confirmed by the broker; the report moves from `accepted` to `queued`. */
   async markPublished(event: OutboxEvent): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query('update outbox set published_at = now(), attempts = attempts + 1 where id = $1', [event.id]);
-      if (event.routingKey === 'report.raw') {
-        await tx.query(`update reports set status = 'queued', updated_at = now() where public_id = $1 and status = 'accepted'`, [event.publicId]);
-      }
-    });
+    // One statement (one round trip, one commit) on the hot path of every event.
+    await this.db.query(
+      `with sent as (update outbox set published_at = now(), attempts = attempts + 1 where id = $1 returning routing_key)
+       update reports set status = 'queued', updated_at = now()
+       where public_id = $2 and status = 'accepted' and exists (select 1 from sent where routing_key = 'report.raw')`,
+      [event.id, event.publicId],
+    );
   }
 
   async markFailedAttempt(event: OutboxEvent, error: string): Promise<void> {
