@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { lintOpenApi, lintTargets } from '../src/lint/index.js';
@@ -12,9 +13,11 @@ describe('the real contracts', { timeout: SLOW }, () => {
 });
 
 // The research corpus lives next to the repo (../shared/corpus from the repo root); it is read in place, never copied.
-const corpusFile = fileURLToPath(
-  new URL('../../../shared/corpus/real/cleanappio__cleanapp_back_end_v2/platform_blueprint/contracts/openapi/api_v4_openapi.json', import.meta.url),
-);
+// CLEANAPP_CORPUS_DIR points elsewhere, e.g. when CI runs on a clone in another folder.
+const CORPUS_FILE = 'real/cleanappio__cleanapp_back_end_v2/platform_blueprint/contracts/openapi/api_v4_openapi.json';
+const corpusFile = process.env.CLEANAPP_CORPUS_DIR
+  ? join(process.env.CLEANAPP_CORPUS_DIR, CORPUS_FILE)
+  : fileURLToPath(new URL(`../../../shared/corpus/${CORPUS_FILE}`, import.meta.url));
 
 describe.skipIf(!existsSync(corpusFile))(
   `CleanApp's real api_v4_openapi.json (skipped: research corpus not found at ${corpusFile})`,
@@ -23,7 +26,7 @@ describe.skipIf(!existsSync(corpusFile))(
     it('reports its dangling $ref to #/components/schemas/ReportAnalysis', async () => {
       const problems = await lintOpenApi(corpusFile, { cwd: contractsDir });
       expect(problems).toContainEqual({
-        file: '../../shared/corpus/real/cleanappio__cleanapp_back_end_v2/platform_blueprint/contracts/openapi/api_v4_openapi.json',
+        file: relative(contractsDir, corpusFile),
         pointer: '/components/schemas/ReportWithAnalysis/properties/analysis/items',
         severity: 'error',
         rule: 'no-unresolved-refs',

@@ -5,8 +5,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { apiDiff } from 'api-smart-diff';
 import { diff } from '../src/index.js';
+import { corpusRoot } from '../test/corpus-root.js';
 
-const dir = fileURLToPath(new URL('../../../../shared/corpus/twilio/', import.meta.url));
+const dir = fileURLToPath(new URL('twilio/', corpusRoot()));
 if (!existsSync(dir)) {
   console.error(`no corpus at ${dir}`);
   process.exit(2);

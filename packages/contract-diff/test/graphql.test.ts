@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApiSchema, checkOperations } from '../src/graphql.js';
 import { diff, diffSources, parseConfig } from '../src/index.js';
+import { corpusRoot } from './corpus-root.js';
 
-const MM = fileURLToPath(new URL('../../../../shared/corpus/real/Peleke__MindMirror/', import.meta.url));
+const MM = fileURLToPath(new URL('real/Peleke__MindMirror/', corpusRoot()));
 const present = existsSync(MM);
 const supergraph = (sha?: string): string => readFileSync(`${MM}mesh/build/supergraph${sha ? `@${sha}` : ''}.graphql`, 'utf8');
 const clientOps = (): { name: string; text: string }[] =>

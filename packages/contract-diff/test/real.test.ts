@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diffSources } from '../src/index.js';
+import { corpusRoot } from './corpus-root.js';
 
-const REAL = fileURLToPath(new URL('../../../../shared/corpus/real/cleanappio__cleanapp_back_end_v2/', import.meta.url));
-const TWILIO = fileURLToPath(new URL('../../../../shared/corpus/twilio/', import.meta.url));
+const REAL = fileURLToPath(new URL('real/cleanappio__cleanapp_back_end_v2/', corpusRoot()));
+const TWILIO = fileURLToPath(new URL('twilio/', corpusRoot()));
 const v4 = (sha: string): string => `${REAL}derived/api_v4_openapi@${sha}-derived.json`;
 
 describe.skipIf(!existsSync(REAL))('CleanApp api_v4 (derived versions, see SOURCES.md)', () => {
