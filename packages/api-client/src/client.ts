@@ -1,11 +1,12 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './generated/schema.js';
 import { requestIdMiddleware, tokenMiddleware, type TokenProvider } from './middleware.js';
+import { resilientFetch, type TransportOptions } from './resilient-fetch.js';
 
 export type { TokenProvider };
 export type ApiClient = Client<paths>;
 
-export interface ApiClientOptions {
+export interface ApiClientOptions extends Omit<TransportOptions, 'refreshToken'> {
   /** Origin of the API, e.g. `https://api.cleanapp.io`; paths in the contract start with `/api/v4`. */
   baseUrl: string;
   /** Bearer token or provider; omitted for public operations only. */
@@ -23,7 +24,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const client = createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     // Resolve fetch per call: a client created before a test installs an interceptor still goes through it.
-    fetch: options.fetch ?? ((input: Request) => globalThis.fetch(input)),
+    fetch: resilientFetch(options.fetch ?? ((input: Request) => globalThis.fetch(input)), {
+      ...options,
+      ...(typeof options.token === 'function' ? { refreshToken: async () => (options.token as Exclude<TokenProvider, string>)({ forceRefresh: true }) } : {}),
+    }),
     ...(options.headers ? { headers: options.headers } : {}),
   });
   client.use(requestIdMiddleware(options.requestId));

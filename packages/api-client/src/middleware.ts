@@ -1,7 +1,10 @@
 import type { Middleware } from 'openapi-fetch';
 
-/** A bearer token, or a function that returns one (called per request, so it can refresh). */
-export type TokenProvider = string | (() => string | undefined | Promise<string | undefined>);
+/**
+ * A bearer token, or a function that returns one. The function is called per request (so it can cache
+ * and renew), and once with `forceRefresh: true` after the API answered 401, before the request is re-sent.
+ */
+export type TokenProvider = string | ((context: { forceRefresh: boolean }) => string | undefined | Promise<string | undefined>);
 
 /**
  * Sets `Authorization: Bearer <token>` unless the request already carries an Authorization header,
@@ -11,7 +14,7 @@ export function tokenMiddleware(token: TokenProvider): Middleware {
   return {
     async onRequest({ request }) {
       if (request.headers.has('authorization')) return undefined;
-      const value = typeof token === 'function' ? await token() : token;
+      const value = typeof token === 'function' ? await token({ forceRefresh: false }) : token;
       if (value) request.headers.set('authorization', `Bearer ${value}`);
       return request;
     },
