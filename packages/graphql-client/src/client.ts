@@ -107,7 +107,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
       if (!headers.has('accept')) headers.set('accept', 'application/graphql-response+json, application/json');
       if (!headers.has('x-request-id')) headers.set('x-request-id', newRequestId());
       if (!headers.has('authorization') && options.token !== undefined) {
-        const token = typeof options.token === 'function' ? await options.token() : options.token;
+        const token = typeof options.token === 'function' ? await options.token({ forceRefresh: false }) : options.token;
         if (token) headers.set('authorization', `Bearer ${token}`);
       }
       const requestId = headers.get('x-request-id')!;
