@@ -193,7 +193,7 @@ describe('contract-diff CLI', () => {
     const bad = await run(`npm:${pkg}`, revision);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/give the package a "contract" field/);
-  }, 30_000);
+  }, 120_000);
 
   it('bin/contract-diff.mjs runs the CLI through tsx and propagates the exit code', () => {
     const bin = fileURLToPath(new URL('../bin/contract-diff.mjs', import.meta.url));
