@@ -7,6 +7,7 @@ import { DependencyNotFoundError } from './deps/resolve.js';
 import { startGraphql } from './graphql/index.js';
 import { Cleanups } from './http.js';
 import { parseClients, startApiService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
+import { parseFaults } from './faults.js';
 import { startStack } from './stack.js';
 
 const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub'] as const;
@@ -87,6 +88,7 @@ async function startOne(): Promise<() => Promise<void>> {
         schema: env.DATABASE_SCHEMA ?? 'cleanapp',
         ...(env.BROKER_ENVIRONMENT ? { brokerEnvironment: env.BROKER_ENVIRONMENT } : {}),
         ...(env.BROKER_PREFIX ? { brokerPrefix: env.BROKER_PREFIX } : {}),
+        faults: parseFaults(env.CLEANAPP_FAULTS),
       },
       cleanups,
     );
@@ -134,6 +136,7 @@ try {
   let stop: () => Promise<void>;
   if (service === 'all') {
     const stack = await startStack({
+      faults: parseFaults(env.CLEANAPP_FAULTS),
       ephemeral: values.ephemeral,
       runtimeMode: mode,
       log,

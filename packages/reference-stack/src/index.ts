@@ -1,2 +1,3 @@
 export { startStack, type RunningStack, type StackOptions, type StackTarget } from './stack.js';
 export { resolveBroker, resolveDatabase, DependencyNotFoundError, type Resolved, type Source } from './deps/resolve.js';
+export { FAULTS, parseFaults, type Fault, type Faults } from './faults.js';

@@ -13,6 +13,7 @@ import { OutboxRelay } from './store/outbox.js';
 import { PipelineStore } from './store/pipeline.js';
 import { QueryStore } from './store/queries.js';
 import { ReportStore } from './store/reports.js';
+import { NO_FAULTS, type Faults } from './faults.js';
 import { versionInfo } from './version.js';
 import { RulesProvider } from './workers/rules-provider.js';
 import { startAnalyzer, startRenderer } from './workers/workers.js';
@@ -28,6 +29,8 @@ export interface Infra {
   topology: Topology;
   store: ReportStore;
   relay: OutboxRelay;
+  /** Deliberate faults for the suites' own tests; empty in any real use. */
+  faults: Faults;
 }
 
 export interface InfraOptions {
@@ -41,6 +44,7 @@ export interface InfraOptions {
   brokerEnvironment?: string;
   brokerPrefix?: string;
   log: (line: string) => void;
+  faults?: Faults;
 }
 
 /** Broker, database, outbox relay: what every service except the token issuer needs. */
@@ -73,7 +77,9 @@ export async function startInfra(options: InfraOptions, cleanups: Cleanups): Pro
   const relay = new OutboxRelay(store, broker);
   relay.start();
   cleanups.push(() => relay.stop());
-  return { amqp, database, db, broker, topology, store, relay };
+  const faults = options.faults ?? NO_FAULTS;
+  if (faults.size > 0) log(`[stack] FAULTS ON: ${[...faults].join(', ')}`);
+  return { amqp, database, db, broker, topology, store, relay, faults };
 }
 
 export interface IssuerOptions {
@@ -132,6 +138,7 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
       version,
       corsOrigins: options.corsOrigins,
       servedContract: served,
+      faults: infra.faults,
     }),
   );
   return { url, verifier };
@@ -163,6 +170,7 @@ export async function startWsHubService(infra: Infra, options: WsHubServiceOptio
     broker: infra.broker,
     log: options.log,
     isPublic: async (publicId) => (await infra.store.publishedReport(publicId)) !== undefined,
+    answerPings: !infra.faults.has('no-pong'),
   });
   // Registered after the broker's cleanup, so it runs before it: clients get 1001 while the broker is still up.
   cleanups.push(() => hub.close());
@@ -172,8 +180,9 @@ export async function startWsHubService(infra: Infra, options: WsHubServiceOptio
 /** Analyzer and/or renderer consumers on the shared infrastructure. */
 export async function startWorkers(infra: Infra, kinds: ('analyzer' | 'renderer')[], log: (line: string) => void): Promise<void> {
   const pipeline = new PipelineStore(infra.db);
-  if (kinds.includes('analyzer')) await startAnalyzer({ broker: infra.broker, pipeline, relay: infra.relay, provider: new RulesProvider(), log });
-  if (kinds.includes('renderer')) await startRenderer({ broker: infra.broker, pipeline, relay: infra.relay, log });
+  const deps = { broker: infra.broker, pipeline, relay: infra.relay, log, faults: infra.faults };
+  if (kinds.includes('analyzer')) await startAnalyzer({ ...deps, provider: new RulesProvider() });
+  if (kinds.includes('renderer')) await startRenderer(deps);
 }
 
 /** A `/health` endpoint for services without an HTTP API of their own (workers), for container health checks. */

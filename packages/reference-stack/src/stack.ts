@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolved } from './deps/resolve.js';
 import { startGraphql } from './graphql/index.js';
+import type { Faults } from './faults.js';
 import { Cleanups } from './http.js';
 import { newSecret, startApiService, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 
@@ -29,6 +30,8 @@ export interface StackOptions {
   targetFile?: string;
   runtimeMode?: RuntimeMode;
   log?: (line: string) => void;
+  /** Deliberate faults for the suites' own tests (faults.ts); never set them otherwise. */
+  faults?: Faults;
 }
 
 /** A target file as documented in @cleanapp/smoke-kit (target.schema.json). */
@@ -75,6 +78,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
         ...(options.brokerEnvironment ? { brokerEnvironment: options.brokerEnvironment } : {}),
         ...(ephemeral ? { brokerPrefix: `t-${id}.` } : {}),
+        ...(options.faults ? { faults: options.faults } : {}),
       },
       cleanups,
     );

@@ -38,6 +38,11 @@ export interface ConsumeOptions {
   prefetch?: number;
   /** Called for every message that ends in the DLQ, with why. */
   onDeadLetter?: (reason: string, info: DeliveryInfo) => void;
+  /**
+   * What to do with a message that is not valid JSON or fails its schema: dead-letter it (default).
+   * `requeue` exists only to simulate the classic poison-message bug in tests of the suites.
+   */
+  onInvalid?: 'dead-letter' | 'requeue';
 }
 
 interface Registration {
@@ -229,16 +234,17 @@ export class Broker extends EventEmitter {
       reg.options.onDeadLetter?.(reason, info);
       channel.nack(msg, false, false); // → DLX → <queue>.dlq, with x-death naming the queue
     };
+    const invalid = (reason: string) => (reg.options.onInvalid === 'requeue' ? channel.nack(msg, false, true) : deadLetter(reason));
     let payload: unknown;
     try {
       payload = JSON.parse(msg.content.toString('utf8'));
     } catch (error) {
-      deadLetter(`not JSON: ${(error as Error).message}`);
+      invalid(`not JSON: ${(error as Error).message}`);
       return;
     }
     const checked = validatePayload(reg.queue.routingKey as RoutingKey, payload);
     if (!checked.ok) {
-      deadLetter(`invalid payload: ${checked.errors.join('; ')}`);
+      invalid(`invalid payload: ${checked.errors.join('; ')}`);
       return;
     }
     try {

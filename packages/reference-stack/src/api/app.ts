@@ -2,6 +2,7 @@ import type { components } from '@cleanapp/api-client';
 import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
 import { Hono, type Context } from 'hono';
 import type { TokenVerifier, Principal } from '../auth/verify.js';
+import { NO_FAULTS, type Faults } from '../faults.js';
 import { BrokerUnavailableError, type Broker } from '@cleanapp/events/node';
 import { checkDb, DatabaseUnavailableError, type Database } from '../store/db.js';
 import { ApiError, envelope } from './errors.js';
@@ -27,6 +28,8 @@ export interface ApiDeps {
   servedContract: unknown;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+  /** Deliberate faults for the suites' own tests (see faults.ts). */
+  faults?: Faults;
 }
 
 interface Call {
@@ -50,7 +53,8 @@ const EXPOSED = 'X-Request-ID';
 export function createApiApp(deps: ApiDeps): Hono {
   const app = new Hono();
   const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
-  const handlers = createHandlers(deps);
+  const faults = deps.faults ?? NO_FAULTS;
+  const handlers = createHandlers(deps, faults);
 
   app.all('*', async (c) => {
     const requestId = generateOrKeepRequestId(c.req.header('x-request-id'));
@@ -58,7 +62,8 @@ export function createApiApp(deps: ApiDeps): Hono {
     const corsAllowed = !!origin && deps.corsOrigins.includes(origin);
     const respond = (status: number, body: unknown, headers: Record<string, string> = {}, contentType?: string) => {
       const h: Record<string, string> = { 'x-request-id': requestId, 'cache-control': 'no-store', ...headers };
-      if (corsAllowed) Object.assign(h, { 'access-control-allow-origin': origin!, 'access-control-expose-headers': EXPOSED, vary: 'Origin' });
+      if (faults.has('no-request-id')) delete h['x-request-id'];
+      if (corsAllowed && !faults.has('no-cors')) Object.assign(h, { 'access-control-allow-origin': origin!, 'access-control-expose-headers': EXPOSED, vary: 'Origin' });
       if (contentType) return c.body(String(body), status as 200, { ...h, 'content-type': contentType });
       return c.json(body as object, status as 200, h);
     };
@@ -74,7 +79,9 @@ export function createApiApp(deps: ApiDeps): Hono {
       }
       const { operation: op, pathParams } = matched;
 
-      const auth = await deps.verifier.authorize(c.req.header('authorization'), op.security);
+      const auth = faults.has('auth-not-enforced')
+        ? { ok: true as const, principal: { clientId: 'anyone', scopes: new Set(['report:submit', 'report:read', 'admin']) } }
+        : await deps.verifier.authorize(c.req.header('authorization'), op.security);
       if (!auth.ok) {
         throw new ApiError(auth.status, auth.status === 401 ? 'unauthorized' : 'forbidden', auth.message, undefined,
           auth.status === 401 ? { 'www-authenticate': 'Bearer realm="cleanapp"' } : { 'www-authenticate': 'Bearer error="insufficient_scope"' });
@@ -153,7 +160,7 @@ async function readLimited(stream: ReadableStream<Uint8Array>, maxBytes: number)
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function createHandlers(deps: ApiDeps): Record<string, Handler> {
+function createHandlers(deps: ApiDeps, faults: Faults): Record<string, Handler> {
   return {
     async getHealth() {
       const [db, amqp] = await Promise.all([checkDb(deps.db), Promise.resolve(deps.broker.state)]);
@@ -179,7 +186,8 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
       const { receipt, event } = await deps.store.submit(principal!.clientId, body as Schemas['ReportSubmission']);
       // Publish inside the request so a healthy broker answers `queued`; otherwise the relay retries.
       if (event && (await deps.relay.publish(event))) receipt.status = 'queued';
-      return { status: 202, body: receipt };
+      if (faults.has('drop-required-field')) delete (receipt as Partial<typeof receipt>).seq;
+      return { status: faults.has('wrong-status') ? 200 : 202, body: receipt };
     },
     async getReceipt({ pathParams, principal }) {
       const receipt = await deps.store.receipt(principal!.clientId, pathParams.receipt_id!, principal!.scopes.has('admin'));
@@ -187,14 +195,16 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
       return { status: 200, body: receipt };
     },
     async getReport({ pathParams }) {
-      const report = await deps.store.publishedReport(pathParams.public_id!);
+      const report = faults.has('quarantine-visible') ? await deps.store.anyReport(pathParams.public_id!) : await deps.store.publishedReport(pathParams.public_id!);
       if (!report) throw notFound(pathParams.public_id!);
+      if (faults.has('drop-required-field')) delete (report as Partial<typeof report>).seq;
       return { status: 200, body: report };
     },
     async listReportsNear({ query }) {
       const radius = query.has('radius_m') ? Number(query.get('radius_m')) : 1000;
       const limit = query.has('limit') ? Number(query.get('limit')) : 20;
       const page = await deps.queries.near(Number(query.get('latitude')), Number(query.get('longitude')), radius, limit, query.get('cursor') ?? undefined);
+      if (faults.has('near-unsorted')) page.items.reverse();
       return { status: 200, body: page };
     },
     async listReportPoints({ query }) {
@@ -217,7 +227,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
     async getReportCard({ pathParams }) {
       const render = await deps.queries.render(pathParams.public_id!);
       if (!render) throw notFound(pathParams.public_id!, 'or not rendered yet');
-      return { status: 200, body: render.svg, contentType: 'image/svg+xml' };
+      return { status: 200, body: render.svg, contentType: faults.has('card-wrong-type') ? 'text/plain' : 'image/svg+xml' };
     },
     async getReportPage({ pathParams }) {
       const render = await deps.queries.render(pathParams.public_id!);

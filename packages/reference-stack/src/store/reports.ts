@@ -175,6 +175,12 @@ export class ReportStore {
     return row ? toReport(row) : undefined;
   }
 
+  /** A report whatever its lane (admin views; and the `quarantine-visible` fault). */
+  async anyReport(publicId: string): Promise<Schemas['Report'] | undefined> {
+    const row = (await this.db.query<Row>('select * from reports where public_id = $1', [publicId])).rows[0];
+    return row ? toReport(row) : undefined;
+  }
+
   /** Moves a quarantined report to the publish lane (idempotent); undefined when there is no such report. */
   async promote(publicId: string): Promise<Schemas['Report'] | undefined> {
     const row = (await this.db.query<Row>(`update reports set lane = 'publish', updated_at = now() where public_id = $1 returning *`, [publicId])).rows[0];

@@ -1,4 +1,5 @@
 import type { Broker } from '@cleanapp/events/node';
+import { NO_FAULTS, type Faults } from '../faults.js';
 import type { OutboxRelay } from '../store/outbox.js';
 import type { PipelineStore } from '../store/pipeline.js';
 import { renderCard, renderPage } from './render.js';
@@ -10,6 +11,7 @@ export interface WorkerDeps {
   relay: OutboxRelay;
   log?: (line: string) => void;
   prefetch?: number;
+  faults?: Faults;
 }
 
 /**
@@ -21,6 +23,7 @@ export async function startAnalyzer(deps: WorkerDeps & { provider: AnalysisProvi
     'report-analysis-queue',
     'report.raw',
     async (raw) => {
+      if ((deps.faults ?? NO_FAULTS).has('analyzer-silent')) return; // fault: swallow the work
       // Reports are only published after their commit, so a missing one was deleted (synthetic clean-up).
       if (!(await deps.pipeline.reportExists(raw.public_id))) return deps.log?.(`[analyzer] skipped ${raw.public_id}: deleted`);
       const known = await deps.pipeline.analysisFor(raw.content_hash);
@@ -31,6 +34,7 @@ export async function startAnalyzer(deps: WorkerDeps & { provider: AnalysisProvi
     {
       prefetch: deps.prefetch ?? 16,
       onDeadLetter: (reason, info) => deps.log?.(`[analyzer] dead-lettered ${info.messageId ?? '?'}: ${reason}`),
+      onInvalid: deps.faults?.has('poison-requeued') ? 'requeue' : 'dead-letter',
     },
   );
 }
@@ -58,6 +62,7 @@ export async function startRenderer(deps: WorkerDeps): Promise<void> {
     {
       prefetch: deps.prefetch ?? 16,
       onDeadLetter: (reason, info) => deps.log?.(`[renderer] dead-lettered ${info.messageId ?? '?'}: ${reason}`),
+      onInvalid: deps.faults?.has('poison-requeued') ? 'requeue' : 'dead-letter',
     },
   );
 }

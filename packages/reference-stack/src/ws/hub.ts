@@ -55,6 +55,8 @@ export interface WsHubOptions {
   isPublic?: (publicId: string) => Promise<boolean>;
   /** How long close() waits for clients to answer the 1001 close before dropping them. Default 2 s. */
   closeTimeoutMs?: number;
+  /** false only for the `no-pong` fault of the suites' own tests. */
+  answerPings?: boolean;
 }
 
 export interface WsHub {
@@ -297,7 +299,7 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
     const id = isObject(message.data) ? message.data.id : undefined;
     const valid = (typeof id === 'string' && id.length > 0 && id.length <= MAX_PING_ID_LENGTH) || (typeof id === 'number' && Number.isFinite(id));
     if (!valid) return closeClient(ws, CLOSE_CODES.policyViolation, `A ping needs data.id: a string (1..${MAX_PING_ID_LENGTH}) or a number`);
-    send(ws, frame('pong', { id }));
+    if (options.answerPings !== false) send(ws, frame('pong', { id }));
   }
 
   function send(ws: WebSocket, text: string): void {

@@ -1,0 +1,30 @@
+/**
+ * Deliberate faults, switched on for the suites' own tests: each breaks one thing a suite checks, so a
+ * test can prove that suite fails against a target that is wrong (suites/README.md lists who catches what).
+ * Never on unless asked for: `startStack({ faults })` or CLEANAPP_FAULTS=a,b for a standalone service.
+ */
+export const FAULTS = {
+  'auth-not-enforced': 'the API accepts requests without a valid token',
+  'no-request-id': 'responses carry no X-Request-ID header',
+  'drop-required-field': 'ingest receipts and reports lose their required `seq` field',
+  'wrong-status': 'ingest answers 200 instead of 202',
+  'quarantine-visible': 'quarantined reports are served by GET /api/v4/reports/{public_id}',
+  'no-cors': 'no CORS headers, even for the allowed origin',
+  'analyzer-silent': 'the analyzer consumes report.raw but never publishes report.analysed',
+  'card-wrong-type': 'the rendered card is served as text/plain',
+  'near-unsorted': 'reports near a point come back farthest first',
+  'no-pong': 'the WebSocket hub never answers app-level pings',
+  'poison-requeued': 'consumers requeue invalid messages forever instead of dead-lettering them',
+} as const;
+
+export type Fault = keyof typeof FAULTS;
+export type Faults = ReadonlySet<Fault>;
+
+export const NO_FAULTS: Faults = new Set();
+
+export function parseFaults(spec: string | readonly string[] | undefined): Faults {
+  const names = (typeof spec === 'string' ? spec.split(',') : (spec ?? [])).map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(n in FAULTS));
+  if (unknown.length > 0) throw new Error(`Unknown fault${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${Object.keys(FAULTS).join(', ')})`);
+  return new Set(names as Fault[]);
+}
