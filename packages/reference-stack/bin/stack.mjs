@@ -1,11 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so the bin works without a build step inside the workspace.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// `cleanapp-stack`: loads the TypeScript CLI in this process through tsx's loader, so signals
+// (SIGTERM from compose/systemd) reach the stack itself and it shuts down cleanly.
+import { register } from 'tsx/esm/api';
 
-const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx/cli');
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const { status } = spawnSync(process.execPath, [tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(status ?? 1);
+register();
+await import('../src/cli.ts');
