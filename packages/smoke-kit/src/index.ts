@@ -28,3 +28,4 @@ export {
 } from './context.js';
 export { probeUrl, probeTarget, type ProbeResult } from './probe.js';
 export { eventually } from './eventually.js';
+export { brokerName, openTap, type TappedMessage } from './broker.js';

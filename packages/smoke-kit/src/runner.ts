@@ -161,7 +161,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         testTimeout: 20_000,
         hookTimeout: 20_000,
         passWithNoTests: false,
-        env: { [TARGET_ENV]: options.targetFile, [RUN_ID_ENV]: options.runId },
+        env: { [TARGET_ENV]: options.targetFile, [RUN_ID_ENV]: options.runId, CLEANAPP_REPORT_DIR: options.reportDir },
       },
       {
         // graphql ships .js and .mjs without `exports` (TOOLCHAIN G1); harmless for suites that do not use it.

@@ -8,13 +8,56 @@ import { registerSecret } from './mask.js';
 export interface Target {
   name: string;
   rest: { baseUrl: string };
-  auth?: { tokenUrl: string; clientId: string; clientSecret: string; audience?: string };
+  auth?: { tokenUrl: string; clientId: string; clientSecret: string; audience?: string; testSigningKey?: TestSigningKey };
   graphql?: { url: string };
   websocket?: { publicUrl?: string; privilegedUrl?: string };
   amqp?: { url: string; environment?: string; nameMap?: Record<string, string> };
   cors?: { allowedOrigin: string };
   services?: string[];
   suites?: string[];
+}
+
+/**
+ * A private JWK the target trusts (its public part is in the target's JWKS) for the auth suite's tokens
+ * with chosen claims. A `${ENV}` string holding the JSON is parsed into this object by `parseTarget`.
+ */
+export interface TestSigningKey {
+  kty: string;
+  d: string;
+  kid?: string;
+  alg?: string;
+  [member: string]: unknown;
+}
+
+/** JWK members that are private key material: registered as secrets so they are masked everywhere. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+const TEST_KEY_FIELD = 'auth.testSigningKey';
+const TEST_KEY_PROBLEM = `${TEST_KEY_FIELD} must be a private JWK: an object with kty and d, or a string holding its JSON`;
+
+/** Parses a string `auth.testSigningKey` (JSON text, usually from `${ENV}`); never echoes the value. */
+function normaliseTestSigningKey(target: Target, problems: string[]): void {
+  const auth = target.auth;
+  if (!auth || auth.testSigningKey === undefined) return;
+  const raw: unknown = auth.testSigningKey;
+  if (typeof raw === 'string') registerSecret(raw);
+  let jwk: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      jwk = JSON.parse(raw);
+    } catch (err) {
+      problems.push(`${TEST_KEY_FIELD} is not parseable as JSON (${(err as Error).message.replace(/ in JSON.*$/, '').slice(0, 60)})`);
+      return;
+    }
+  }
+  const key = jwk as Partial<TestSigningKey> | null;
+  if (!key || typeof key !== 'object' || Array.isArray(key) || typeof key.kty !== 'string' || typeof key.d !== 'string' || key.d === '') {
+    problems.push(TEST_KEY_PROBLEM);
+    return;
+  }
+  for (const member of PRIVATE_JWK_MEMBERS) if (typeof key[member] === 'string') registerSecret(key[member]);
+  registerSecret(JSON.stringify(key));
+  auth.testSigningKey = key as TestSigningKey;
 }
 
 /** An unusable target; `problems` holds one line per problem, each naming the field. */
@@ -155,10 +198,16 @@ export function parseTarget(input: unknown, options: ParseTargetOptions = {}): T
       if (e.keyword === 'if') continue;
       const field = fieldPath(e.instancePath);
       if (envFields.has(field)) continue; // already reported as an unset variable
+      if (field === TEST_KEY_FIELD || field.startsWith(`${TEST_KEY_FIELD}.`)) {
+        // oneOf (object | JSON text) yields several raw errors; one line, and never the key itself.
+        if (!problems.includes(TEST_KEY_PROBLEM)) problems.push(TEST_KEY_PROBLEM);
+        continue;
+      }
       const line = describe(e, valueAt(expanded, e.instancePath));
       if (!problems.includes(line)) problems.push(line);
     }
   }
+  if (problems.length === 0) normaliseTestSigningKey(expanded as Target, problems);
   if (problems.length === 0) {
     const base = (expanded as Target).rest.baseUrl;
     if (/\/api\/v4\/?$/.test(new URL(base).pathname)) {

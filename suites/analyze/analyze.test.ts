@@ -1,0 +1,37 @@
+import { eventually, expectContract, openTap, useTarget } from '@cleanapp/smoke-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ctx = useTarget();
+
+describe.skipIf(!ctx.target.amqp)(ctx.target.amqp ? 'pipeline' : 'pipeline (skipped: the target has no amqp section)', () => {
+  let tap: Awaited<ReturnType<typeof openTap>>;
+  beforeAll(async () => {
+    tap = await openTap(ctx.target, ['report.raw', 'report.analysed']);
+  });
+  afterAll(async () => tap?.close());
+
+  it('an ingested report is analysed: report.analysed is published with a valid payload and shows over REST', async () => {
+    const res = await ctx.api('report:submit').POST('/api/v4/reports', {
+      body: { source_id: ctx.sourceId('analyze'), latitude: 48.85, longitude: 2.35, title: 'Broken glass', description: 'Heineken bottle shards on the pavement', synthetic: true },
+    });
+    const { body: receipt } = await expectContract('submitReport', res, { status: 202 });
+
+    const raw = await tap.waitFor((m) => m.routingKey === 'report.raw' && (m.payload as { public_id?: string }).public_id === receipt.public_id, `report.raw for ${receipt.public_id}`);
+    expect(raw.problems, 'report.raw payload against its schema').toEqual([]);
+    const analysed = await tap.waitFor((m) => m.routingKey === 'report.analysed' && (m.payload as { public_id?: string }).public_id === receipt.public_id, `report.analysed for ${receipt.public_id}`, 10_000);
+    expect(analysed.problems, 'report.analysed payload against its schema').toEqual([]);
+    const analysis = (analysed.payload as { analysis: { classification: string; brand_name: string | null; severity_level: number } }).analysis;
+
+    const report = await eventually(async () => {
+      const r = await ctx.api('report:read').GET('/api/v4/reports/{public_id}', { params: { path: { public_id: receipt.public_id } } });
+      if (!r.data?.analysis) throw new Error('analysis not visible over REST yet');
+      return r.data;
+    });
+    expect(report.analysis).toMatchObject({ classification: analysis.classification, brand_name: analysis.brand_name, severity_level: analysis.severity_level });
+  });
+
+  it('every pipeline message seen during the run validates against its schema', () => {
+    const invalid = tap.messages.filter((m) => m.problems.length > 0).map((m) => `${m.routingKey} ${m.messageId ?? ''}: ${m.problems.join('; ')}`);
+    expect(invalid).toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+import { loadAsyncApi } from '@cleanapp/contracts';
+import { brokerName, openTap, useTarget } from '@cleanapp/smoke-kit';
+import { connect, type ChannelModel } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ctx = useTarget();
+
+interface QueueChannel {
+  address: string;
+  'x-cleanapp-binds-to'?: string;
+  bindings?: { amqp?: { is?: string } };
+}
+// The topology as the contract declares it: every queue channel and the routing key it is bound to.
+const contract = loadAsyncApi() as { channels: Record<string, QueueChannel>; 'x-cleanapp-topology': { deadLetterExchange: { name: string }; retry: { queueSuffix: string; dlqSuffix: string } } };
+const queues = Object.values(contract.channels).filter((c) => c.bindings?.amqp?.is === 'queue');
+const { retry, deadLetterExchange } = contract['x-cleanapp-topology'];
+
+describe.skipIf(!ctx.target.amqp)(ctx.target.amqp ? 'broker' : 'broker (skipped: the target has no amqp section)', () => {
+  let conn: ChannelModel;
+  let tap: Awaited<ReturnType<typeof openTap>>;
+  const poisonId = `smoke-poison-${ctx.runId}`;
+
+  beforeAll(async () => {
+    conn = await connect(ctx.target.amqp!.url, { timeout: 5000 });
+    tap = await openTap(ctx.target, ['report.raw', 'report.analysed', 'report.rendered']);
+  });
+  afterAll(async () => {
+    await tap?.close();
+    await conn?.close().catch(() => undefined);
+  });
+
+  /** A passive declare answers for an existing object and closes the channel (404) otherwise. */
+  async function passive<T>(check: (ch: Awaited<ReturnType<ChannelModel['createChannel']>>) => Promise<T>): Promise<T> {
+    const ch = await conn.createChannel();
+    ch.on('error', () => undefined);
+    try {
+      return await check(ch);
+    } finally {
+      await ch.close().catch(() => undefined);
+    }
+  }
+
+  it('the exchange and the dead-letter exchange exist', async () => {
+    for (const name of [brokerName(ctx.target, 'cleanapp-exchange'), brokerName(ctx.target, deadLetterExchange.name)]) {
+      await expect(passive((ch) => ch.checkExchange(name)), `exchange ${name}`).resolves.toBeTruthy();
+    }
+  });
+
+  it.each(queues.map((q) => [q.address, q['x-cleanapp-binds-to']] as const))('queue %s (for %s) exists with a consumer, a DLQ and a retry queue', async (canonical) => {
+    const name = brokerName(ctx.target, canonical);
+    const work = await passive((ch) => ch.checkQueue(name));
+    expect(work.consumerCount, `consumers on ${name}`).toBeGreaterThanOrEqual(1);
+    await expect(passive((ch) => ch.checkQueue(`${name}${retry.dlqSuffix}`)), `${name}${retry.dlqSuffix}`).resolves.toBeTruthy();
+    await expect(passive((ch) => ch.checkQueue(`${name}${retry.queueSuffix}`)), `${name}${retry.queueSuffix}`).resolves.toBeTruthy();
+  });
+
+  it('a poison message on report.raw ends in the analysis queue\'s DLQ, not requeued forever', async () => {
+    const confirm = await conn.createConfirmChannel();
+    await new Promise<void>((resolve, reject) =>
+      confirm.publish(brokerName(ctx.target, 'cleanapp-exchange'), 'report.raw', Buffer.from('{"version": 1, "poison": '), { messageId: poisonId, mandatory: true, contentType: 'application/json' }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
+    );
+    await confirm.close();
+    const dlq = `${brokerName(ctx.target, 'report-analysis-queue')}${retry.dlqSuffix}`;
+    const ch = await conn.createChannel();
+    const deadline = Date.now() + 8000;
+    let found = false;
+    while (!found && Date.now() < deadline) {
+      const msg = await ch.get(dlq, { noAck: false });
+      if (!msg) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      if (msg.properties.messageId === poisonId) {
+        found = true;
+        ch.ack(msg); // ours: remove it
+      } else {
+        ch.nack(msg, false, true); // someone else's: leave it
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    await ch.close();
+    expect(found, `poison message ${poisonId} in ${dlq} within 8 s`).toBe(true);
+  });
+
+  it('every pipeline message observed during the suite validates against its schema', async () => {
+    await ctx.api('report:submit').POST('/api/v4/reports', { body: { source_id: ctx.sourceId('events'), latitude: 1, longitude: 1, title: 'bin', synthetic: true } });
+    await tap.waitFor((m) => m.routingKey === 'report.rendered', 'a report.rendered', 10_000);
+    const invalid = tap.messages.filter((m) => m.messageId !== poisonId && m.problems.length > 0).map((m) => `${m.routingKey}: ${m.problems.join('; ')}`);
+    expect(invalid).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, expectContract, useTarget } from '@cleanapp/smoke-kit';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ctx = useTarget();
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const evidence = join(process.env.CLEANAPP_REPORT_DIR ?? '.', 'render');
+
+let publicId: string;
+beforeAll(async () => {
+  const res = await ctx.api('report:submit').POST('/api/v4/reports', {
+    body: { source_id: ctx.sourceId('render'), latitude: 41.39, longitude: 2.17, title: 'Graffiti on the station wall', description: 'fresh spray paint', synthetic: true },
+  });
+  publicId = (await expectContract('submitReport', res, { status: 202 })).body.public_id;
+  // Rendered asynchronously: wait for the card, then check it.
+  await eventually(
+    async () => {
+      const r = await ctx.fetch(`/api/v4/reports/${publicId}/card.svg`, { requestId: false });
+      if (r.status !== 200) throw new Error(`card not rendered yet (${r.status})`);
+    },
+    { timeoutMs: 10_000 },
+  );
+});
+
+describe('render', () => {
+  it('GET /api/v4/reports/{public_id}/card.svg is an SVG image served as image/svg+xml', async () => {
+    const res = await ctx.fetch(`/api/v4/reports/${publicId}/card.svg`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type'), 'content type of the card').toMatch(/^image\/svg\+xml/);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    const svg = await res.text();
+    expect(svg).toMatch(/^<svg[\s>]/);
+    expect(svg).toContain('Graffiti on the station wall');
+  });
+
+  describe.skipIf(!existsSync(CHROMIUM))(existsSync(CHROMIUM) ? 'the public page in Chromium' : `the public page in Chromium (skipped: no browser at ${CHROMIUM})`, () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    });
+    afterAll(async () => browser?.close());
+
+    it('GET /r/{public_id} shows the report and its card (screenshot kept; trace kept on failure)', async () => {
+      mkdirSync(evidence, { recursive: true });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.tracing.start({ screenshots: true, snapshots: true });
+      const page = await context.newPage();
+      let passed = false;
+      try {
+        const response = await page.goto(ctx.url(`/r/${publicId}`));
+        expect(response?.status()).toBe(200);
+        await expect.poll(() => page.locator('h1').textContent()).toBe('Graffiti on the station wall');
+        expect(await page.locator('main').getAttribute('data-public-id')).toBe(publicId);
+        const card = page.locator('img');
+        await card.waitFor();
+        // The card image actually loaded (naturalWidth > 0), i.e. the page and the card agree.
+        expect(await card.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+        await page.screenshot({ path: join(evidence, `${publicId}.png`), fullPage: true });
+        passed = true;
+      } finally {
+        await context.tracing.stop(passed ? {} : { path: join(evidence, `${publicId}-trace.zip`) });
+        await context.close();
+      }
+    });
+  });
+});
