@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTarget, type FakeTarget } from './testing/fake-target.js';
+import { selectSuites } from './cli.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'smoke-cli-'));
@@ -117,5 +118,26 @@ describe('smoke CLI against a fake target', () => {
     expect(faulty.issuedTokens.length).toBeGreaterThan(0);
     expect(secretsIn(faulty, [r.stdout, r.stderr, junit, results])).toEqual([]);
     expect(existsSync(join(reportDir, 'results.json'))).toBe(true);
+  });
+});
+
+describe('selectSuites', () => {
+  const known = [
+    { name: 'health', tags: ['gate', 'nightly'], services: ['api'] },
+    { name: 'render', tags: ['nightly'], services: ['renderer'] },
+    { name: 'analyze', tags: ['gate', 'nightly'], services: ['analyzer'] },
+  ];
+  const all = known.map((k) => k.name);
+
+  it('narrows by tag and by service', () => {
+    expect(selectSuites(known, all, 'gate', undefined, undefined)).toEqual(['health', 'analyze']);
+    expect(selectSuites(known, all, undefined, ['renderer', 'analyzer'], undefined)).toEqual(['render', 'analyze']);
+    expect(selectSuites(known, all, 'gate', ['renderer', 'analyzer'], undefined)).toEqual(['analyze']);
+  });
+
+  it('names unknown tags and services, and refuses an empty selection', () => {
+    expect(() => selectSuites(known, all, 'weekly', undefined, undefined)).toThrow('unknown tag weekly (known: gate, nightly)');
+    expect(() => selectSuites(known, all, undefined, ['billing'], ['api'])).toThrow('unknown service billing (known: analyzer, api, renderer)');
+    expect(() => selectSuites(known, ['health'], undefined, ['renderer'], undefined)).toThrow('no suite matches --service renderer among health');
   });
 });

@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { removeSyntheticData } from './cleanup.js';
@@ -13,12 +13,15 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_CONFIG = 2;
 
-const USAGE = `usage: smoke [--target <file>] [--suite <name,...>] [--report-dir <dir>]
+const USAGE = `usage: smoke [--target <file>] [--suite <name,...>] [--tag gate|nightly] [--service <name,...>] [--retries <n>] [--report-dir <dir>]
 
   --target <file>      target file (JSON or YAML, see packages/smoke-kit/target.schema.json);
                        without it the embedded reference stack is started and used
   --suite <names>      comma-separated suites (default: the target's suites, else all)
-  --report-dir <dir>   where junit.xml and results.json go (default: <repo>/.reports/smoke)
+  --tag <tag>          only suites with this tag (gate: service-repo CI, nightly: the canary)
+  --service <names>    only suites that check one of these services (api, analyzer, renderer, graphql, ws-hub, ...)
+  --retries <n>        canary mode: retry a failed check up to n times; one that then passes is reported flaky
+  --report-dir <dir>   where junit.xml, results.json and report.html go (default: <repo>/.reports/smoke)
 
 exit codes: 0 all checks passed, 1 a check failed, 2 unusable configuration or unreachable target`;
 
@@ -51,6 +54,33 @@ async function startReferenceStack(): Promise<StackHandle> {
   }
 }
 
+/** Narrows the suites by tag and by the services they check; an empty selection is a configuration error. */
+export function selectSuites(
+  known: { name: string; tags: string[]; services: string[] }[],
+  names: string[],
+  tag: string | undefined,
+  services: string[] | undefined,
+  targetServices: string[] | undefined,
+): string[] {
+  const info = new Map(known.map((s) => [s.name, s]));
+  let selected = names;
+  if (tag !== undefined) {
+    const tags = [...new Set(known.flatMap((s) => s.tags))].sort();
+    if (!tags.includes(tag)) throw new ConfigError(`unknown tag ${tag} (known: ${tags.join(', ')})`);
+    selected = selected.filter((n) => info.get(n)?.tags.includes(tag));
+  }
+  if (services) {
+    const knownServices = [...new Set([...known.flatMap((s) => s.services), ...(targetServices ?? [])])].sort();
+    const unknown = services.filter((s) => !knownServices.includes(s));
+    if (unknown.length > 0) throw new ConfigError(`unknown service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${knownServices.join(', ')})`);
+    selected = selected.filter((n) => info.get(n)?.services.some((s) => services.includes(s)));
+  }
+  if (selected.length === 0) {
+    throw new ConfigError(`no suite matches${tag ? ` --tag ${tag}` : ''}${services ? ` --service ${services.join(',')}` : ''} among ${names.join(', ')}`);
+  }
+  return selected;
+}
+
 function parseSuiteList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const names = value
@@ -62,13 +92,16 @@ function parseSuiteList(value: string | undefined): string[] | undefined {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args: { target?: string; suite?: string; 'report-dir'?: string; help?: boolean };
+  let args: { target?: string; suite?: string; tag?: string; service?: string; retries?: string; 'report-dir'?: string; help?: boolean };
   try {
     args = parseArgs({
       args: argv,
       options: {
         target: { type: 'string', short: 't' },
         suite: { type: 'string', short: 's' },
+        tag: { type: 'string' },
+        service: { type: 'string' },
+        retries: { type: 'string' },
         'report-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -133,8 +166,10 @@ export async function main(argv: string[]): Promise<number> {
       target = parseTarget(stack.target, { source: `reference stack target ${stack.targetFile}` });
     }
 
-    const suites = requested ?? target.suites ?? knownNames;
     if (!requested && target.suites) checkNames(target.suites, ` in ${targetFile} (suites)`);
+    const suites = selectSuites(known, requested ?? target.suites ?? knownNames, args.tag, parseSuiteList(args.service), target.services);
+    const retries = args.retries === undefined ? 0 : Number(args.retries);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 5) throw new ConfigError(`--retries must be an integer from 0 to 5, got ${args.retries}`);
     const needAuth = known.filter((s) => suites.includes(s.name) && s.needsAuth).map((s) => s.name);
     if (needAuth.length > 0 && !target.auth) {
       throw new TargetError(targetFile, [`auth is required by suite${needAuth.length > 1 ? 's' : ''} ${needAuth.join(', ')} (add auth.tokenUrl, auth.clientId, auth.clientSecret)`]);
@@ -158,6 +193,7 @@ export async function main(argv: string[]): Promise<number> {
       suites,
       reportDir,
       runId,
+      retries,
       signal: abort.signal,
       color: process.stdout.isTTY === true && !process.env.NO_COLOR,
       write: print,
@@ -165,8 +201,8 @@ export async function main(argv: string[]): Promise<number> {
     const cleanup = await removeSyntheticData(target, runId);
     print('removed' in cleanup ? `smoke: removed ${cleanup.removed} synthetic reports of run ${runId}` : `smoke: synthetic data of run ${runId} kept: ${cleanup.skipped}`);
     const rel = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
-    print(`smoke: reports ${rel(summary.junitFile)}, ${rel(summary.resultsFile)}`);
-    print(`smoke: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (${(summary.durationMs / 1000).toFixed(1)}s) against ${target.name}`);
+    print(`smoke: reports ${rel(summary.junitFile)}, ${rel(summary.resultsFile)}, ${rel(join(dirname(summary.resultsFile), 'report.html'))}`);
+    print(`smoke: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${summary.flaky ? `, ${summary.flaky} flaky` : ''} (${(summary.durationMs / 1000).toFixed(1)}s) against ${target.name}`);
     if (abort.signal.aborted || summary.reason === 'interrupted') {
       printErr('smoke: the run was interrupted; the counts above are incomplete');
       return 130;

@@ -5,6 +5,8 @@ import { mask } from './mask.js';
 export type CheckState = 'passed' | 'failed' | 'skipped';
 
 export interface CheckResult {
+  /** Passed only after a retry. */
+  flaky?: boolean;
   name: string;
   /** Describe blocks and test name joined with ` > `. */
   fullName: string;
@@ -27,6 +29,8 @@ export interface SmokeResults {
   passed: number;
   failed: number;
   skipped: number;
+  /** Checks that failed first and passed on a retry (canary mode only); counted as passed too. */
+  flaky: number;
   suites: SuiteResult[];
   unhandledErrors: { name: string; message: string; stack?: string }[];
   reason: TestRunEndReason | 'not-run';
@@ -61,7 +65,7 @@ function shortStack(stack: string | undefined): string[] {
  * results for the JSON report. Everything printed goes through `mask()`.
  */
 export class SmokeReporter implements Reporter {
-  readonly results: SmokeResults = { passed: 0, failed: 0, skipped: 0, suites: [], unhandledErrors: [], reason: 'not-run' };
+  readonly results: SmokeResults = { passed: 0, failed: 0, skipped: 0, flaky: 0, suites: [], unhandledErrors: [], reason: 'not-run' };
 
   constructor(
     private readonly suitesDir: string,
@@ -89,7 +93,9 @@ export class SmokeReporter implements Reporter {
     const { suite } = this.suiteOf(test.module.moduleId);
     const duration = Math.round(test.diagnostic()?.duration ?? 0);
     const name = this.checkName(suite, test.fullName);
-    if (result.state === 'passed') this.print(` ${GREEN('✓', this.color)} ${name} ${DIM(`(${duration} ms)`, this.color)}`);
+    const retries = test.diagnostic()?.retryCount ?? 0;
+    const flaky = result.state === 'passed' && retries > 0 ? ` FLAKY: passed after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
+    if (result.state === 'passed') this.print(` ${GREEN('✓', this.color)} ${name} ${DIM(`(${duration} ms)`, this.color)}${flaky ? RED(flaky, this.color) : ''}`);
     else if (result.state === 'skipped') this.print(` ${DIM(`↓ ${name} (skipped)`, this.color)}`);
     else if (result.state === 'failed') {
       this.print(` ${RED('✗', this.color)} ${name} ${DIM(`(${duration} ms)`, this.color)}`);
@@ -124,10 +130,13 @@ export class SmokeReporter implements Reporter {
         const result = test.result();
         const state: CheckState = result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped';
         r[state] += 1;
+        const flaky = state === 'passed' && (test.diagnostic()?.retryCount ?? 0) > 0;
+        if (flaky) r.flaky += 1;
         checks.push({
           name: test.name,
           fullName: test.fullName,
           state,
+          flaky,
           durationMs: Math.round(test.diagnostic()?.duration ?? 0),
           errors: (result.errors ?? []).map(serialise),
         });

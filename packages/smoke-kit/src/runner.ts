@@ -1,3 +1,4 @@
+import { htmlReport } from './html-report.js';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,10 @@ export interface SuiteInfo {
   description: string;
   /** The suite needs a token: the target must have `auth` (package.json `smoke.auth`). */
   needsAuth: boolean;
+  /** When the suite runs: `gate` (service-repo CI) and/or `nightly` (canary). */
+  tags: string[];
+  /** Services whose behaviour the suite checks (for `--service`). */
+  services: string[];
 }
 
 /** Whether `dir` holds a `*.test.ts` file (node_modules and dot-folders are not searched). */
@@ -39,13 +44,20 @@ export function discoverSuites(dir = suitesDir): SuiteInfo[] {
     if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const suiteDir = join(dir, entry.name);
     if (!hasTestFiles(suiteDir)) continue;
-    let pkg: { description?: string; smoke?: { auth?: boolean } } = {};
+    let pkg: { description?: string; smoke?: { auth?: boolean; tags?: string[]; services?: string[] } } = {};
     try {
       pkg = JSON.parse(readFileSync(join(suiteDir, 'package.json'), 'utf8')) as typeof pkg;
     } catch {
       // a suite without package.json still runs
     }
-    suites.push({ name: entry.name, dir: suiteDir, description: pkg.description ?? '', needsAuth: pkg.smoke?.auth === true });
+    suites.push({
+      name: entry.name,
+      dir: suiteDir,
+      description: pkg.description ?? '',
+      needsAuth: pkg.smoke?.auth === true,
+      tags: pkg.smoke?.tags ?? ['gate', 'nightly'],
+      services: pkg.smoke?.services ?? [],
+    });
   }
   return suites.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -57,6 +69,8 @@ export interface RunOptions {
   suites: string[];
   reportDir: string;
   runId: string;
+  /** Canary mode: retry a failed check this many times and report it as flaky if it then passes. */
+  retries?: number;
   /** Console output (already masked); defaults to stdout. */
   write?: (line: string) => void;
   color?: boolean;
@@ -95,7 +109,7 @@ export function markdownSummary(targetName: string, results: SmokeResults, durat
   const lines = [
     `### smoke against ${targetName}: ${results.failed === 0 ? 'passed' : 'failed'}`,
     '',
-    `${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped (${(durationMs / 1000).toFixed(1)}s)`,
+    `${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${results.flaky ? `, ${results.flaky} flaky` : ''} (${(durationMs / 1000).toFixed(1)}s)`,
     '',
   ];
   for (const suite of results.suites) {
@@ -104,6 +118,7 @@ export function markdownSummary(targetName: string, results: SmokeResults, durat
       lines.push(`- ❌ **${suite.suite}** › ${check.fullName}: ${check.errors[0]?.message.split('\n')[0] ?? ''}`);
     }
   }
+  for (const suite of results.suites) for (const check of suite.checks.filter((c) => c.flaky)) lines.push(`- ⚠️ flaky: **${suite.suite}** › ${check.fullName}`);
   for (const e of results.unhandledErrors) lines.push(`- ❌ ${e.message.split('\n')[0]}`);
   return `${lines.join('\n')}\n`;
 }
@@ -154,7 +169,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         exclude: ['**/node_modules/**'],
         reporters: [cancelHook, reporter, ['junit', { suiteName: `smoke ${options.target.name}` }]],
         outputFile: { junit: junitFile },
-        retry: 0,
+        retry: options.retries ?? 0,
         pool: 'forks',
         maxWorkers: options.maxWorkers ?? 2,
         fileParallelism: (options.maxWorkers ?? 2) > 1,
@@ -205,11 +220,12 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
     startedAt,
     durationMs,
     suites: options.suites,
-    summary: { passed: results.passed, failed: results.failed, skipped: results.skipped, exitCode },
+    summary: { passed: results.passed, failed: results.failed, skipped: results.skipped, flaky: results.flaky, exitCode },
     results: results.suites,
     unhandledErrors: results.unhandledErrors,
   };
   writeFileSync(resultsFile, `${mask(JSON.stringify(report, null, 2))}\n`);
+  writeFileSync(join(options.reportDir, 'report.html'), mask(htmlReport(options.reportDir, { target: report.target.name, runId: options.runId, startedAt, durationMs }, results)));
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs)));
   return { ...results, durationMs, exitCode, resultsFile, junitFile };
 }

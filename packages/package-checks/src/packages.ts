@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface PublishedPackage {
+  /** npm name. */
+  name: string;
+  /** Directory relative to the repository root. */
+  dir: string;
+  /**
+   * Export subpaths that are data, not modules (attw can't resolve `.graphql` as a module).
+   * `.json` subpaths and wildcards need no entry: attw reports them as JSON / wildcard.
+   */
+  dataEntrypoints?: string[];
+  /** Export subpaths that must not import Node built-ins (browsers, React Native). */
+  browserSafe?: string[];
+}
+
+/**
+ * Every package this repo publishes. Adding one (e.g. @cleanapp/mocks) = the same three package.json
+ * changes (`scripts.build` with tsup, `publishConfig.exports/main/types` to dist, `files`) plus a row here.
+ */
+export const publishedPackages: PublishedPackage[] = [
+  { name: '@cleanapp/contracts', dir: 'contracts', dataEntrypoints: ['./supergraph.graphql'] },
+  { name: '@cleanapp/api-client', dir: 'packages/api-client', browserSafe: ['.'] },
+  { name: '@cleanapp/graphql-client', dir: 'packages/graphql-client', dataEntrypoints: ['./schema.graphql'], browserSafe: ['.'] },
+  // `./node` (amqplib topology, publisher, consumer) is Node-only by design.
+  { name: '@cleanapp/events', dir: 'packages/events', browserSafe: ['.'] },
+];

@@ -1,0 +1,121 @@
+// Fast checks of the tarballs as pnpm packs them (the packages are built by turbo's ^build first).
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isNodeBuiltin, reachableImports, runAttw, runPublint, scanHosts } from '../src/checks.js';
+import { hasBuild } from '../src/consumer.js';
+import { generateApiTypes } from '../src/contract-change.js';
+import { buildPackages, packPackages, type PackedPackage } from '../src/pack.js';
+import { publishedPackages, repoRoot } from '../src/packages.js';
+import { readTarball } from '../src/tarball.js';
+import { contractPaths } from '@cleanapp/contracts';
+
+const run = promisify(execFile);
+let packed: PackedPackage[] = [];
+const scratch = mkdtempSync(join(tmpdir(), 'cleanapp-package-checks-'));
+
+beforeAll(async () => {
+  if (!publishedPackages.every((p) => hasBuild(p.dir))) await buildPackages();
+  packed = await packPackages(publishedPackages, join(scratch, 'packed'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const manifestOf = (pkg: PackedPackage) => JSON.parse(readTarball(pkg.tarball).find((f) => f.path === 'package.json')!.data.toString('utf8'));
+
+describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
+  const pkg = () => packed.find((p) => p.name === name)!;
+
+  it('has no hard-coded localhost/127.0.0.1 in any published file', () => {
+    expect(scanHosts(pkg())).toEqual([]);
+  });
+
+  it('is ESM with sideEffects:false and types-first exports into dist', () => {
+    const manifest = manifestOf(pkg());
+    expect(manifest.type).toBe('module');
+    expect(manifest.sideEffects).toBe(false);
+    expect(manifest.main).toBe('./dist/index.js');
+    expect(manifest.types).toBe('./dist/index.d.ts');
+    for (const [subpath, target] of Object.entries(manifest.exports as Record<string, unknown>)) {
+      if (typeof target === 'string') continue; // data files and ./package.json
+      expect(Object.keys(target as object)[0], `exports["${subpath}"]`).toBe('types');
+      for (const file of Object.values(target as Record<string, string>)) expect(file, `exports["${subpath}"]`).toMatch(/^\.\/dist\//);
+    }
+  });
+
+  it('ships only what consumers need, with every export target present and no workspace:/catalog: ranges', () => {
+    const files = readTarball(pkg().tarball).map((f) => f.path);
+    expect(files.filter((f) => /^(src|scripts|test)\/|\.test\.|tsconfig|vitest/.test(f))).toEqual([]);
+    const manifest = manifestOf(pkg());
+    for (const target of Object.values(manifest.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))) {
+      if (target.includes('*')) {
+        const prefix = target.slice(2, target.indexOf('*'));
+        expect(files.some((f) => f.startsWith(prefix)), target).toBe(true);
+      } else expect(files, target).toContain(target.slice(2));
+    }
+    const ranges = JSON.stringify([manifest.dependencies, manifest.peerDependencies, manifest.optionalDependencies]);
+    expect(ranges).not.toMatch(/workspace:|catalog:/);
+  });
+});
+
+describe.each(publishedPackages.flatMap((p) => (p.browserSafe ?? []).map((subpath) => [p.name, subpath] as const)))('%s export "%s"', (name, subpath) => {
+  it('imports no Node built-in (browser-safe)', () => {
+    const imports = reachableImports(packed.find((p) => p.name === name)!, subpath);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter(isNodeBuiltin)).toEqual([]);
+  });
+});
+
+it('the Node-only entries do import Node built-ins (the browser-safety check sees them)', () => {
+  const events = packed.find((p) => p.name === '@cleanapp/events')!;
+  expect(reachableImports(events, './node').filter(isNodeBuiltin)).not.toEqual([]);
+});
+
+describe('the checks find problems', () => {
+  async function fixtureTarball(files: Record<string, string>): Promise<PackedPackage> {
+    const dir = join(scratch, `fixture-${Object.keys(files).length}-${Date.now()}`);
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    const { stdout } = await run('npm', ['pack', '--json', '--loglevel=error', '--pack-destination', dir], { cwd: dir });
+    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+    return { name: 'broken', dir, tarball: join(dir, filename), size: 0 };
+  }
+
+  it('publint flags exports that put types last and point at a missing declaration file', async () => {
+    const broken = await fixtureTarball({
+      'package.json': JSON.stringify({ name: 'broken', version: '1.0.0', type: 'module', exports: { '.': { default: './index.js', types: './index.d.ts' } } }),
+      'index.js': 'export const answer = 42;\n',
+    });
+    expect((await runPublint(broken)).join('\n')).toMatch(/types/);
+  });
+
+  it('attw (esm-only profile) flags ESM JavaScript typed by a CommonJS declaration file', async () => {
+    const broken = await fixtureTarball({
+      'package.json': JSON.stringify({ name: 'broken', version: '1.0.0', type: 'module', exports: { '.': { types: './index.d.cts', default: './index.js' } } }),
+      'index.js': 'export const answer = 42;\n',
+      'index.d.cts': 'export declare const answer: number;\n',
+    });
+    expect((await runAttw(broken)).join('\n')).toMatch(/FalseCJS/);
+  });
+
+  it('the host scan flags a local URL in code but not in a contract server entry', async () => {
+    const pkg = await fixtureTarball({
+      'package.json': JSON.stringify({ name: 'hosts', version: '1.0.0', type: 'module' }),
+      'index.js': "export const base = 'http://localhost:8080';\n",
+      'openapi.json': JSON.stringify({ servers: [{ url: 'http://127.0.0.1:8080' }], info: { description: 'see http://127.0.0.1:9' } }),
+    });
+    expect(scanHosts(pkg)).toEqual([
+      'hard-coded host "localhost" in index.js:1: export const base = \'http://localhost:8080\';',
+      'hard-coded host in openapi.json#/info/description: see http://127.0.0.1:9',
+    ]);
+  });
+});
+
+it('the contract-change test regenerates api-client types exactly like packages/api-client/scripts/generate.ts', async () => {
+  const committed = readFileSync(join(repoRoot, 'packages/api-client/src/generated/schema.ts'), 'utf8');
+  expect(await generateApiTypes(contractPaths.openapi)).toBe(committed);
+});

@@ -1,0 +1,10 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { sharedConfig } from '../../vitest.shared.ts';
+
+export default mergeConfig(
+  sharedConfig,
+  defineConfig({
+    // Packing, npm install and tsc are slow by nature; the int test also starts the reference stack.
+    test: { testTimeout: 240_000, hookTimeout: 240_000 },
+  }),
+);

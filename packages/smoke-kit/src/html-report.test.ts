@@ -1,0 +1,45 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { htmlReport } from './html-report.js';
+import type { SmokeResults } from './reporter.js';
+
+const results: SmokeResults = {
+  passed: 2,
+  failed: 1,
+  skipped: 0,
+  flaky: 1,
+  reason: 'passed',
+  unhandledErrors: [],
+  suites: [
+    {
+      suite: 'ingest',
+      file: 'ingest/ingest.test.ts',
+      state: 'fail',
+      durationMs: 10,
+      errors: [],
+      checks: [
+        { name: 'a', fullName: 'ingest > 202 <receipt>', state: 'failed', durationMs: 5, errors: [{ name: 'ContractError', message: 'expected 202, got 500 <script>x</script>' }] },
+        { name: 'b', fullName: 'ingest > replay', state: 'passed', durationMs: 3, errors: [], flaky: true },
+        { name: 'c', fullName: 'ingest > 409', state: 'passed', durationMs: 3, errors: [] },
+      ],
+    },
+  ],
+} as unknown as SmokeResults;
+
+describe('htmlReport', () => {
+  it('lists every check with its state, escapes messages and links the evidence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'html-report-'));
+    mkdirSync(join(dir, 'render'));
+    writeFileSync(join(dir, 'render', 'rpt_x.png'), '');
+    const html = htmlReport(dir, { target: 'staging', runId: 'r1', startedAt: '2026-11-22T10:00:00Z', durationMs: 1500 }, results);
+    expect(html).toContain('smoke against staging: ❌ failed');
+    expect(html).toContain('2 passed, 1 failed, 0 skipped, 1 flaky');
+    expect(html).toContain('<tr class="failed"><td>ingest</td><td>ingest &gt; 202 &lt;receipt&gt;</td>');
+    expect(html).toContain('got 500 &lt;script&gt;x&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('<tr class="flaky">');
+    expect(html).toContain('<img src="render/rpt_x.png"');
+  });
+});

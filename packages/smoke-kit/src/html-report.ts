@@ -1,0 +1,54 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { SmokeResults } from './reporter.js';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Images the suites left as evidence (e.g. render/*.png), relative to the report folder. */
+function evidence(reportDir: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(png|zip)$/.test(e.name)) out.push(relative(reportDir, p));
+    }
+  };
+  walk(reportDir);
+  return out.sort();
+}
+
+/**
+ * A self-contained HTML report (no scripts, no external assets) for the on-call: the summary, every
+ * check with its state, failures with their messages (already masked) and links to screenshots/traces.
+ */
+export function htmlReport(reportDir: string, info: { target: string; runId: string; startedAt: string; durationMs: number }, results: SmokeResults): string {
+  const ok = results.failed === 0;
+  const rows = results.suites
+    .flatMap((suite) => [
+      ...suite.errors.map((e) => `<tr class="failed"><td>${esc(suite.suite)}</td><td>${esc(suite.file)} could not run</td><td>failed</td><td><pre>${esc(e.message)}</pre></td></tr>`),
+      ...suite.checks.map((c) => {
+        const state = c.flaky ? 'flaky' : c.state;
+        const detail = c.errors.map((e) => `<pre>${esc(e.message)}</pre>`).join('');
+        return `<tr class="${state}"><td>${esc(suite.suite)}</td><td>${esc(c.fullName)}</td><td>${state}${c.durationMs ? ` <small>${c.durationMs} ms</small>` : ''}</td><td>${detail}</td></tr>`;
+      }),
+    ])
+    .join('\n');
+  const files = evidence(reportDir)
+    .map((f) => (f.endsWith('.png') ? `<figure><a href="${esc(f)}"><img src="${esc(f)}" alt="${esc(f)}" width="320"></a><figcaption>${esc(f)}</figcaption></figure>` : `<p><a href="${esc(f)}">${esc(f)}</a> (Playwright trace)</p>`))
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>smoke ${esc(info.target)}: ${ok ? 'passed' : 'failed'}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;vertical-align:top;text-align:left}
+tr.failed td{background:#fdecea}tr.flaky td{background:#fff4e5}tr.skipped td{color:#777}pre{white-space:pre-wrap;margin:0}figure{display:inline-block;margin:.5rem}</style></head>
+<body><h1>smoke against ${esc(info.target)}: ${ok ? '✅ passed' : '❌ failed'}</h1>
+<p>${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${results.flaky ? `, ${results.flaky} flaky` : ''} · run ${esc(info.runId)} · started ${esc(info.startedAt)} · ${(info.durationMs / 1000).toFixed(1)} s</p>
+${results.unhandledErrors.map((e) => `<p class="failed"><pre>${esc(e.message)}</pre></p>`).join('\n')}
+<table><thead><tr><th>suite</th><th>check</th><th>state</th><th>details</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+${files ? `<h2>Evidence</h2>\n${files}` : ''}
+</body></html>
+`;
+}
