@@ -87,7 +87,7 @@ describe('smoke CLI against a fake target', () => {
 
   it('exit 0 when every check passes, with JUnit and JSON reports and the summary line', async () => {
     const reportDir = join(dir, 'reports-good');
-    const r = await cli(['--target', good.targetFile, '--report-dir', reportDir]);
+    const r = await cli(['--target', good.targetFile, '--suite', 'health,ingest', '--report-dir', reportDir]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ health › GET \/api\/v4\/health answers 200 [^\n]*\(\d+ ms\)/);
@@ -103,7 +103,7 @@ describe('smoke CLI against a fake target', () => {
 
   it('exit 1 against a faulty target, each failure with a masked curl line, no secret anywhere', async () => {
     const reportDir = join(dir, 'reports-faulty');
-    const r = await cli(['--target', faulty.targetFile, '--report-dir', reportDir]);
+    const r = await cli(['--target', faulty.targetFile, '--suite', 'health,ingest', '--report-dir', reportDir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ health › GET \/api\/v4\/health answers 200 matching the contract with every dependency up/);
     expect(r.stdout).toContain("dependencies not up: expected [ 'db: down' ] to deeply equal []");
