@@ -147,7 +147,12 @@ describe.skipIf(!depsUp)('compose stack without Docker (RabbitMQ and PostgreSQL 
   it("the smoke-runner's command passes against target.compose.yaml", () => {
     const dir = tempDir();
     const target = readFileSync(join(root, 'compose/target.compose.yaml'), 'utf8');
-    writeFileSync(join(dir, 'target.yaml'), rewrite(target));
+    // The services here share the machine's broker under a prefix (BROKER_PREFIX); tell the suites the
+    // prefixed names, as a real environment's target names its own (amqp.nameMap).
+    const prefix = vars.CLEANAPP_BROKER_PREFIX!;
+    const names = ['cleanapp-exchange', 'cleanapp-dlx', 'report-analysis-queue', 'report-renderer-queue', 'report-notify-queue'];
+    const nameMap = `  nameMap:\n${names.map((n) => `    ${n}: ${prefix}${n}`).join('\n')}\n`;
+    writeFileSync(join(dir, 'target.yaml'), rewrite(target).replace(/^(amqp:\n  url: .*\n)/m, `$1${nameMap}`));
     const runner = services['smoke-runner']!;
     const [cmd, ...args] = (runner.command as string[]).map((a) => a.replace('/work/compose/target.compose.yaml', join(dir, 'target.yaml')).replace('/work/.reports/smoke', join(dir, 'report')));
     const env: Record<string, string> = {};
