@@ -35,26 +35,20 @@ describe("the reusable workflow's inputs match the runner's flags", () => {
     expect(Object.keys(iface.outputs)).toEqual(expect.arrayContaining(['result', 'exit-code']));
   });
 
-  it('runs pnpm smoke with --target, --suite and --report-dir, and only with flags the runner has', () => {
+  it('runs pnpm smoke with --target, --suite, --tag and --report-dir, and only with flags the runner has', () => {
     expect(invocations).toHaveLength(1);
-    expect(invocations[0]!.long.sort()).toEqual(['report-dir', 'suite', 'target']);
+    expect(invocations[0]!.long.sort()).toEqual(['report-dir', 'suite', 'tag', 'target']);
     expect(unknownFlagProblems(invocations, runner)).toEqual([]);
   });
 
-  it(`passes tags as --tag only when the runner has --tag (runner has it: ${runner.long.has('tag')})`, () => {
-    const withTag = gateText.replace('${SUITES:+--suite "$SUITES"}', '${SUITES:+--suite "$SUITES"} ${TAGS:+--tag "$TAGS"}');
-    expect(withTag).not.toBe(gateText);
-    const problems = unknownFlagProblems(smokeInvocationsInWorkflow(withTag, gateFile), runner);
-    if (runner.long.has('tag')) {
-      expect(problems).toEqual([]);
-    } else {
-      expect(problems).toHaveLength(1);
-      expect(problems[0]!.file).toBe(gateFile);
-      expect(problems[0]!.pointer).toMatch(/^\/jobs\/gate\/steps\/\d+\/run$/);
-      expect(problems[0]!.message).toMatch(/passes --tag to the smoke runner, which has no such flag/);
-      // ... which is why the gate only reports the tags input today.
-      expect(invocations[0]!.long).not.toContain('tag');
-    }
+  it('a gate passing a flag the runner lacks fails, naming the workflow step', () => {
+    const withBogus = gateText.replace('${TAGS:+--tag "$TAGS"}', '${TAGS:+--tag "$TAGS"} --shard "$SERVICE"');
+    expect(withBogus).not.toBe(gateText);
+    const problems = unknownFlagProblems(smokeInvocationsInWorkflow(withBogus, gateFile), runner);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.file).toBe(gateFile);
+    expect(problems[0]!.pointer).toMatch(/^\/jobs\/gate\/steps\/\d+\/run$/);
+    expect(problems[0]!.message).toMatch(/passes --shard to the smoke runner, which has no such flag/);
   });
 
   it('a flag the runner never had fails, also in its short form', () => {

@@ -4,7 +4,8 @@ import { Broker, redact, topologyFromContract, type Topology } from '@cleanapp/e
 import { Hono } from 'hono';
 import { createApiApp } from './api/app.js';
 import { createIssuerApp, type OAuthClient } from './auth/issuer.js';
-import { KeyRing } from './auth/keys.js';
+import { KeyRing, testSigningKeyFromEnv } from './auth/keys.js';
+import type { JWK } from 'jose';
 import { TokenVerifier } from './auth/verify.js';
 import { resolveBroker, resolveDatabase, type Resolved } from './deps/resolve.js';
 import { Cleanups, listen } from './http.js';
@@ -89,10 +90,16 @@ export interface IssuerOptions {
   clients: OAuthClient[];
   /** The `iss` claim and discovery URL as clients see it (defaults to the bound URL). */
   publicUrl?: string;
+  /**
+   * A trusted test signing key (private JWK) published in the JWKS for the auth suite (auth/keys.ts).
+   * startStack passes one; a standalone issuer has one only when TOKEN_TEST_SIGNING_KEY holds it.
+   */
+  testSigningKey?: JWK;
 }
 
 export async function startIssuerService(options: IssuerOptions, cleanups: Cleanups): Promise<{ url: string }> {
-  const keys = await KeyRing.create();
+  const testKey = options.testSigningKey ?? testSigningKeyFromEnv(process.env);
+  const keys = await KeyRing.create(testKey ? { testKey } : {});
   const server = await listen(options.host, options.port);
   cleanups.push(() => server.close());
   const url = options.publicUrl ?? server.url;

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { JWK } from 'jose';
+import { generateTestSigningKey } from './auth/keys.js';
 import type { Resolved } from './deps/resolve.js';
 import { startGraphql } from './graphql/index.js';
 import type { Faults } from './faults.js';
@@ -38,7 +40,8 @@ export interface StackOptions {
 export interface StackTarget {
   name: string;
   rest: { baseUrl: string };
-  auth: { tokenUrl: string; clientId: string; clientSecret: string; audience: string };
+  /** `testSigningKey`: the private JWK of the issuer's trusted test key (auth suite; this local stack only). */
+  auth: { tokenUrl: string; clientId: string; clientSecret: string; audience: string; testSigningKey?: JWK };
   amqp: { url: string; nameMap: Record<string, string> };
   graphql: { url: string };
   websocket: { publicUrl: string; privilegedUrl: string };
@@ -85,7 +88,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     // Token issuer first: the API verifies against its JWKS over HTTP, as it would as a separate service.
     const audience = 'cleanapp-api';
     const client = { clientId: 'smoke-runner', clientSecret: newSecret(), scopes: ['report:submit', 'report:read', 'admin'] };
-    const issuer = await startIssuerService({ host, port: options.issuerPort ?? 0, audience, clients: [client] }, cleanups);
+    // A trusted test key in the JWKS, its private JWK in the target file: the auth suite mints tokens with it.
+    const testSigningKey = await generateTestSigningKey();
+    const issuer = await startIssuerService({ host, port: options.issuerPort ?? 0, audience, clients: [client], testSigningKey }, cleanups);
     await startWorkers(infra, ['analyzer', 'renderer'], log);
     const corsOrigins = options.corsOrigins ?? ['http://localhost:5173'];
     const api = await startApiService(
@@ -103,7 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const target: StackTarget = {
       name: ephemeral ? `embedded-${id}` : 'embedded',
       rest: { baseUrl: api.url },
-      auth: { tokenUrl: `${issuer.url}/oauth/token`, clientId: client.clientId, clientSecret: client.clientSecret, audience },
+      auth: { tokenUrl: `${issuer.url}/oauth/token`, clientId: client.clientId, clientSecret: client.clientSecret, audience, testSigningKey },
       amqp: {
         url: infra.amqp.url,
         nameMap: { 'cleanapp-exchange': infra.topology.exchange.name, 'cleanapp-dlx': infra.topology.deadLetterExchange.name, ...nameMap },
@@ -115,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     };
     const targetFile = options.targetFile ?? join(repoRoot, '.stack', ephemeral ? `target-${id}.json` : 'target.json');
     mkdirSync(dirname(targetFile), { recursive: true });
-    // The file holds the client secret of this local stack; readable by the owner only.
+    // The file holds the client secret and test signing key of this local stack; readable by the owner only.
     writeFileSync(targetFile, `${JSON.stringify(target, null, 2)}\n`, { mode: 0o600 });
     // A throwaway stack's target (with its client secret) is meaningless once the stack is gone.
     if (ephemeral) cleanups.push(async () => rmSync(targetFile, { force: true }));

@@ -30,11 +30,20 @@ function isConnectionError(error: unknown): boolean {
   );
 }
 
+// Deadlock / serialization failure: Postgres rolled the whole transaction back, so running it again is safe.
+const RETRYABLE = new Set(['40P01', '40001']);
+
 async function guard<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (RETRYABLE.has((error as { code?: string }).code ?? '') && attempt < 4) {
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+        continue;
+      }
+      throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+    }
   }
 }
 

@@ -190,15 +190,12 @@ export class ReportStore {
   /** Deletes synthetic reports (optionally one run's, by source_id prefix) with their outbox events and renders. */
   async deleteSynthetic(sourceIdPrefix?: string): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const gone = await tx.query<{ public_id: string }>(
-        `delete from reports where synthetic = true and ($1::text is null or left(source_id, length($1::text)) = $1::text) returning public_id`,
-        [sourceIdPrefix ?? null],
-      );
+      const match = `synthetic = true and ($1::text is null or left(source_id, length($1::text)) = $1::text)`;
+      // Outbox rows first, then reports: the same lock order as markPublished, so the two cannot deadlock.
+      await tx.query(`delete from outbox where public_id in (select public_id from reports where ${match})`, [sourceIdPrefix ?? null]);
+      const gone = await tx.query<{ public_id: string }>(`delete from reports where ${match} returning public_id`, [sourceIdPrefix ?? null]);
       const ids = gone.rows.map((r) => r.public_id);
-      if (ids.length > 0) {
-        await tx.query('delete from renders where public_id = any($1::text[])', [ids]);
-        await tx.query('delete from outbox where public_id = any($1::text[])', [ids]);
-      }
+      if (ids.length > 0) await tx.query('delete from renders where public_id = any($1::text[])', [ids]);
       return ids.length;
     });
   }
