@@ -1,0 +1,36 @@
+// pnpm --filter @cleanapp/smoke-kit repeat [N] [-- smoke flags]: runs the whole smoke run N times (default 20)
+// against one embedded reference stack (or --target), and reports how many runs and checks failed.
+// Flakiness is measured here, by repetition — never inside a unit test.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStack } from '@cleanapp/reference-stack';
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const n = /^\d+$/.test(args[0] ?? '') ? Number(args.shift()) : 20;
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const hasTarget = args.includes('--target');
+const stack = hasTarget ? undefined : await startStack();
+const targetArgs = stack ? ['--target', stack.targetFile] : [];
+
+const runs: { code: number; seconds: number; line: string }[] = [];
+try {
+  for (let i = 1; i <= n; i++) {
+    const reportDir = mkdtempSync(join(tmpdir(), `smoke-repeat-${i}-`));
+    const started = performance.now();
+    const r = spawnSync(tsx, [cli, ...targetArgs, ...args, '--report-dir', reportDir], { encoding: 'utf8' });
+    const seconds = (performance.now() - started) / 1000;
+    const line = (r.stdout.match(/smoke: \d+ passed.*$/m) ?? [r.stderr.trim().split('\n').at(-1) ?? ''])[0]!;
+    runs.push({ code: r.status ?? -1, seconds, line });
+    console.log(`run ${String(i).padStart(2)}/${n}: exit ${r.status} in ${seconds.toFixed(1)} s — ${line}${r.status === 0 ? '' : `\n${r.stdout.split('\n').filter((l) => l.includes('✗')).join('\n')}`}`);
+  }
+} finally {
+  await stack?.stop();
+}
+const failed = runs.filter((r) => r.code !== 0).length;
+const times = runs.map((r) => r.seconds).sort((a, b) => a - b);
+console.log(`\nrepeat: ${n - failed} of ${n} runs passed, ${failed} failed; wall time per run min ${times[0]!.toFixed(1)} s, median ${times[Math.floor(n / 2)]!.toFixed(1)} s, max ${times.at(-1)!.toFixed(1)} s`);
+process.exit(failed === 0 ? 0 : 1);
