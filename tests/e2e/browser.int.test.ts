@@ -44,9 +44,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`@cleanapp/api-client in Chromium (skippe
   });
 
   it('bundles without Node built-ins and talks to the API from a page, across origins', async () => {
-    const { tokenUrl, clientId, clientSecret } = stack.target.auth;
-    const res = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }) });
-    const token = ((await res.json()) as { access_token: string }).access_token;
+    const token = await stack.token();
 
     const context = await browser.newContext();
     const tab = await context.newPage();

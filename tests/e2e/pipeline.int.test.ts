@@ -9,13 +9,7 @@ let token: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  const { tokenUrl, clientId, clientSecret } = stack.target.auth;
-  const res = await fetch(tokenUrl, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  });
-  token = ((await res.json()) as { access_token: string }).access_token;
+  token = await stack.token();
 });
 afterAll(async () => stack?.stop());
 

@@ -33,9 +33,7 @@ async function pool(n: number, limit: number, task: (i: number) => Promise<void>
 }
 
 async function pipeline(stack: Awaited<ReturnType<typeof startStack>>): Promise<Result> {
-  const { tokenUrl, clientId, clientSecret } = stack.target.auth;
-  const tokenRes = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }) });
-  const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: ((await tokenRes.json()) as { access_token: string }).access_token });
+  const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await stack.token() });
 
   // A tap on report.rendered tells when each report is through the whole pipeline.
   const conn = await connect(stack.target.amqp.url);

@@ -21,9 +21,7 @@ describe.skipIf(!available)('a broker restart in the middle of a stream of repor
   }, 60_000);
 
   it('loses nothing: every ingested report is rendered or dead-lettered', async () => {
-    const { tokenUrl, clientId, clientSecret } = stack.target.auth;
-    const res = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }) });
-    const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: ((await res.json()) as { access_token: string }).access_token });
+    const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await stack.token() });
 
     const accepted: string[] = [];
     const statuses: string[] = [];

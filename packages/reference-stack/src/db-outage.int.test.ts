@@ -18,9 +18,7 @@ describe.skipIf(!canRunThrowawayPostgres())('a database outage', () => {
   }, 60_000);
 
   it('answers 503 envelopes while the database is down, and recovers when it is back', async () => {
-    const { tokenUrl, clientId, clientSecret } = stack.target.auth;
-    const res = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }) });
-    const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: ((await res.json()) as { access_token: string }).access_token });
+    const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await stack.token() });
     const body = (i: number) => ({ source_id: `db-outage-${stack.id}-${i}`, latitude: 1, longitude: 2, synthetic: true });
 
     expect((await api.POST('/api/v4/reports', { body: body(1) })).response.status).toBe(202);

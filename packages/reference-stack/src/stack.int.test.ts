@@ -14,16 +14,7 @@ let stack: RunningStack;
 let api: ApiClient;
 let anonymous: ApiClient;
 
-async function token(scope?: string): Promise<string> {
-  const { tokenUrl, clientId, clientSecret } = stack.target.auth;
-  const res = await fetch(tokenUrl, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const token = (scope?: string) => stack.token(scope);
 
 const submission = (suffix: string, extra: Record<string, unknown> = {}) => ({
   source_id: `stack-test-${stack.id}-${suffix}`,
@@ -290,13 +281,7 @@ describe('reference stack with the broker down and an embedded database', () => 
     expect(validator.validateResponse('getHealth', 503, health.error)).toEqual([]);
     expect(health.error?.error.details).toEqual([expect.objectContaining({ location: 'dependencies/amqp' })]);
 
-    const res = await fetch(down.target.auth.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: down.target.auth.clientId, client_secret: down.target.auth.clientSecret }),
-    });
-    const { access_token } = (await res.json()) as { access_token: string };
-    const authed = createApiClient({ baseUrl: down.target.rest.baseUrl, token: access_token });
+    const authed = createApiClient({ baseUrl: down.target.rest.baseUrl, token: await down.token() });
     const submitted = await authed.POST('/api/v4/reports', { body: { source_id: 'offline-1', latitude: 1, longitude: 1, synthetic: true } });
     expect(submitted.response.status).toBe(202);
     expect(submitted.data?.status).toBe('accepted'); // stored, waiting for the broker

@@ -56,7 +56,19 @@ export interface RunningStack {
   urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string>; ws: string };
   /** What was used for each dependency, and where it came from. */
   dependencies: { amqp: Resolved; database: Resolved };
+  /** A client-credentials access token from the stack's own issuer (default: all of the client's scopes). */
+  token(scope?: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+async function clientToken(auth: StackTarget['auth'], scope?: string): Promise<string> {
+  const res = await fetch(auth.tokenUrl, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${auth.clientId}:${auth.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }),
+  });
+  if (!res.ok) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -132,6 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       targetFile,
       urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url },
       dependencies: { amqp: infra.amqp, database: infra.database },
+      token: (scope) => clientToken(target.auth, scope),
       stop: () => cleanups.run(),
     };
   } catch (error) {

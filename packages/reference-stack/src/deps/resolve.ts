@@ -76,34 +76,47 @@ async function containerRuntime(): Promise<{ ok: true } | { ok: false; why: stri
   }
 }
 
-/** Broker: AMQP_URL → amqp://guest:guest@127.0.0.1:5672 → a testcontainers RabbitMQ → error naming all three. */
-export async function resolveBroker(options: ResolveOptions = {}): Promise<Resolved> {
-  const env = options.env ?? process.env;
-  const timeout = options.timeoutMs ?? 2000;
-  const attempts: string[] = [];
-  if (env.AMQP_URL) {
-    // An explicit URL is a decision, not a hint: use it even if it is down right now (the stack reconnects).
-    return { url: env.AMQP_URL, source: 'env', stop: async () => undefined };
-  }
-  attempts.push('AMQP_URL: not set');
-  const local = options.localUrl ?? 'amqp://guest:guest@127.0.0.1:5672';
+const fixed = (url: string, source: Source): Resolved => ({ url, source, stop: async () => undefined });
+
+/**
+ * Steps 2 and 3 of the order both dependencies follow: the usual localhost port, then a testcontainers
+ * container when an engine answers. Returns undefined (with every attempt recorded) when neither worked.
+ */
+async function localThenContainer(
+  options: ResolveOptions,
+  local: string,
+  probe: (url: string, timeoutMs: number) => Promise<void>,
+  startContainer: () => Promise<Resolved>,
+  attempts: string[],
+): Promise<Resolved | undefined> {
   try {
-    await probeAmqp(local, timeout);
-    return { url: local, source: 'localhost', stop: async () => undefined };
+    await probe(local, options.timeoutMs ?? 2000);
+    return fixed(local, 'localhost');
   } catch (error) {
     attempts.push(`${redact(local)}: ${reason(error)}`);
   }
-  if (options.containers !== false) {
-    const runtime = await containerRuntime();
-    if (runtime.ok) {
-      const { RabbitMQContainer } = await import('@testcontainers/rabbitmq');
-      const container = await new RabbitMQContainer('rabbitmq:3.13-management').start();
-      return { url: container.getAmqpUrl(), source: 'testcontainers', stop: async () => void (await container.stop()) };
-    }
-    attempts.push(`testcontainers: ${runtime.why}`);
-  } else {
+  if (options.containers === false) {
     attempts.push('testcontainers: disabled');
+    return undefined;
   }
+  const runtime = await containerRuntime();
+  if (runtime.ok) return startContainer();
+  attempts.push(`testcontainers: ${runtime.why}`);
+  return undefined;
+}
+
+/** Broker: AMQP_URL → amqp://guest:guest@127.0.0.1:5672 → a testcontainers RabbitMQ → error naming all three. */
+export async function resolveBroker(options: ResolveOptions = {}): Promise<Resolved> {
+  const env = options.env ?? process.env;
+  // An explicit URL is a decision, not a hint: use it even if it is down right now (the stack reconnects).
+  if (env.AMQP_URL) return fixed(env.AMQP_URL, 'env');
+  const attempts = ['AMQP_URL: not set'];
+  const found = await localThenContainer(options, options.localUrl ?? 'amqp://guest:guest@127.0.0.1:5672', probeAmqp, async () => {
+    const { RabbitMQContainer } = await import('@testcontainers/rabbitmq');
+    const container = await new RabbitMQContainer('rabbitmq:3.13-management').start();
+    return { url: container.getAmqpUrl(), source: 'testcontainers', stop: async () => void (await container.stop()) };
+  }, attempts);
+  if (found) return found;
   throw new DependencyNotFoundError('RabbitMQ', attempts);
 }
 
@@ -114,28 +127,14 @@ export async function resolveBroker(options: ResolveOptions = {}): Promise<Resol
  */
 export async function resolveDatabase(options: ResolveOptions & { embeddedFallback?: boolean } = {}): Promise<Resolved> {
   const env = options.env ?? process.env;
-  const timeout = options.timeoutMs ?? 2000;
-  const attempts: string[] = [];
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, source: env.DATABASE_URL.startsWith('pglite:') ? 'embedded' : 'env', stop: async () => undefined };
-  attempts.push('DATABASE_URL: not set');
-  const local = options.localUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  try {
-    await probePostgres(local, timeout);
-    return { url: local, source: 'localhost', stop: async () => undefined };
-  } catch (error) {
-    attempts.push(`${redact(local)}: ${reason(error)}`);
-  }
-  if (options.containers !== false) {
-    const runtime = await containerRuntime();
-    if (runtime.ok) {
-      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-      const container = await new PostgreSqlContainer('postgres:16-alpine').start();
-      return { url: container.getConnectionUri(), source: 'testcontainers', stop: async () => void (await container.stop()) };
-    }
-    attempts.push(`testcontainers: ${runtime.why}`);
-  } else {
-    attempts.push('testcontainers: disabled');
-  }
+  if (env.DATABASE_URL) return fixed(env.DATABASE_URL, env.DATABASE_URL.startsWith('pglite:') ? 'embedded' : 'env');
+  const attempts = ['DATABASE_URL: not set'];
+  const found = await localThenContainer(options, options.localUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres', probePostgres, async () => {
+    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+    const container = await new PostgreSqlContainer('postgres:16-alpine').start();
+    return { url: container.getConnectionUri(), source: 'testcontainers', stop: async () => void (await container.stop()) };
+  }, attempts);
+  if (found) return found;
   if (options.embeddedFallback === false) throw new DependencyNotFoundError('PostgreSQL', attempts);
-  return { url: 'pglite:memory', source: 'embedded', stop: async () => undefined };
+  return fixed('pglite:memory', 'embedded');
 }

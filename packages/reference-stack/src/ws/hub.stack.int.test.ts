@@ -12,16 +12,7 @@ interface Message {
   data: Record<string, unknown>;
 }
 
-async function token(scope?: string): Promise<string> {
-  const { tokenUrl, clientId, clientSecret } = stack.target.auth;
-  const res = await fetch(tokenUrl, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const token = (scope?: string) => stack.token(scope);
 
 async function submit(suffix: string, lane: 'publish' | 'quarantine'): Promise<string> {
   const res = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports`, {
