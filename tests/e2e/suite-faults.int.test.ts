@@ -12,6 +12,8 @@ const CASES: [suite: string, fault: string, evidence: RegExp][] = [
   ['analyze', 'analyzer-silent', /report\.analysed/],
   ['render', 'card-wrong-type', /image\/svg\+xml/],
   ['events', 'poison-requeued', /DLQ|dlq/],
+  ['contracts', 'contract-drift', /response-required-property-removed/],
+  ['contracts', 'no-cors', /Access-Control-Allow-Origin/],
 ];
 
 describe('each suite fails against a target with the fault it exists to catch', () => {

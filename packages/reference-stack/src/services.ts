@@ -132,6 +132,11 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
   const url = options.publicUrl ?? server.url;
   const served = loadOpenApi();
   served.servers = [{ url, description: 'This deployment' }];
+  if (infra.faults.has('contract-drift')) {
+    const receipt = (served.components.schemas as Record<string, { required: string[]; properties: Record<string, unknown> }>).IngestReceipt!;
+    receipt.required = receipt.required.filter((f) => f !== 'seq');
+    delete receipt.properties.seq;
+  }
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
   server.mount(
     createApiApp({
