@@ -26,4 +26,6 @@ export const publishedPackages: PublishedPackage[] = [
   { name: '@cleanapp/graphql-client', dir: 'packages/graphql-client', dataEntrypoints: ['./schema.graphql'], browserSafe: ['.'] },
   // `./node` (amqplib topology, publisher, consumer) is Node-only by design.
   { name: '@cleanapp/events', dir: 'packages/events', browserSafe: ['.'] },
+  // `./node` (setupServer, a WebSocket global for Node 20) is Node-only by design.
+  { name: '@cleanapp/mocks', dir: 'packages/mocks', browserSafe: ['.'] },
 ];
