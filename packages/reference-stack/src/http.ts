@@ -32,6 +32,9 @@ export function listen(host: string, port: number): Promise<Listening> {
       });
     });
     server.once('error', reject);
+    // Outlive clients' and proxies' idle timeouts (undici 4 s, typical load balancers 60 s), so the
+    // server never closes a kept-alive socket just as a client reuses it.
+    (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
   });
 }
 
