@@ -11,9 +11,9 @@ export interface Output {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-async function bundleWithRedocly(file: string): Promise<unknown> {
+async function bundleWithRedocly(file: string, dereference = false): Promise<unknown> {
   const config = await createConfig({});
-  const result = await bundle({ ref: file, config, removeUnusedComponents: false });
+  const result = await bundle({ ref: file, config, removeUnusedComponents: false, dereference });
   // Unresolvable $refs are reported as problems; refusing to write keeps a broken contract out of the clients.
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
@@ -30,11 +30,16 @@ async function bundleWithRedocly(file: string): Promise<unknown> {
 export async function generateAll(): Promise<Output[]> {
   const openapi = await bundleWithRedocly(contractPaths.openapiSource);
   const asyncapi = await bundleWithRedocly(contractPaths.asyncapiSource);
+  // Fully dereferenced variants for tools that cannot follow $ref (many mock servers, form generators).
+  const openapiDeref = await bundleWithRedocly(contractPaths.openapiSource, true);
+  const asyncapiDeref = await bundleWithRedocly(contractPaths.asyncapiSource, true);
   const supergraph = composeSupergraph(readSubgraphs(contractPaths.subgraphs));
   return [
     { path: contractPaths.openapi, content: json(openapi) },
     { path: contractPaths.asyncapi, content: json(asyncapi) },
     { path: contractPaths.supergraph, content: `${supergraph.trim()}\n` },
+    { path: contractPaths.openapiDereferenced, content: json(openapiDeref) },
+    { path: contractPaths.asyncapiDereferenced, content: json(asyncapiDeref) },
   ];
 }
 

@@ -12,4 +12,6 @@ export const contractPaths = {
   openapi: at('../generated/openapi.json'),
   asyncapi: at('../generated/asyncapi.json'),
   supergraph: at('../generated/supergraph.graphql'),
+  openapiDereferenced: at('../generated/openapi.dereferenced.json'),
+  asyncapiDereferenced: at('../generated/asyncapi.dereferenced.json'),
 } as const;

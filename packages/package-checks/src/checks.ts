@@ -47,12 +47,13 @@ export const forbiddenHosts = /\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]
  * JSON locations that describe *where a server may run* in the contract documents (OpenAPI
  * `servers[].url`, AsyncAPI `servers.*.host` and OAuth `tokenUrl`s). They are data about the reference
  * stack, not something code reads (clients take the base URL from their caller), so they are allowed;
- * a local host anywhere else in those documents, and anywhere in code or types, is a problem.
+ * a local host anywhere else in those documents, and anywhere in code or types, is a problem. The
+ * dereferenced documents repeat servers and security schemes where they are used, hence suffix matches.
  */
 export const allowedHostLocations: RegExp[] = [
-  /^\/servers\/\d+\/url$/,
-  /^\/servers\/[^/]+\/host$/,
-  /^\/components\/securitySchemes\/[^/]+\/flows\/[^/]+\/(?:tokenUrl|authorizationUrl|refreshUrl)$/,
+  /(?:^|\/)servers\/\d+\/url$/,
+  /(?:^|\/)servers\/[^/]+\/host$/,
+  /\/flows\/[^/]+\/(?:tokenUrl|authorizationUrl|refreshUrl)$/,
 ];
 
 function jsonStrings(value: unknown, pointer: string, out: { pointer: string; value: string }[]): void {
