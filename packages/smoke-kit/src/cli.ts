@@ -5,7 +5,7 @@ import { removeSyntheticData } from './cleanup.js';
 import { newRunId } from './context.js';
 import { mask } from './mask.js';
 import { probeTarget } from './probe.js';
-import { defaultReportDir, discoverSuites, preloadVitest, runSmoke } from './runner.js';
+import { defaultReportDir, describeDeployed, discoverSuites, preloadVitest, runSmoke } from './runner.js';
 import { loadTarget, parseTarget, TargetError, type Target } from './target.js';
 
 /** Exit codes: 0 every check passed, 1 a check failed, 2 unusable configuration or unreachable target. */
@@ -198,6 +198,7 @@ export async function main(argv: string[]): Promise<number> {
       color: process.stdout.isTTY === true && !process.env.NO_COLOR,
       write: print,
     });
+    print(`smoke: deployed ${describeDeployed(summary.deployed)}`);
     const cleanup = await removeSyntheticData(target, runId);
     print('removed' in cleanup ? `smoke: removed ${cleanup.removed} synthetic reports of run ${runId}` : `smoke: synthetic data of run ${runId} kept: ${cleanup.skipped}`);
     const rel = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));

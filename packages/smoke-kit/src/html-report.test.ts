@@ -43,3 +43,15 @@ describe('htmlReport', () => {
     expect(html).toContain('<img src="render/rpt_x.png"');
   });
 });
+
+describe('the deployed-version line', () => {
+  it('names service, version, git sha and build time, or says /version did not answer', async () => {
+    const { describeDeployed } = await import('./runner.js');
+    expect(describeDeployed({ service: 'cleanapp-api', version: '4.1.0', git_sha: 'abc123def456', build_time: '2026-11-22T10:00:00Z' })).toBe(
+      'cleanapp-api 4.1.0 (git abc123def456, built 2026-11-22T10:00:00Z)',
+    );
+    expect(describeDeployed(undefined)).toBe('unknown (GET /version did not answer)');
+    const html = htmlReport(mkdtempSync(join(tmpdir(), 'html-report-')), { target: 't', runId: 'r', startedAt: 's', durationMs: 1, deployed: 'cleanapp-api 4.1.0 (git x, built y)' }, { ...results, suites: [] });
+    expect(html).toContain('<p>Deployed: cleanapp-api 4.1.0 (git x, built y)</p>');
+  });
+});

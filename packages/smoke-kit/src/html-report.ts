@@ -23,7 +23,7 @@ function evidence(reportDir: string): string[] {
  * A self-contained HTML report (no scripts, no external assets) for the on-call: the summary, every
  * check with its state, failures with their messages (already masked) and links to screenshots/traces.
  */
-export function htmlReport(reportDir: string, info: { target: string; runId: string; startedAt: string; durationMs: number }, results: SmokeResults): string {
+export function htmlReport(reportDir: string, info: { target: string; runId: string; startedAt: string; durationMs: number; deployed?: string }, results: SmokeResults): string {
   const ok = results.failed === 0;
   const rows = results.suites
     .flatMap((suite) => [
@@ -43,6 +43,7 @@ export function htmlReport(reportDir: string, info: { target: string; runId: str
 <style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;vertical-align:top;text-align:left}
 tr.failed td{background:#fdecea}tr.flaky td{background:#fff4e5}tr.skipped td{color:#777}pre{white-space:pre-wrap;margin:0}figure{display:inline-block;margin:.5rem}</style></head>
 <body><h1>smoke against ${esc(info.target)}: ${ok ? '✅ passed' : '❌ failed'}</h1>
+${info.deployed ? `<p>Deployed: ${esc(info.deployed)}</p>` : ''}
 <p>${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${results.flaky ? `, ${results.flaky} flaky` : ''} · run ${esc(info.runId)} · started ${esc(info.startedAt)} · ${(info.durationMs / 1000).toFixed(1)} s</p>
 ${results.unhandledErrors.map((e) => `<p class="failed"><pre>${esc(e.message)}</pre></p>`).join('\n')}
 <table><thead><tr><th>suite</th><th>check</th><th>state</th><th>details</th></tr></thead><tbody>

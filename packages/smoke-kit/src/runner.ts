@@ -80,6 +80,7 @@ export interface RunOptions {
 }
 
 export interface RunSummary extends SmokeResults {
+  deployed: Deployed | undefined;
   durationMs: number;
   exitCode: 0 | 1;
   resultsFile: string;
@@ -105,9 +106,33 @@ export function preloadVitest(): Promise<typeof import('vitest/node')> {
 }
 
 /** A short Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then every failed check with its first error line. */
-export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number): string {
+/** What the target says is deployed (`GET /version`), for the run summary; undefined when it does not answer. */
+export interface Deployed {
+  service: string;
+  version: string;
+  git_sha: string;
+  build_time: string;
+}
+
+export async function deployedVersion(target: Target, timeoutMs = 3000): Promise<Deployed | undefined> {
+  try {
+    const res = await fetch(`${target.rest.baseUrl}/version`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return undefined;
+    const v = (await res.json()) as Partial<Deployed>;
+    return typeof v.service === 'string' ? { service: v.service, version: String(v.version), git_sha: String(v.git_sha), build_time: String(v.build_time) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const describeDeployed = (d: Deployed | undefined) =>
+  d ? `${d.service} ${d.version} (git ${d.git_sha}, built ${d.build_time})` : 'unknown (GET /version did not answer)';
+
+export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed): string {
   const lines = [
     `### smoke against ${targetName}: ${results.failed === 0 ? 'passed' : 'failed'}`,
+    '',
+    `Deployed: ${describeDeployed(deployed)}`,
     '',
     `${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${results.flaky ? `, ${results.flaky} flaky` : ''} (${(durationMs / 1000).toFixed(1)}s)`,
     '',
@@ -214,8 +239,10 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const exitCode: 0 | 1 = results.failed > 0 || results.reason === 'interrupted' ? 1 : 0;
 
   if (existsSync(junitFile)) writeFileSync(junitFile, mask(readFileSync(junitFile, 'utf8')));
+  const deployed = await deployedVersion(options.target);
   const report = {
     target: { name: options.target.name, baseUrl: options.target.rest.baseUrl },
+    deployed: deployed ?? null,
     runId: options.runId,
     startedAt,
     durationMs,
@@ -225,7 +252,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
     unhandledErrors: results.unhandledErrors,
   };
   writeFileSync(resultsFile, `${mask(JSON.stringify(report, null, 2))}\n`);
-  writeFileSync(join(options.reportDir, 'report.html'), mask(htmlReport(options.reportDir, { target: report.target.name, runId: options.runId, startedAt, durationMs }, results)));
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs)));
-  return { ...results, durationMs, exitCode, resultsFile, junitFile };
+  writeFileSync(join(options.reportDir, 'report.html'), mask(htmlReport(options.reportDir, { target: report.target.name, runId: options.runId, startedAt, durationMs, deployed: describeDeployed(deployed) }, results)));
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs, deployed)));
+  return { ...results, durationMs, exitCode, resultsFile, junitFile, deployed };
 }
