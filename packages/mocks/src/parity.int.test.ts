@@ -24,14 +24,7 @@ beforeAll(async () => {
     },
   });
   stack = await startStack();
-  const { tokenUrl, clientId, clientSecret } = stack.target.auth;
-  const res = await fetch(tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
-  });
-  expect(res.status).toBe(200);
-  token = ((await res.json()) as { access_token: string }).access_token;
+  token = await stack.token();
 });
 afterAll(async () => {
   server.close();

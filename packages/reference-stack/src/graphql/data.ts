@@ -2,6 +2,7 @@
 // reports are invisible here exactly as in REST (lane = 'publish' in every query).
 import type { Queryable } from '../store/db.js';
 import { decodeCursor, encodeCursor, type NearPosition } from './cursor.js';
+import { iso, json } from '../store/rows.js';
 
 /** A report as the `reports` subgraph returns it (GraphQL field names and upper-case enum values). */
 export interface GqlReport {
@@ -46,8 +47,6 @@ type ReportRow = {
 type AnalysisJson = { classification: string; severity_level: number; brand_name?: string | null; summary: string; analysed_at: string };
 
 const COLUMNS = 'seq, public_id, lane, status, latitude, longitude, title, description, tags, reported_at, created_at, synthetic';
-const iso = (v: Date | string) => new Date(v).toISOString();
-const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 const upper = <T extends string>(v: string) => v.toUpperCase() as T;
 
 export function toGqlReport(row: ReportRow): GqlReport {

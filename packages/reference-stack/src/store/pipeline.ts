@@ -2,9 +2,9 @@ import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
 import type { Database } from './db.js';
 import { enqueue } from './outbox.js';
 import type { OutboxEvent } from './reports.js';
+import { json } from './rows.js';
 
 type Analysis = ReportAnalysedPayload['analysis'];
-const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 /** What the analyzer and the renderer read and write; each step's event goes through the outbox. */
 export class PipelineStore {

@@ -3,6 +3,7 @@ import type { RoutingKey } from '@cleanapp/events';
 import type { Database, Queryable } from './db.js';
 import { canonicalJson, randomId, sha256 } from '../api/ids.js';
 import { enqueue } from './outbox.js';
+import { iso, json } from './rows.js';
 
 type Schemas = components['schemas'];
 export type Row = {
@@ -45,8 +46,6 @@ export interface OutboxEvent {
   createdAt: Date;
 }
 
-const iso = (v: Date | string) => new Date(v).toISOString();
-const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 /** The ingest/query side of the stack: reports and their outbox in one database. */
 export class ReportStore {
