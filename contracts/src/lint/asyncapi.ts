@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
 import { createConfig, type Config, type RawUniversalConfig } from '@redocly/openapi-core';
 import { parseAsyncApi, type ParserDiagnostic } from './asyncapi-parser.js';
 import { cleanappPlugin } from './plugin.js';
-import { dedupe, displayPath, sortProblems, toPointer, type LintOptions, type LintProblem } from './problem.js';
-import { runRedocly } from './redocly.js';
-import { readRoot, syntaxProblem } from './source.js';
+import { displayPath, toPointer, type LintOptions, type LintProblem } from './problem.js';
+import { lintDocument } from './redocly.js';
+import { syntaxProblem } from './source.js';
 
 /**
  * The official parser is the authority on AsyncAPI structure; Redocly adds what the parser cannot say
@@ -40,13 +39,9 @@ function convert(d: ParserDiagnostic, root: string, options: LintOptions): LintP
 }
 
 /** Lints an AsyncAPI 3 document with the AsyncAPI parser and Redocly; problems point into the file that holds them. */
-export async function lintAsyncApi(file: string, options: LintOptions = {}): Promise<LintProblem[]> {
-  const root = resolve(options.cwd ?? process.cwd(), file);
-  const read = readRoot(root, options);
-  if ('problem' in read) return [read.problem];
-  const parsing = parseAsyncApi(read.text, root); // in a worker thread, alongside Redocly
-  const redocly = await runRedocly(root, await asyncapiConfig(), options);
-  const diagnostics = await parsing;
-  const parsed = diagnostics.map((d) => convert(d, root, options)).filter((p): p is LintProblem => p !== undefined);
-  return sortProblems(dedupe([...redocly, ...parsed]));
+export function lintAsyncApi(file: string, options: LintOptions = {}): Promise<LintProblem[]> {
+  // The parser runs in a worker thread, alongside Redocly.
+  return lintDocument(file, asyncapiConfig, options, async (root, text) =>
+    (await parseAsyncApi(text, root)).map((d) => convert(d, root, options)).filter((p): p is LintProblem => p !== undefined),
+  );
 }

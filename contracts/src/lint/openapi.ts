@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
 import { createConfig, type Config, type RawUniversalConfig } from '@redocly/openapi-core';
 import { cleanappPlugin } from './plugin.js';
-import { dedupe, sortProblems, type LintOptions, type LintProblem } from './problem.js';
-import { runRedocly } from './redocly.js';
-import { readRoot } from './source.js';
+import type { LintOptions, LintProblem } from './problem.js';
+import { lintDocument } from './redocly.js';
 
 /**
  * Redocly's `recommended` set, with the checks a broken contract must never pass raised to `error`,
@@ -42,9 +40,6 @@ function openapiConfig(): Promise<Config> {
 }
 
 /** Lints an OpenAPI document (and every file it `$ref`s); problems point into the file that holds them. */
-export async function lintOpenApi(file: string, options: LintOptions = {}): Promise<LintProblem[]> {
-  const root = resolve(options.cwd ?? process.cwd(), file);
-  const read = readRoot(root, options);
-  if ('problem' in read) return [read.problem];
-  return sortProblems(dedupe(await runRedocly(root, await openapiConfig(), options)));
+export function lintOpenApi(file: string, options: LintOptions = {}): Promise<LintProblem[]> {
+  return lintDocument(file, openapiConfig, options);
 }

@@ -1,6 +1,7 @@
+import { resolve } from 'node:path';
 import { lint, YamlParseError, type Config, type NormalizedProblem } from '@redocly/openapi-core';
-import { displayPath, type LintOptions, type LintProblem } from './problem.js';
-import { syntaxProblem } from './source.js';
+import { dedupe, displayPath, sortProblems, type LintOptions, type LintProblem } from './problem.js';
+import { readRoot, syntaxProblem } from './source.js';
 
 /** Redocly writes pointers as `#/a/b` (root `#/`); ours are plain JSON pointers (root ''). */
 const plainPointer = (p: string) => (p === '#' || p === '#/' ? '' : p.replace(/^#/, ''));
@@ -34,4 +35,22 @@ export async function runRedocly(file: string, config: Config, options: LintOpti
     }
     return [{ file: displayPath(file, options.cwd), pointer: '', severity: 'error', rule: 'unsupported-document', message: (error as Error).message }];
   }
+}
+
+/**
+ * Lints one root document (and every file it `$ref`s) with Redocly and, when given, `alongside` checks
+ * started first so they run while Redocly works; one report per finding, sorted.
+ */
+export async function lintDocument(
+  file: string,
+  config: () => Promise<Config>,
+  options: LintOptions,
+  alongside?: (root: string, text: string) => Promise<LintProblem[]>,
+): Promise<LintProblem[]> {
+  const root = resolve(options.cwd ?? process.cwd(), file);
+  const read = readRoot(root, options);
+  if ('problem' in read) return [read.problem];
+  const extra = alongside?.(root, read.text);
+  const redocly = await runRedocly(root, await config(), options);
+  return sortProblems(dedupe([...redocly, ...((await extra) ?? [])]));
 }

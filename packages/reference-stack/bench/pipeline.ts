@@ -32,6 +32,24 @@ async function pool(n: number, limit: number, task: (i: number) => Promise<void>
   }));
 }
 
+/** Latencies of arriving messages; `done` resolves with them once N arrived, or after the timeout with fewer. */
+function arrivals(timeoutMs = 120_000) {
+  const latencies: number[] = [];
+  let finish!: () => void;
+  const timer = setTimeout(() => finish(), timeoutMs);
+  const done = new Promise<void>((r) => (finish = r)).then(() => {
+    clearTimeout(timer);
+    return latencies;
+  });
+  return {
+    done,
+    record(ms: number) {
+      latencies.push(ms);
+      if (latencies.length === N) finish();
+    },
+  };
+}
+
 async function pipeline(stack: Awaited<ReturnType<typeof startStack>>): Promise<Result> {
   const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await stack.token() });
 
@@ -41,17 +59,12 @@ async function pipeline(stack: Awaited<ReturnType<typeof startStack>>): Promise<
   const { queue } = await ch.assertQueue('', { exclusive: true });
   await ch.bindQueue(queue, stack.target.amqp.nameMap['cleanapp-exchange']!, 'report.rendered');
   const started = new Map<string, number>();
-  const latencies: number[] = [];
-  let resolveDone!: () => void;
-  const done = new Promise<void>((r) => (resolveDone = r));
+  const arrived = arrivals();
   await ch.consume(queue, (msg) => {
     if (!msg) return;
     const { public_id } = JSON.parse(msg.content.toString()) as { public_id: string };
     const t0 = started.get(public_id);
-    if (t0 !== undefined) {
-      latencies.push(performance.now() - t0);
-      if (latencies.length === N) resolveDone();
-    }
+    if (t0 !== undefined) arrived.record(performance.now() - t0);
   }, { noAck: true });
 
   const t0 = performance.now();
@@ -64,9 +77,7 @@ async function pipeline(stack: Awaited<ReturnType<typeof startStack>>): Promise<
     if (response.status !== 202 || !data) throw new Error(`ingest answered ${response.status}`);
     started.set(data.public_id, begin);
   });
-  const timeout = setTimeout(() => resolveDone(), 120_000);
-  await done;
-  clearTimeout(timeout);
+  const latencies = await arrived.done;
   const seconds = (performance.now() - t0) / 1000;
   await conn.close();
   if (latencies.length < N) throw new Error(`only ${latencies.length} of ${N} reports were rendered within 120 s`);
@@ -82,14 +93,11 @@ async function rawLoop(url: string): Promise<Result> {
   await sub.prefetch(CONCURRENCY);
   const body = Buffer.from(JSON.stringify({ version: 1, event_id: randomUUID(), padding: 'x'.repeat(500) }));
   const sent = new Map<string, number>();
-  const latencies: number[] = [];
-  let resolveDone!: () => void;
-  const done = new Promise<void>((r) => (resolveDone = r));
+  const arrived = arrivals();
   await sub.consume(queue, (msg) => {
     if (!msg) return;
-    latencies.push(performance.now() - sent.get(msg.properties.messageId as string)!);
+    arrived.record(performance.now() - sent.get(msg.properties.messageId as string)!);
     sub.ack(msg);
-    if (latencies.length === N) resolveDone();
   });
   const t0 = performance.now();
   await pool(N, CONCURRENCY, async (i) => {
@@ -97,7 +105,7 @@ async function rawLoop(url: string): Promise<Result> {
     sent.set(id, performance.now());
     await new Promise<void>((resolve, reject) => pub.publish('', queue, body, { persistent: true, messageId: id }, (err) => (err ? reject(err) : resolve())));
   });
-  await done;
+  const latencies = await arrived.done;
   const seconds = (performance.now() - t0) / 1000;
   await conn.close();
   return summarise(latencies, seconds);
