@@ -3,7 +3,7 @@
 FROM node:20-bookworm-slim
 
 # pnpm 10.34.9 through corepack: package.json's packageManager carries the sha512, so corepack skips the
-# signature check that fails for this version (TOOLCHAIN.md §2). COREPACK_HOME is shared by root and node.
+# signature check that fails for this version. COREPACK_HOME is shared by root and node.
 ENV COREPACK_HOME=/opt/corepack \
     COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \
     PNPM_HOME=/opt/pnpm \

@@ -2,7 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { loadOpenApi, type OpenApiDocument } from './load.js';
 
-// ajv-formats is CJS; under NodeNext its default import is the module object (TOOLCHAIN G7).
+// ajv-formats is CJS; under NodeNext its default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
 
 export interface Problem {

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// Debian's Chromium (TOOLCHAIN.md §4); Playwright's own browser download is not available here.
+// Debian's Chromium; Playwright's own browser download is not available here.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const entry = fileURLToPath(new URL('../../packages/api-client/src/index.ts', import.meta.url));

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { UserContext } from '@redocly/openapi-core';
 
-// ajv-formats is CJS; under NodeNext its default import is the module object (TOOLCHAIN G7).
+// ajv-formats is CJS; under NodeNext its default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv | Ajv2020) => void;
 
 type Resolve = UserContext['resolve'];

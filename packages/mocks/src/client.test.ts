@@ -10,7 +10,7 @@ import { BASE_URL } from './test-helpers.js';
 
 const validator = new OpenApiValidator();
 const server = setupServer(...createHandlers({ baseUrl: BASE_URL }));
-// Created before listen(): createApiClient resolves fetch at call time (TOOLCHAIN G2).
+// Created before listen(): createApiClient resolves fetch at call time.
 const api = createApiClient({ baseUrl: BASE_URL, token: 'test-token' });
 const publicId = requestExamples.getReport.path.public_id;
 

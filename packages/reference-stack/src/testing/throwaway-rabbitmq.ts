@@ -28,7 +28,7 @@ export async function canRunThrowawayRabbit(): Promise<boolean> {
 
 /**
  * A RabbitMQ node of the test's own (own name, ports and data dirs), so a test may stop and restart it
- * without touching the shared broker on 5672 (TOOLCHAIN.md §5). Never run `epmd -kill` here: epmd is shared.
+ * without touching the shared broker on 5672. Never run `epmd -kill` here: epmd is shared.
  */
 export async function createThrowawayRabbit(): Promise<ThrowawayRabbit> {
   const port = await freePort();
