@@ -75,7 +75,7 @@ export async function startInfra(options: InfraOptions, cleanups: Cleanups): Pro
   if (options.brokerPrefix) cleanups.push(() => broker.deleteTopology());
 
   const store = new ReportStore(db);
-  const relay = new OutboxRelay(store, broker);
+  const relay = new OutboxRelay(db, broker);
   relay.start();
   cleanups.push(() => relay.stop());
   const faults = options.faults ?? NO_FAULTS;

@@ -33,11 +33,16 @@ export interface DeliveryInfo {
 
 export type Handler<K extends RoutingKey> = (payload: PayloadByRoutingKey[K], info: DeliveryInfo) => Promise<void>;
 
-export interface ConsumeOptions {
+export interface ConsumeOptions<K extends RoutingKey = RoutingKey> {
   /** Unacknowledged messages in flight per consumer (basic.qos). */
   prefetch?: number;
-  /** Called for every message that ends in the DLQ, with why. */
-  onDeadLetter?: (reason: string, info: DeliveryInfo) => void;
+  /**
+   * Called for every message that ends in the DLQ, with why; `payload` when the handler gave up on a
+   * valid message (absent for poison). Awaited before the message leaves, so a crash in between
+   * redelivers it instead of losing what the hook records (a returned promise is awaited; its rejection
+   * is ignored, the message is dead either way).
+   */
+  onDeadLetter?: (reason: string, info: DeliveryInfo, payload?: PayloadByRoutingKey[K]) => unknown;
   /**
    * What to do with a message that is not valid JSON or fails its schema: dead-letter it (default).
    * `requeue` exists only to simulate the classic poison-message bug in tests of the suites.
@@ -207,11 +212,11 @@ export class Broker extends EventEmitter {
    * Consumes a work queue of the topology (by canonical name, e.g. `report-analysis-queue`). Payloads
    * are validated against the schema of the queue's routing key before the handler sees them.
    */
-  async consume<K extends RoutingKey>(canonicalQueue: string, routingKey: K, handler: Handler<K>, options: ConsumeOptions = {}): Promise<void> {
+  async consume<K extends RoutingKey>(canonicalQueue: string, routingKey: K, handler: Handler<K>, options: ConsumeOptions<K> = {}): Promise<void> {
     const queue = this.topology.queues.find((q) => q.canonical === canonicalQueue);
     if (!queue) throw new Error(`Unknown queue ${canonicalQueue}; the contract declares ${this.topology.queues.map((q) => q.canonical).join(', ')}`);
     if (queue.routingKey !== routingKey) throw new Error(`Queue ${canonicalQueue} carries ${queue.routingKey}, not ${routingKey}`);
-    const reg: Registration = { queue, handler: handler as Handler<RoutingKey>, options };
+    const reg: Registration = { queue, handler: handler as Handler<RoutingKey>, options: options as ConsumeOptions };
     this.registrations.push(reg);
     if (this.conn) await this.subscribe(reg);
   }
@@ -230,8 +235,12 @@ export class Broker extends EventEmitter {
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
     const attempt = Number(headers[this.topology.retry.countHeader] ?? 0) || 0;
     const info: DeliveryInfo = { messageId: msg.properties.messageId, attempt, redelivered: msg.fields.redelivered, queue: reg.queue.name };
-    const deadLetter = (reason: string) => {
-      reg.options.onDeadLetter?.(reason, info);
+    const deadLetter = async (reason: string, payload?: PayloadByRoutingKey[RoutingKey]) => {
+      try {
+        await reg.options.onDeadLetter?.(reason, info, payload);
+      } catch {
+        // the message is dead either way
+      }
       channel.nack(msg, false, false); // → DLX → <queue>.dlq, with x-death naming the queue
     };
     const invalid = (reason: string) => (reg.options.onInvalid === 'requeue' ? channel.nack(msg, false, true) : deadLetter(reason));
@@ -239,12 +248,12 @@ export class Broker extends EventEmitter {
     try {
       payload = JSON.parse(msg.content.toString('utf8'));
     } catch (error) {
-      invalid(`not JSON: ${(error as Error).message}`);
+      await invalid(`not JSON: ${(error as Error).message}`);
       return;
     }
     const checked = validatePayload(reg.queue.routingKey as RoutingKey, payload);
     if (!checked.ok) {
-      invalid(`invalid payload: ${checked.errors.join('; ')}`);
+      await invalid(`invalid payload: ${checked.errors.join('; ')}`);
       return;
     }
     try {
@@ -252,7 +261,7 @@ export class Broker extends EventEmitter {
       channel.ack(msg);
     } catch (error) {
       if (error instanceof PermanentError || attempt + 1 >= this.topology.retry.maxAttempts) {
-        deadLetter(error instanceof PermanentError ? error.message : `gave up after ${attempt + 1} attempts: ${(error as Error).message}`);
+        await deadLetter(error instanceof PermanentError ? error.message : `gave up after ${attempt + 1} attempts: ${(error as Error).message}`, checked.value);
         return;
       }
       try {

@@ -185,7 +185,7 @@ function createHandlers(deps: ApiDeps, faults: Faults): Record<string, Handler> 
     async submitReport({ body, principal }) {
       const { receipt, event } = await deps.store.submit(principal!.clientId, body as Schemas['ReportSubmission']);
       // Publish inside the request so a healthy broker answers `queued`; otherwise the relay retries.
-      if (event && (await deps.relay.publish(event))) receipt.status = 'queued';
+      if (await deps.relay.publishAfterCommit(event)) receipt.status = 'queued';
       if (faults.has('drop-required-field')) delete (receipt as Partial<typeof receipt>).seq;
       return { status: faults.has('wrong-status') ? 200 : 202, body: receipt };
     },

@@ -140,6 +140,8 @@ async function migrate(db: Queryable): Promise<void> {
       updated_at timestamptz not null default now(),
       unique (client_id, source_id)
     )`);
+  // Why a report is `failed` (dead-lettered); added after the first schema, hence not in the create.
+  await db.query('alter table reports add column if not exists failure_reason text');
   await db.query(`
     create table if not exists outbox (
       id bigserial primary key,

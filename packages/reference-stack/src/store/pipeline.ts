@@ -1,7 +1,6 @@
 import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
 import type { Database } from './db.js';
-import { enqueue } from './outbox.js';
-import type { OutboxEvent } from './reports.js';
+import { enqueue, type OutboxEvent } from './outbox.js';
 import { json } from './rows.js';
 
 type Analysis = ReportAnalysedPayload['analysis'];
@@ -77,8 +76,17 @@ export class PipelineStore {
     return row ? { ...row, reported_at: new Date(row.reported_at).toISOString() } : undefined;
   }
 
-  async markFailed(publicId: string): Promise<void> {
-    await this.db.query(`update reports set status = 'failed', updated_at = now() where public_id = $1`, [publicId]);
+  /**
+   * A dead-lettered step: the report will not progress, so its receipt says `failed` (the reason is kept
+   * for operators; the Receipt contract has no field for it). A rendered report stays rendered: a late
+   * duplicate that failed changes nothing about it. Resolves whether the report was marked.
+   */
+  async markFailed(publicId: string, reason: string): Promise<boolean> {
+    const out = await this.db.query(
+      `update reports set status = 'failed', failure_reason = $2, updated_at = now() where public_id = $1 and status <> 'rendered' returning 1`,
+      [publicId, reason],
+    );
+    return out.rows.length > 0;
   }
 
   async render(publicId: string): Promise<{ svg: string; html: string } | undefined> {

@@ -1,8 +1,7 @@
 import type { components } from '@cleanapp/api-client';
-import type { RoutingKey } from '@cleanapp/events';
 import type { Database, Queryable } from './db.js';
 import { canonicalJson, randomId, sha256 } from '../api/ids.js';
-import { enqueue } from './outbox.js';
+import { discardEvents, enqueue, type OutboxEvent } from './outbox.js';
 import { iso, json } from './rows.js';
 
 type Schemas = components['schemas'];
@@ -37,17 +36,7 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
-export interface OutboxEvent {
-  id: number;
-  eventId: string;
-  routingKey: RoutingKey;
-  payload: unknown;
-  publicId: string;
-  createdAt: Date;
-}
-
-
-/** The ingest/query side of the stack: reports and their outbox in one database. */
+/** The ingest/query side of the stack: report rows (their events live in the outbox, outbox.ts). */
 export class ReportStore {
   constructor(private readonly db: Database) {}
 
@@ -122,36 +111,6 @@ export class ReportStore {
     }));
   }
 
-  /** Marks an event confirmed by the broker; the report moves from `accepted` to `queued`. */
-  async markPublished(event: OutboxEvent): Promise<void> {
-    // One statement (one round trip, one commit) on the hot path of every event.
-    await this.db.query(
-      `with sent as (update outbox set published_at = now(), attempts = attempts + 1 where id = $1 returning routing_key)
-       update reports set status = 'queued', updated_at = now()
-       where public_id = $2 and status = 'accepted' and exists (select 1 from sent where routing_key = 'report.raw')`,
-      [event.id, event.publicId],
-    );
-  }
-
-  async markFailedAttempt(event: OutboxEvent, error: string): Promise<void> {
-    await this.db.query('update outbox set attempts = attempts + 1, last_error = $2 where id = $1', [event.id, error]);
-  }
-
-  async unpublished(limit = 100): Promise<OutboxEvent[]> {
-    const rows = await this.db.query<{ id: string | number; event_id: string; routing_key: string; payload: unknown; public_id: string; created_at: Date | string }>(
-      'select id, event_id, routing_key, payload, public_id, created_at from outbox where published_at is null order by id limit $1',
-      [limit],
-    );
-    return rows.rows.map((r) => ({
-      id: Number(r.id),
-      eventId: r.event_id,
-      routingKey: r.routing_key as RoutingKey,
-      payload: json(r.payload),
-      publicId: r.public_id,
-      createdAt: new Date(r.created_at),
-    }));
-  }
-
   async receipt(clientId: string, receiptId: string, admin: boolean): Promise<Schemas['Receipt'] | undefined> {
     const row = (await this.db.query<Row>('select * from reports where receipt_id = $1', [receiptId])).rows[0];
     // A receipt belongs to the client that submitted it; others get a 404, not a hint that it exists.
@@ -189,13 +148,17 @@ export class ReportStore {
   /** Deletes synthetic reports (optionally one run's, by source_id prefix) with their outbox events and renders. */
   async deleteSynthetic(sourceIdPrefix?: string): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const match = `synthetic = true and ($1::text is null or left(source_id, length($1::text)) = $1::text)`;
-      // Outbox rows first, then reports: the same lock order as markPublished, so the two cannot deadlock.
-      await tx.query(`delete from outbox where public_id in (select public_id from reports where ${match})`, [sourceIdPrefix ?? null]);
-      const gone = await tx.query<{ public_id: string }>(`delete from reports where ${match} returning public_id`, [sourceIdPrefix ?? null]);
-      const ids = gone.rows.map((r) => r.public_id);
-      if (ids.length > 0) await tx.query('delete from renders where public_id = any($1::text[])', [ids]);
-      return ids.length;
+      const matching = await tx.query<{ public_id: string }>(
+        'select public_id from reports where synthetic = true and ($1::text is null or left(source_id, length($1::text)) = $1::text)',
+        [sourceIdPrefix ?? null],
+      );
+      const ids = matching.rows.map((r) => r.public_id);
+      if (ids.length === 0) return 0;
+      // Outbox rows first, then reports: the same lock order as publishing, so the two cannot deadlock.
+      await discardEvents(tx, ids);
+      const gone = await tx.query('delete from reports where public_id = any($1::text[]) returning public_id', [ids]);
+      await tx.query('delete from renders where public_id = any($1::text[])', [ids]);
+      return gone.rows.length;
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { Broker } from '@cleanapp/events/node';
+import type { Broker, ConsumeOptions, DeliveryInfo } from '@cleanapp/events/node';
 import { NO_FAULTS, type Faults } from '../faults.js';
 import type { OutboxRelay } from '../store/outbox.js';
 import type { PipelineStore } from '../store/pipeline.js';
@@ -28,14 +28,9 @@ export async function startAnalyzer(deps: WorkerDeps & { provider: AnalysisProvi
       if (!(await deps.pipeline.reportExists(raw.public_id))) return deps.log?.(`[analyzer] skipped ${raw.public_id}: deleted`);
       const known = await deps.pipeline.analysisFor(raw.content_hash);
       const analysis = known ?? { ...(await deps.provider.analyse(raw.report)), analysed_at: new Date().toISOString() };
-      const event = await deps.pipeline.recordAnalysis(raw, analysis);
-      if (event) await deps.relay.publish(event);
+      await deps.relay.publishAfterCommit(await deps.pipeline.recordAnalysis(raw, analysis));
     },
-    {
-      prefetch: deps.prefetch ?? 16,
-      onDeadLetter: (reason, info) => deps.log?.(`[analyzer] dead-lettered ${info.messageId ?? '?'}: ${reason}`),
-      onInvalid: deps.faults?.has('poison-requeued') ? 'requeue' : 'dead-letter',
-    },
+    consumeOptions(deps, 'analyzer'),
   );
 }
 
@@ -56,13 +51,28 @@ export async function startRenderer(deps: WorkerDeps): Promise<void> {
         reportedAt: report.reported_at,
         analysis: analysed.analysis,
       };
-      const event = await deps.pipeline.recordRender(analysed, renderCard(input), renderPage(input));
-      if (event) await deps.relay.publish(event);
+      await deps.relay.publishAfterCommit(await deps.pipeline.recordRender(analysed, renderCard(input), renderPage(input)));
     },
-    {
-      prefetch: deps.prefetch ?? 16,
-      onDeadLetter: (reason, info) => deps.log?.(`[renderer] dead-lettered ${info.messageId ?? '?'}: ${reason}`),
-      onInvalid: deps.faults?.has('poison-requeued') ? 'requeue' : 'dead-letter',
-    },
+    consumeOptions(deps, 'renderer'),
   );
+}
+
+/**
+ * A step the broker gave up on (retries exhausted, or a permanent error) fails its report, so the
+ * receipt says so; poison (no valid payload, hence no report to blame) is only dead-lettered.
+ */
+function consumeOptions(deps: WorkerDeps, worker: string): ConsumeOptions<'report.raw' | 'report.analysed'> {
+  return {
+    prefetch: deps.prefetch ?? 16,
+    onDeadLetter: async (reason: string, info: DeliveryInfo, payload?: { public_id: string }) => {
+      deps.log?.(`[${worker}] dead-lettered ${info.messageId ?? '?'}: ${reason}`);
+      if (!payload) return;
+      try {
+        if (await deps.pipeline.markFailed(payload.public_id, reason)) deps.log?.(`[${worker}] ${payload.public_id} failed`);
+      } catch (error) {
+        deps.log?.(`[${worker}] could not mark ${payload.public_id} failed: ${(error as Error).message}`);
+      }
+    },
+    onInvalid: deps.faults?.has('poison-requeued') ? 'requeue' : 'dead-letter',
+  };
 }

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase, type Database } from './db.js';
+import { enqueue, OutboxRelay } from './outbox.js';
+import { ReportStore } from './reports.js';
+
+let db: Database;
+let reports: ReportStore;
+const broker = { connected: true, publish: vi.fn<(routingKey: string, payload: unknown, options: { messageId: string }) => Promise<void>>() };
+let n = 0;
+
+beforeAll(async () => {
+  db = await openDatabase('pglite:memory');
+  reports = new ReportStore(db);
+});
+afterAll(async () => db?.close());
+beforeEach(() => {
+  broker.connected = true;
+  broker.publish.mockReset().mockResolvedValue(undefined);
+});
+
+const submit = async () => reports.submit('client', { source_id: `outbox-${++n}`, latitude: 1, longitude: 2, title: 'bottle', synthetic: true });
+const status = async (publicId: string) => (await db.query<{ status: string }>('select status from reports where public_id = $1', [publicId])).rows[0]?.status;
+
+describe('the outbox', () => {
+  it('holds one event per report and routing key, so reprocessing a message enqueues nothing', async () => {
+    const { receipt, event } = await submit();
+    expect(event).toMatchObject({ routingKey: 'report.raw', publicId: receipt.public_id });
+    const again = await db.transaction((tx) => enqueue(tx, 'report.raw', receipt.public_id, (eventId) => ({ event_id: eventId })));
+    expect(again).toBeUndefined();
+  });
+
+  it('publishes after commit: a confirmed report.raw moves its report from accepted to queued', async () => {
+    const relay = new OutboxRelay(db, broker);
+    const { receipt, event } = await submit();
+    expect(await status(receipt.public_id)).toBe('accepted');
+    expect(await relay.publishAfterCommit(event)).toBe(true);
+    expect(broker.publish).toHaveBeenCalledWith('report.raw', event!.payload, { messageId: event!.eventId, headers: { 'x-retry-count': 0 } });
+    expect(await status(receipt.public_id)).toBe('queued');
+    expect((await relay.unpublished()).map((e) => e.id)).not.toContain(event!.id);
+    expect(await relay.publishAfterCommit(undefined)).toBe(false); // nothing enqueued, nothing sent
+    expect(broker.publish).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps an event the broker did not confirm, with the attempt and its error, for the relay loop', async () => {
+    const relay = new OutboxRelay(db, broker);
+    broker.publish.mockRejectedValueOnce(new Error('broker away'));
+    const { receipt, event } = await submit();
+    expect(await relay.publishAfterCommit(event)).toBe(false);
+    expect(await status(receipt.public_id)).toBe('accepted');
+    const row = (await db.query<{ attempts: number; last_error: string; published_at: unknown }>('select * from outbox where id = $1', [event!.id])).rows[0];
+    expect(row).toMatchObject({ attempts: 1, last_error: 'broker away', published_at: null });
+  });
+
+  it('drains old unpublished events in order, stops at the first refusal and waits for a connection', async () => {
+    const relay = new OutboxRelay(db, broker, { minAgeMs: 0 });
+    const left = (await relay.unpublished()).length; // the refused event of the test before
+    const [a, b] = [(await submit()).event!, (await submit()).event!];
+    broker.connected = false;
+    expect(await relay.drain()).toBe(0);
+    broker.connected = true;
+    broker.publish.mockResolvedValueOnce(undefined).mockRejectedValueOnce(new Error('nope'));
+    expect(await relay.drain()).toBe(1);
+    expect(await relay.drain()).toBe(left + 1);
+    expect(await relay.unpublished()).toEqual([]);
+    expect(broker.publish.mock.calls.slice(-2).map(([, , o]) => o.messageId)).toEqual([a.eventId, b.eventId]);
+  });
+
+  it('leaves events younger than minAgeMs to whoever committed them', async () => {
+    const relay = new OutboxRelay(db, broker, { minAgeMs: 60_000 });
+    await submit();
+    expect(await relay.drain()).toBe(0);
+    expect(broker.publish).not.toHaveBeenCalled();
+  });
+
+  it('goes with its reports when synthetic reports are deleted', async () => {
+    await submit();
+    expect(await reports.deleteSynthetic('outbox-')).toBe(n);
+    expect((await db.query('select 1 from outbox')).rows).toEqual([]);
+  });
+});
