@@ -1,10 +1,11 @@
 // Rule level overrides (a config file) and accepted breaks (an ignore file). Both are YAML or JSON.
 import { readFileSync } from 'node:fs';
-import { normalizePath, type StabilityLevel } from './openapi/diff.js';
+import { isStabilityLevel, STABILITY_LEVELS, type StabilityLevel } from './jsonschema/lifecycle.js';
+import { normalizePath } from './openapi/diff.js';
 import { InputError, parseText } from './parse.js';
 import { isObject } from './refs.js';
 import type { Change, Level } from './types.js';
-import { ruleLevel } from './emitter.js';
+import { ruleLevel } from './rules.js';
 import { GRAPHQL_RULE_IDS } from './graphql.js';
 
 export interface Config {
@@ -38,8 +39,8 @@ export function parseConfig(value: unknown, name: string): Config {
     }
   }
   if (value.stabilityLevel !== undefined) {
-    if (!['draft', 'alpha', 'beta', 'stable'].includes(String(value.stabilityLevel))) throw new InputError(`${name}: stabilityLevel must be draft, alpha, beta or stable`);
-    cfg.stabilityLevel = value.stabilityLevel as StabilityLevel;
+    if (!isStabilityLevel(value.stabilityLevel)) throw new InputError(`${name}: stabilityLevel must be one of ${STABILITY_LEVELS.join(', ')}`);
+    cfg.stabilityLevel = value.stabilityLevel;
   }
   if (value.deprecationDays !== undefined) {
     const d = value.deprecationDays;

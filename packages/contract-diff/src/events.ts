@@ -4,7 +4,9 @@
 // consumes, compared like a request (producers write it). A raw JSON Schema is an event payload evolved
 // by its producer and read by existing consumers: response rules.
 import { Emitter } from './emitter.js';
-import { SchemaDiffer, canon, show, type Dir } from './openapi/schema.js';
+import type { Dir } from './jsonschema/context.js';
+import { SchemaDiffer } from './jsonschema/differ.js';
+import { canon, show } from './jsonschema/values.js';
 import { DocumentSet, isObject, type Json, type JsonObject, type Located } from './refs.js';
 import type { Change } from './types.js';
 

@@ -1,8 +1,8 @@
 // Rule ids for concepts oasdiff has no rule for: GraphQL (via @graphql-inspector/core), events
 // (AsyncAPI 3 and raw JSON Schema payloads) and a few OpenAPI gaps. Same shape as OPENAPI_RULES.
-import type { Level } from './types.js';
+import type { RuleDef } from './types.js';
 
-export const EXTRA_RULES: Readonly<Record<string, readonly [Level, string]>> = {
+export const EXTRA_RULES = {
   // OpenAPI gaps
   'request-body-max-items-decreased': ['breaking', 'request body max items decreased'],
   'request-property-max-items-decreased': ['breaking', 'request property max items decreased'],
@@ -73,4 +73,4 @@ export const EXTRA_RULES: Readonly<Record<string, readonly [Level, string]>> = {
   'event-message-content-type-changed': ['breaking', 'message content type changed'],
   'event-name-map-changed': ['breaking', 'environment name mapping of a broker object changed'],
   'event-topology-changed': ['breaking', 'dead-letter/retry topology changed'],
-};
+} as const satisfies Record<string, RuleDef>;

@@ -17,6 +17,7 @@ export { loadContract, detectKind } from './load.js';
 export { DocumentSet } from './refs.js';
 export { normalizePath } from './openapi/diff.js';
 export { OPENAPI_RULES } from './openapi/rules.js';
+export { RULES, type RuleId } from './rules.js';
 export { formatResult, type Format } from './format.js';
 
 export interface DiffOptions extends Omit<OpenApiDiffOptions, 'stabilityLevel' | 'deprecationDays'> {

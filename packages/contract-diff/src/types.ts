@@ -3,6 +3,9 @@ export type Level = 'breaking' | 'warning' | 'info';
 
 export const LEVELS: readonly Level[] = ['info', 'warning', 'breaking'];
 
+/** A rule's default level and its one-line description (the message prefix of every finding). */
+export type RuleDef = readonly [level: Level, description: string];
+
 export function levelRank(level: Level): number {
   return LEVELS.indexOf(level);
 }

@@ -2,7 +2,8 @@
 // Shared by the vitest gate (corpus.test.ts) and usable from a script while tuning rules.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { diffOpenApi, normalizePath, type OpenApiDiffOptions, type StabilityLevel } from '../src/openapi/diff.js';
+import type { StabilityLevel } from '../src/jsonschema/lifecycle.js';
+import { diffOpenApi, normalizePath, type OpenApiDiffOptions } from '../src/openapi/diff.js';
 import { parseText } from '../src/parse.js';
 import type { Change, Level } from '../src/types.js';
 

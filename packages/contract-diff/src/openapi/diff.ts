@@ -1,13 +1,14 @@
 // OpenAPI 3.0/3.1 comparison: endpoints are matched by method + path with parameter names erased
 // (`/reports/{id}` == `/reports/{reportId}`), parameters by location + name (path parameters by their
 // position in the template), bodies by media type, responses by status.
-import { Emitter } from '../emitter.js';
+import { Emitter, type EmitFields } from '../emitter.js';
+import type { Policy, SchemaCtx } from '../jsonschema/context.js';
+import { SchemaDiffer } from '../jsonschema/differ.js';
+import { deprecationChange, removalOf, stabilityChange, stabilityRank, type Deprecation, type Removal, type StabilityChange, type StabilityLevel } from '../jsonschema/lifecycle.js';
+import { show } from '../jsonschema/values.js';
 import { DocumentSet, isObject, type Json, type JsonObject, type Located } from '../refs.js';
-import { SchemaDiffer, canon, parseDate, show, type Policy, type SchemaCtx } from './schema.js';
+import type { RuleId } from '../rules.js';
 import type { Change } from '../types.js';
-
-export type StabilityLevel = 'draft' | 'alpha' | 'beta' | 'stable';
-const STABILITY: readonly StabilityLevel[] = ['draft', 'alpha', 'beta', 'stable'];
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 export interface OpenApiDiffOptions {
@@ -127,21 +128,12 @@ class OpenApiDiff {
   }
 
   private removedEndpoint(op: Op, wholePath: boolean): void {
-    const prefix = wholePath ? 'api-path' : 'api';
-    const stability = STABILITY.indexOf((op.node['x-stability-level'] ?? 'stable') as StabilityLevel);
-    if (stability !== -1 && stability < STABILITY.indexOf(this.threshold)) return; // draft/alpha promised nothing
-    const f = { location: label(op), operation: op.method, path: op.template };
-    if (op.node.deprecated !== true) {
-      this.out.emit(`${prefix}-removed-without-deprecation`, 'endpoint', f);
-      return;
-    }
-    const sunset = op.node['x-sunset'];
-    if (sunset === undefined) return this.out.emit(`${prefix}-removed-with-deprecation`, 'endpoint', f);
-    const date = parseDate(sunset);
-    if (!date) return this.out.emit('api-path-sunset-parse', 'endpoint', { ...f, detail: `cannot parse x-sunset ${show(sunset)}` });
-    if (date.getTime() > this.policy.now.getTime())
-      return this.out.emit(`${prefix}-removed-before-sunset`, 'endpoint', { ...f, detail: `sunset ${show(sunset)}` });
-    this.out.emit(`${prefix}-removed-with-deprecation`, 'endpoint', f);
+    const rank = stabilityRank(op.node['x-stability-level']);
+    if (rank !== -1 && rank < stabilityRank(this.threshold)) return; // draft/alpha promised nothing
+    const { change, note } = removalOf(op.node, this.policy.now);
+    const f: EmitFields = { location: label(op), operation: op.method, path: op.template };
+    if (note) f.detail = note;
+    this.out.emit((wholePath ? PATH_REMOVAL : ENDPOINT_REMOVAL)[change], 'endpoint', f);
   }
 
   private diffOperation(b: Op, r: Op, bRoot: JsonObject, rRoot: JsonObject, webhook: boolean): void {
@@ -150,20 +142,14 @@ class OpenApiDiff {
     const f = { location: opLabel, ...base };
 
     // Stability first: it also decides whether the rest is checked at all.
-    const bs = b.node['x-stability-level'];
-    const rs = r.node['x-stability-level'];
-    const bsi = bs === undefined ? 3 : STABILITY.indexOf(bs as StabilityLevel);
-    const rsi = rs === undefined ? 3 : STABILITY.indexOf(rs as StabilityLevel);
-    if (bsi === -1 || rsi === -1) {
-      this.out.emit('api-invalid-stability-level', 'endpoint', { ...f, detail: `invalid x-stability-level ${show((bsi === -1 ? bs : rs) ?? null)}` });
-      return;
-    }
-    if (rsi < bsi) this.out.emit('api-stability-decreased', 'endpoint', { ...f, detail: `from ${STABILITY[bsi]} to ${STABILITY[rsi]}` });
-    else if (rsi > bsi) this.out.emit('api-stability-increased', 'endpoint', { ...f, detail: `from ${STABILITY[bsi]} to ${STABILITY[rsi]}` });
-    const threshold = STABILITY.indexOf(this.threshold);
-    if (bsi < threshold) return; // draft/alpha endpoints promise nothing (below the configured threshold)
+    const stability = stabilityChange(b.node['x-stability-level'], r.node['x-stability-level']);
+    if (stability) this.out.emit(ENDPOINT_STABILITY[stability.change], 'endpoint', { ...f, detail: stability.note });
+    if (stability?.change === 'invalid') return;
+    // Draft/alpha endpoints promise nothing (below the configured threshold).
+    if (stabilityRank(b.node['x-stability-level']) < stabilityRank(this.threshold)) return;
 
-    this.diffDeprecation(b.node, r.node, f, rsi);
+    const deprecation = deprecationChange(b.node, r.node, this.policy);
+    if (deprecation) this.out.emit(ENDPOINT_DEPRECATION[deprecation.change], 'endpoint', deprecation.note ? { ...f, detail: deprecation.note } : f);
     // Inherited global security is reported once, globally; here only operation-level overrides.
     if (b.node.security !== undefined || r.node.security !== undefined)
       this.diffSecurity(b.node.security ?? bRoot.security, r.node.security ?? rRoot.security, f, false);
@@ -223,37 +209,6 @@ class OpenApiDiff {
     for (const name of Object.keys(rc)) if (!(name in bc)) this.out.emit('api-callback-added', 'callback', { location: `${opLabel} callback ${name}`, ...base, detail: name });
   }
 
-  private diffDeprecation(b: JsonObject, r: JsonObject, f: { location: string; operation: string; path: string }, stability: number): void {
-    const days = stability === 2 ? this.policy.deprecationDays.beta : this.policy.deprecationDays.stable;
-    const bd = b.deprecated === true;
-    const rd = r.deprecated === true;
-    const sunset = r['x-sunset'];
-    if (!bd && rd) {
-      if (sunset === undefined) {
-        this.out.emit(days > 0 ? 'api-deprecated-sunset-missing' : 'endpoint-deprecated', 'endpoint', f);
-        return;
-      }
-      const date = parseDate(sunset);
-      if (!date) return this.out.emit('api-deprecated-sunset-parse', 'endpoint', { ...f, detail: `cannot parse x-sunset ${show(sunset)}` });
-      if (days > 0 && date.getTime() < this.policy.now.getTime() + days * 86_400_000)
-        return this.out.emit('api-sunset-date-too-small', 'endpoint', { ...f, detail: `sunset ${show(sunset)} is less than ${days} days away` });
-      this.out.emit('endpoint-deprecated-with-sunset', 'endpoint', { ...f, detail: `sunset ${show(sunset)}` });
-    } else if (bd && !rd) {
-      this.out.emit('endpoint-reactivated', 'endpoint', f);
-    } else if (bd && rd) {
-      const bsun = b['x-sunset'];
-      if (bsun === undefined && sunset === undefined) return;
-      if (bsun !== undefined && sunset === undefined) return this.out.emit('sunset-deleted', 'endpoint', f);
-      if (canon(bsun) === canon(sunset)) return;
-      const bDate = parseDate(bsun);
-      const rDate = parseDate(sunset);
-      if (!rDate || (bsun !== undefined && !bDate))
-        return this.out.emit('api-path-sunset-parse', 'endpoint', { ...f, detail: `cannot parse x-sunset ${show((rDate ? bsun : sunset) ?? null)}` });
-      if (days > 0 && bDate && rDate < bDate && rDate.getTime() < this.policy.now.getTime() + days * 86_400_000)
-        this.out.emit('api-sunset-date-changed-too-small', 'endpoint', { ...f, detail: `sunset moved to ${show(sunset ?? null)}` });
-    }
-  }
-
   /**
    * Security requirements are alternatives (OR) of scheme sets (AND). Going from none to some, or
    * adding a scope to a requirement, shuts existing clients out; adding an alternative does not.
@@ -272,27 +227,27 @@ class OpenApiDiff {
     };
     const bm = norm(bSec);
     const rm = norm(rSec);
-    const p = global ? 'api-global-security' : 'api-security';
+    const ids = global ? GLOBAL_SECURITY : OPERATION_SECURITY;
     const bOpen = bm.size === 0 || bm.has('');
     const rOpen = rm.size === 0 || rm.has('');
     for (const [k, schemes] of rm) {
       if (k === '') continue;
       const prev = bm.get(k);
       if (!prev) {
-        this.out.emit(`${p}-added`, 'security', { ...f, detail: `security requirement ${k} added`, level: bOpen ? 'breaking' : 'info' });
+        this.out.emit(ids.added, 'security', { ...f, detail: `security requirement ${k} added`, level: bOpen ? 'breaking' : 'info' });
         continue;
       }
       for (const [scheme, scopes] of schemes) {
         const before = prev.get(scheme) ?? [];
         for (const sc of scopes)
-          if (!before.includes(sc)) this.out.emit(`${p}-scope-added`, 'security', { ...f, detail: `scope ${sc} added to ${scheme}`, level: 'breaking' });
-        for (const sc of before) if (!scopes.includes(sc)) this.out.emit(`${p}-scope-removed`, 'security', { ...f, detail: `scope ${sc} removed from ${scheme}` });
+          if (!before.includes(sc)) this.out.emit(ids.scopeAdded, 'security', { ...f, detail: `scope ${sc} added to ${scheme}`, level: 'breaking' });
+        for (const sc of before) if (!scopes.includes(sc)) this.out.emit(ids.scopeRemoved, 'security', { ...f, detail: `scope ${sc} removed from ${scheme}` });
       }
     }
     for (const k of bm.keys()) {
       if (k === '' || rm.has(k)) continue;
       // Removing the only way in (without opening the endpoint) locks out clients that used it.
-      this.out.emit(`${p}-removed`, 'security', { ...f, detail: `security requirement ${k} removed`, level: rOpen ? 'info' : 'warning' });
+      this.out.emit(ids.removed, 'security', { ...f, detail: `security requirement ${k} removed`, level: rOpen ? 'info' : 'warning' });
     }
   }
 
@@ -375,19 +330,15 @@ class OpenApiDiff {
       const f = { location: `${opLabel} parameter ${where} ${name}`, ...base, detail: `${where} parameter ${name}` };
       const rv = rp.get(key);
       if (!rv) {
-        if (bv.node.deprecated === true) {
-          const sunset = bv.node['x-sunset'];
-          const date = parseDate(sunset);
-          if (sunset !== undefined && !date) this.out.emit('request-parameter-sunset-parse', 'request-parameter', f);
-          else if (date && date.getTime() > this.policy.now.getTime()) this.out.emit('request-parameter-removed-before-sunset', 'request-parameter', f);
-          else this.out.emit('request-parameter-removed-with-deprecation', 'request-parameter', f);
-        } else this.out.emit('request-parameter-removed', 'request-parameter', f);
+        this.out.emit(PARAMETER_REMOVAL[removalOf(bv.node, this.policy.now).change], 'request-parameter', f);
         continue;
       }
       const bReq = bv.node.required === true || where === 'path';
       const rReq = rv.node.required === true || where === 'path';
       if (bReq !== rReq) this.out.emit(rReq ? 'request-parameter-became-required' : 'request-parameter-became-optional', 'request-parameter', f);
-      this.diffParamDeprecation(bv.node, rv.node, f);
+      const deprecation = deprecationChange(bv.node, rv.node, this.policy);
+      const depId = deprecation && PARAMETER_DEPRECATION[deprecation.change];
+      if (deprecation && depId) this.out.emit(depId, 'request-parameter', deprecation.note ? { ...f, detail: `${f.detail} (${deprecation.note})` } : f);
       // style/explode decide the wire format (`a,b` vs `a=a&a=b`): clients built on the old one break.
       const serialization = (p: JsonObject): string => `${String(p.style ?? (where === 'query' || where === 'cookie' ? 'form' : 'simple'))}/${String(p.explode ?? (p.style ?? (where === 'query' || where === 'cookie' ? 'form' : 'simple')) === 'form')}`;
       if (serialization(bv.node) !== serialization(rv.node))
@@ -404,29 +355,6 @@ class OpenApiDiff {
       if (where === 'path') this.out.emit('new-request-path-parameter', 'request-parameter', f);
       else if (rv.fromPath) this.out.emit(required ? 'new-required-request-default-parameter-to-existing-path' : 'new-optional-request-default-parameter-to-existing-path', 'request-parameter', f);
       else this.out.emit(required ? 'new-required-request-parameter' : 'new-optional-request-parameter', 'request-parameter', f);
-    }
-  }
-
-  private diffParamDeprecation(b: JsonObject, r: JsonObject, f: { location: string; operation: string; path: string; detail: string }): void {
-    const bd = b.deprecated === true;
-    const rd = r.deprecated === true;
-    const days = r['x-stability-level'] === 'beta' ? this.policy.deprecationDays.beta : this.policy.deprecationDays.stable;
-    const sunset = r['x-sunset'];
-    if (!bd && rd) {
-      if (sunset === undefined) this.out.emit(days > 0 ? 'request-parameter-deprecated-sunset-missing' : 'request-parameter-deprecated', 'request-parameter', f);
-      else if (!parseDate(sunset)) this.out.emit('request-parameter-sunset-parse', 'request-parameter', f);
-      else this.out.emit('request-parameter-deprecated', 'request-parameter', { ...f, detail: `${f.detail} (sunset ${show(sunset)})` });
-    } else if (bd && !rd) this.out.emit('request-parameter-reactivated', 'request-parameter', f);
-    else if (bd && rd) {
-      const bsun = b['x-sunset'];
-      if (bsun !== undefined && sunset === undefined) this.out.emit('request-parameter-sunset-deleted', 'request-parameter', f);
-      else if (sunset !== undefined && canon(bsun) !== canon(sunset)) {
-        const rDate = parseDate(sunset);
-        const bDate = parseDate(bsun);
-        if (!rDate || (bsun !== undefined && !bDate)) this.out.emit('request-parameter-sunset-parse', 'request-parameter', f);
-        else if (days > 0 && bDate && rDate < bDate && rDate.getTime() < this.policy.now.getTime() + days * 86_400_000)
-          this.out.emit('request-parameter-sunset-date-changed-too-small', 'request-parameter', f);
-      }
     }
   }
 
@@ -475,8 +403,8 @@ class OpenApiDiff {
       const bs = isObject(bm.node) ? bm.node.schema : undefined;
       const rs = isObject(rm.node) ? rm.node.schema : undefined;
       if (bs === undefined && rs === undefined) continue;
-      if (bs === undefined) this.out.emit(`${dir}-body-media-type-schema-added`, kind, f);
-      else if (rs === undefined) this.out.emit(`${dir}-body-media-type-schema-removed`, kind, f);
+      if (bs === undefined) this.out.emit(dir === 'request' ? 'request-body-media-type-schema-added' : 'response-body-media-type-schema-added', kind, f);
+      else if (rs === undefined) this.out.emit(dir === 'request' ? 'request-body-media-type-schema-removed' : 'response-body-media-type-schema-removed', kind, f);
       else this.schemas.diff({ node: bs, url: bm.url }, { node: rs, url: rm.url }, { dir, where: 'body', prop: '', loc: `${loc} ${mt}`, ...base, kind, mediaType: mt });
     }
     for (const mt of Object.keys(rc))
@@ -542,6 +470,69 @@ class OpenApiDiff {
     for (const name of rl.keys()) if (!bl.has(name)) this.out.emit('response-header-added', 'response-header', { location: `${loc} header ${name}`, ...base, detail: name });
   }
 }
+
+// Lifecycle outcomes (jsonschema/lifecycle.ts) as oasdiff names them for each kind of item. Parameters
+// are not checked for a too-near sunset (oasdiff's request-parameter-sunset-date-too-small): a dated
+// deprecation is reported as such.
+const PATH_REMOVAL: Record<Removal, RuleId> = {
+  'removed-without-deprecation': 'api-path-removed-without-deprecation',
+  'removed-with-deprecation': 'api-path-removed-with-deprecation',
+  'removed-before-sunset': 'api-path-removed-before-sunset',
+  'sunset-invalid': 'api-path-sunset-parse',
+};
+const ENDPOINT_REMOVAL: Record<Removal, RuleId> = {
+  'removed-without-deprecation': 'api-removed-without-deprecation',
+  'removed-with-deprecation': 'api-removed-with-deprecation',
+  'removed-before-sunset': 'api-removed-before-sunset',
+  'sunset-invalid': 'api-path-sunset-parse',
+};
+const PARAMETER_REMOVAL: Record<Removal, RuleId> = {
+  'removed-without-deprecation': 'request-parameter-removed',
+  'removed-with-deprecation': 'request-parameter-removed-with-deprecation',
+  'removed-before-sunset': 'request-parameter-removed-before-sunset',
+  'sunset-invalid': 'request-parameter-sunset-parse',
+};
+const ENDPOINT_DEPRECATION: Record<Deprecation, RuleId> = {
+  deprecated: 'endpoint-deprecated',
+  'sunset-missing': 'api-deprecated-sunset-missing',
+  'sunset-invalid': 'api-deprecated-sunset-parse',
+  'sunset-too-small': 'api-sunset-date-too-small',
+  'deprecated-with-sunset': 'endpoint-deprecated-with-sunset',
+  reactivated: 'endpoint-reactivated',
+  'sunset-deleted': 'sunset-deleted',
+  'sunset-changed-invalid': 'api-path-sunset-parse',
+  'sunset-changed-too-small': 'api-sunset-date-changed-too-small',
+};
+const PARAMETER_DEPRECATION: Record<Deprecation, RuleId> = {
+  deprecated: 'request-parameter-deprecated',
+  'sunset-missing': 'request-parameter-deprecated-sunset-missing',
+  'sunset-invalid': 'request-parameter-sunset-parse',
+  'sunset-too-small': 'request-parameter-deprecated',
+  'deprecated-with-sunset': 'request-parameter-deprecated',
+  reactivated: 'request-parameter-reactivated',
+  'sunset-deleted': 'request-parameter-sunset-deleted',
+  'sunset-changed-invalid': 'request-parameter-sunset-parse',
+  'sunset-changed-too-small': 'request-parameter-sunset-date-changed-too-small',
+};
+const ENDPOINT_STABILITY: Record<StabilityChange, RuleId> = {
+  decreased: 'api-stability-decreased',
+  increased: 'api-stability-increased',
+  invalid: 'api-invalid-stability-level',
+};
+
+type SecurityIds = Record<'added' | 'removed' | 'scopeAdded' | 'scopeRemoved', RuleId>;
+const GLOBAL_SECURITY: SecurityIds = {
+  added: 'api-global-security-added',
+  removed: 'api-global-security-removed',
+  scopeAdded: 'api-global-security-scope-added',
+  scopeRemoved: 'api-global-security-scope-removed',
+};
+const OPERATION_SECURITY: SecurityIds = {
+  added: 'api-security-added',
+  removed: 'api-security-removed',
+  scopeAdded: 'api-security-scope-added',
+  scopeRemoved: 'api-security-scope-removed',
+};
 
 function label(op: Op): string {
   return `${op.method} ${op.template}`;
