@@ -2,23 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { loadOpenApi, OpenApiValidator } from '@cleanapp/contracts';
 import { Broker, redact, topologyFromContract, type Topology } from '@cleanapp/events/node';
 import { Hono } from 'hono';
-import { createApiApp } from './api/app.js';
+import { createApiApp, type ApiDeps } from './api/app.js';
 import { createIssuerApp, type OAuthClient } from './auth/issuer.js';
 import { KeyRing, testSigningKeyFromEnv } from './auth/keys.js';
 import type { JWK } from 'jose';
 import { TokenVerifier } from './auth/verify.js';
 import { resolveBroker, resolveDatabase, type Resolved } from './deps/resolve.js';
-import { Cleanups, listen } from './http.js';
+import { Cleanups, listen } from './http/listen.js';
 import { checkDb, dropSchema, openDatabase, type Database } from './store/db.js';
 import { OutboxRelay } from './store/outbox.js';
 import { PipelineStore } from './store/pipeline.js';
 import { QueryStore } from './store/queries.js';
 import { ReportStore } from './store/reports.js';
 import { NO_FAULTS, type Faults } from './faults.js';
+import { withApiFaults } from './faults/api.js';
+import { withWsFaults } from './faults/ws.js';
 import { versionInfo } from './version.js';
 import { RulesProvider } from './workers/rules-provider.js';
 import { startAnalyzer, startRenderer } from './workers/workers.js';
-import { startWsHub } from './ws/hub.js';
+import { startWsHub, type WsHubOptions } from './ws/hub.js';
 
 export type RuntimeMode = 'embedded' | 'standalone' | 'container';
 
@@ -132,27 +134,20 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
   const url = options.publicUrl ?? server.url;
   const served = loadOpenApi();
   served.servers = [{ url, description: 'This deployment' }];
-  if (infra.faults.has('contract-drift')) {
-    const receipt = (served.components.schemas as Record<string, { required: string[]; properties: Record<string, unknown> }>).IngestReceipt!;
-    receipt.required = receipt.required.filter((f) => f !== 'seq');
-    delete receipt.properties.seq;
-  }
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
-  server.mount(
-    createApiApp({
-      validator: new OpenApiValidator(),
-      verifier,
-      store: infra.store,
-      queries: new QueryStore(infra.db),
-      relay: infra.relay,
-      db: infra.db,
-      broker: infra.broker,
-      version,
-      corsOrigins: options.corsOrigins,
-      servedContract: served,
-      faults: infra.faults,
-    }),
-  );
+  const deps: ApiDeps = {
+    validator: new OpenApiValidator(),
+    verifier,
+    store: infra.store,
+    queries: new QueryStore(infra.db),
+    relay: infra.relay,
+    db: infra.db,
+    broker: infra.broker,
+    version,
+    corsOrigins: options.corsOrigins,
+    servedContract: served,
+  };
+  server.mount(createApiApp(withApiFaults(deps, infra.faults)));
   return { url, verifier };
 }
 
@@ -174,7 +169,7 @@ export interface WsHubServiceOptions {
  */
 export async function startWsHubService(infra: Infra, options: WsHubServiceOptions, cleanups: Cleanups): Promise<{ url: string; publicUrl: string; privilegedUrl: string }> {
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
-  const hub = await startWsHub({
+  const hubOptions: WsHubOptions = {
     host: options.host,
     port: options.port,
     ...(options.publicUrl ? { baseUrl: options.publicUrl } : {}),
@@ -182,8 +177,8 @@ export async function startWsHubService(infra: Infra, options: WsHubServiceOptio
     broker: infra.broker,
     log: options.log,
     isPublic: async (publicId) => (await infra.store.publishedReport(publicId)) !== undefined,
-    answerPings: !infra.faults.has('no-pong'),
-  });
+  };
+  const hub = await startWsHub(withWsFaults(hubOptions, infra.faults));
   // Registered after the broker's cleanup, so it runs before it: clients get 1001 while the broker is still up.
   cleanups.push(() => hub.close());
   return { url: hub.url, publicUrl: hub.publicUrl, privilegedUrl: hub.privilegedUrl };

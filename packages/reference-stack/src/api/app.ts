@@ -1,21 +1,24 @@
 import type { components } from '@cleanapp/api-client';
 import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
-import { Hono, type Context } from 'hono';
-import type { TokenVerifier, Principal } from '../auth/verify.js';
-import { NO_FAULTS, type Faults } from '../faults.js';
-import { BrokerUnavailableError, type Broker } from '@cleanapp/events/node';
-import { checkDb, DatabaseUnavailableError, type Database } from '../store/db.js';
-import { ApiError, envelope } from './errors.js';
-import { generateOrKeepRequestId } from './request-id.js';
+import type { Broker } from '@cleanapp/events/node';
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { Principal } from '../auth/verify.js';
+import { authenticate, type Authorizer } from '../http/auth/index.js';
+import { readJsonBody } from '../http/body-limit/index.js';
+import { cors } from '../http/cors/index.js';
+import { HttpError, onHttpError } from '../http/error/index.js';
+import { exchange, type HttpEnv } from '../http/exchange/index.js';
+import { checkDb, type Database } from '../store/db.js';
 import type { OutboxRelay } from '../store/outbox.js';
-import { InvalidCursorError, type QueryStore } from '../store/queries.js';
-import { IdempotencyConflictError, type ReportStore } from '../store/reports.js';
+import type { QueryStore } from '../store/queries.js';
+import type { ReportStore } from '../store/reports.js';
+import { toHttpError } from './errors.js';
 
 type Schemas = components['schemas'];
 
 export interface ApiDeps {
   validator: OpenApiValidator;
-  verifier: TokenVerifier;
+  verifier: Authorizer;
   store: ReportStore;
   queries: QueryStore;
   relay: OutboxRelay;
@@ -28,8 +31,9 @@ export interface ApiDeps {
   servedContract: unknown;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
-  /** Deliberate faults for the suites' own tests (see faults.ts). */
-  faults?: Faults;
+  /** Outermost middleware and handler wrappers, applied when the app is built (how src/faults/ gets in). */
+  middleware?: MiddlewareHandler<HttpEnv>[];
+  wrapHandlers?: (handlers: Handlers) => Handlers;
 }
 
 interface Call {
@@ -41,126 +45,52 @@ interface Call {
   requestId: string;
 }
 
-type Handler = (call: Call) => Promise<{ status: number; body: unknown; contentType?: string }>;
+export interface Result {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
 
-const EXPOSED = 'X-Request-ID';
+export type Handler = (call: Call) => Promise<Result>;
+export type Handlers = Record<string, Handler>;
 
 /**
  * The /api/v4 HTTP surface. Routing, authorization and request validation are driven by the contract
  * (OpenApiValidator), so an operation added to the contract without a handler is a 501 — and every
- * failure, whatever its cause, leaves as the error envelope with the request id.
+ * failure, whatever its cause, leaves as the error envelope with the request id (src/http/).
  */
-export function createApiApp(deps: ApiDeps): Hono {
-  const app = new Hono();
+export function createApiApp(deps: ApiDeps): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
   const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
-  const faults = deps.faults ?? NO_FAULTS;
-  const handlers = createHandlers(deps, faults);
+  const handlers = (deps.wrapHandlers ?? ((h) => h))(createHandlers(deps));
 
+  for (const middleware of deps.middleware ?? []) app.use(middleware);
+  app.use(exchange(), cors({ origins: deps.corsOrigins, methods: ['GET', 'POST', 'DELETE', 'OPTIONS'], allowHeaders: ['Authorization', 'Content-Type', 'X-Request-ID'] }));
+  app.onError(onHttpError(toHttpError, (line, error) => console.error(`[api] ${line}`, error)));
   app.all('*', async (c) => {
-    const requestId = generateOrKeepRequestId(c.req.header('x-request-id'));
-    const origin = c.req.header('origin');
-    const corsAllowed = !!origin && deps.corsOrigins.includes(origin);
-    const respond = (status: number, body: unknown, headers: Record<string, string> = {}, contentType?: string) => {
-      const h: Record<string, string> = { 'x-request-id': requestId, 'cache-control': 'no-store', ...headers };
-      if (faults.has('no-request-id')) delete h['x-request-id'];
-      if (corsAllowed && !faults.has('no-cors')) Object.assign(h, { 'access-control-allow-origin': origin!, 'access-control-expose-headers': EXPOSED, vary: 'Origin' });
-      if (contentType) return c.body(String(body), status as 200, { ...h, 'content-type': contentType });
-      return c.json(body as object, status as 200, h);
-    };
-    const fail = (error: ApiError) => respond(error.status, envelope(error.code, error.message, requestId, error.details), error.headers);
-
-    try {
-      const url = new URL(c.req.url);
-      if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) return preflight(c, deps, requestId, corsAllowed);
-      const matched = deps.validator.match(c.req.method, url.pathname);
-      if (!matched) throw new ApiError(404, 'not_found', `No route for ${c.req.method} ${url.pathname}`);
-      if ('pathExists' in matched) {
-        throw new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${url.pathname}`, undefined, { allow: matched.allow.join(', ') });
-      }
-      const { operation: op, pathParams } = matched;
-
-      const auth = faults.has('auth-not-enforced')
-        ? { ok: true as const, principal: { clientId: 'anyone', scopes: new Set(['report:submit', 'report:read', 'admin']) } }
-        : await deps.verifier.authorize(c.req.header('authorization'), op.security);
-      if (!auth.ok) {
-        throw new ApiError(auth.status, auth.status === 401 ? 'unauthorized' : 'forbidden', auth.message, undefined,
-          auth.status === 401 ? { 'www-authenticate': 'Bearer realm="cleanapp"' } : { 'www-authenticate': 'Bearer error="insufficient_scope"' });
-      }
-
-      const body = op.requestBody ? await readJsonBody(c, maxBody) : undefined;
-      const problems = deps.validator.validateRequest(op, { pathParams, query: url.searchParams, headers: c.req.raw.headers, body });
-      if (problems.length > 0) throw new ApiError(400, 'validation_failed', 'The request does not match the contract', problems);
-
-      const handler = handlers[op.operationId];
-      if (!handler) throw new ApiError(501 as never, 'internal', `${op.operationId} is not implemented`);
-      const result = await handler({ op, pathParams, query: url.searchParams, body, principal: auth.principal, requestId });
-      return respond(result.status, result.body, {}, result.contentType);
-    } catch (error) {
-      if (error instanceof ApiError) return fail(error);
-      if (error instanceof InvalidCursorError) {
-        return fail(new ApiError(400, 'validation_failed', 'The request does not match the contract', [{ location: 'query/cursor', message: error.message }]));
-      }
-      if (error instanceof IdempotencyConflictError) {
-        return fail(new ApiError(409, 'conflict', error.message, [{ location: 'body/source_id', message: `already used by ${error.existingPublicId}` }]));
-      }
-      if (error instanceof DatabaseUnavailableError) return fail(new ApiError(503, 'unavailable', 'The database is unavailable'));
-      if (error instanceof BrokerUnavailableError) return fail(new ApiError(503, 'unavailable', 'The broker is unavailable'));
-      console.error(`[api] ${requestId} unexpected error`, error);
-      return fail(new ApiError(500, 'internal', 'Internal error'));
+    const url = new URL(c.req.url);
+    const matched = deps.validator.match(c.req.method, url.pathname);
+    if (!matched) throw new HttpError(404, 'not_found', `No route for ${c.req.method} ${url.pathname}`);
+    if ('pathExists' in matched) {
+      throw new HttpError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${url.pathname}`, undefined, { allow: matched.allow.join(', ') });
     }
+    const { operation: op, pathParams } = matched;
+    const principal = await authenticate(deps.verifier, c.req.header('authorization'), op.security);
+    const body = op.requestBody ? await readJsonBody(c.req.raw, maxBody) : undefined;
+    const problems = deps.validator.validateRequest(op, { pathParams, query: url.searchParams, headers: c.req.raw.headers, body });
+    if (problems.length > 0) throw new HttpError(400, 'validation_failed', 'The request does not match the contract', problems);
+
+    const handler = handlers[op.operationId];
+    if (!handler) throw new HttpError(501, 'internal', `${op.operationId} is not implemented`);
+    const result = await handler({ op, pathParams, query: url.searchParams, body, principal, requestId: c.get('exchange').requestId });
+    const headers = { 'cache-control': 'no-store' };
+    if (result.contentType) return c.body(String(result.body), result.status as 200, { ...headers, 'content-type': result.contentType });
+    return c.json(result.body as object, result.status as 200, headers);
   });
   return app;
 }
 
-function preflight(c: Context, deps: ApiDeps, requestId: string, allowed: boolean) {
-  if (!allowed) {
-    return c.json(envelope('forbidden', `Origin ${c.req.header('origin') ?? '(none)'} is not allowed`, requestId), 403, { 'x-request-id': requestId });
-  }
-  return c.body(null, 204, {
-    'x-request-id': requestId,
-    'access-control-allow-origin': c.req.header('origin')!,
-    'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-    'access-control-allow-headers': 'Authorization, Content-Type, X-Request-ID',
-    'access-control-max-age': '600',
-    vary: 'Origin',
-  });
-}
-
-/** Reads a JSON body within the size limit; 413/415/400 instead of a crash on anything else. */
-async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
-  const declared = Number(c.req.header('content-length') ?? 'NaN');
-  if (declared > maxBytes) throw new ApiError(413, 'payload_too_large', `Request body exceeds ${maxBytes} bytes`);
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const raw = c.req.raw.body ? await readLimited(c.req.raw.body, maxBytes) : '';
-  if (raw.length === 0) return undefined;
-  if (type !== 'application/json' && !type.endsWith('+json')) {
-    throw new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json (got ${type || 'none'})`);
-  }
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    throw new ApiError(400, 'bad_request', `Malformed JSON: ${(error as Error).message}`, [{ location: 'body', message: 'is not valid JSON' }]);
-  }
-}
-
-async function readLimited(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new ApiError(413, 'payload_too_large', `Request body exceeds ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function createHandlers(deps: ApiDeps, faults: Faults): Record<string, Handler> {
+function createHandlers(deps: ApiDeps): Handlers {
   return {
     async getHealth() {
       const [db, amqp] = await Promise.all([checkDb(deps.db), Promise.resolve(deps.broker.state)]);
@@ -170,7 +100,7 @@ function createHandlers(deps: ApiDeps, faults: Faults): Record<string, Handler> 
       };
       const down = Object.entries(deps_).filter(([, s]) => s.status === 'down');
       if (down.length > 0) {
-        throw new ApiError(503, 'unavailable', `Dependencies down: ${down.map(([n]) => n).join(', ')}`,
+        throw new HttpError(503, 'unavailable', `Dependencies down: ${down.map(([n]) => n).join(', ')}`,
           down.map(([n, s]) => ({ location: `dependencies/${n}`, message: `down: ${'error' in s ? s.error : 'unknown'}` })));
       }
       const body: Schemas['Health'] = { status: 'ok', service: deps.version.service, time: new Date().toISOString(), dependencies: deps_ };
@@ -186,32 +116,28 @@ function createHandlers(deps: ApiDeps, faults: Faults): Record<string, Handler> 
       const { receipt, event } = await deps.store.submit(principal!.clientId, body as Schemas['ReportSubmission']);
       // Publish inside the request so a healthy broker answers `queued`; otherwise the relay retries.
       if (await deps.relay.publishAfterCommit(event)) receipt.status = 'queued';
-      if (faults.has('drop-required-field')) delete (receipt as Partial<typeof receipt>).seq;
-      return { status: faults.has('wrong-status') ? 200 : 202, body: receipt };
+      return { status: 202, body: receipt };
     },
     async getReceipt({ pathParams, principal }) {
       const receipt = await deps.store.receipt(principal!.clientId, pathParams.receipt_id!, principal!.scopes.has('admin'));
-      if (!receipt) throw new ApiError(404, 'not_found', `Receipt ${pathParams.receipt_id} not found`);
+      if (!receipt) throw new HttpError(404, 'not_found', `Receipt ${pathParams.receipt_id} not found`);
       return { status: 200, body: receipt };
     },
     async getReport({ pathParams }) {
-      const report = faults.has('quarantine-visible') ? await deps.store.anyReport(pathParams.public_id!) : await deps.store.publishedReport(pathParams.public_id!);
+      const report = await deps.store.publishedReport(pathParams.public_id!);
       if (!report) throw notFound(pathParams.public_id!);
-      if (faults.has('drop-required-field')) delete (report as Partial<typeof report>).seq;
       return { status: 200, body: report };
     },
     async listReportsNear({ query }) {
       const radius = query.has('radius_m') ? Number(query.get('radius_m')) : 1000;
       const limit = query.has('limit') ? Number(query.get('limit')) : 20;
-      const page = await deps.queries.near(Number(query.get('latitude')), Number(query.get('longitude')), radius, limit, query.get('cursor') ?? undefined);
-      if (faults.has('near-unsorted')) page.items.reverse();
-      return { status: 200, body: page };
+      return { status: 200, body: await deps.queries.near(Number(query.get('latitude')), Number(query.get('longitude')), radius, limit, query.get('cursor') ?? undefined) };
     },
     async listReportPoints({ query }) {
       const bounds = ['min_latitude', 'min_longitude', 'max_latitude', 'max_longitude'] as const;
       const given = bounds.filter((b) => query.has(b));
       if (given.length !== 0 && given.length !== 4) {
-        throw new ApiError(400, 'validation_failed', 'Give all four bounds or none',
+        throw new HttpError(400, 'validation_failed', 'Give all four bounds or none',
           bounds.filter((b) => !query.has(b)).map((b) => ({ location: `query/${b}`, message: 'is required with the other bounds' })));
       }
       const n = (b: (typeof bounds)[number]) => Number(query.get(b));
@@ -227,7 +153,7 @@ function createHandlers(deps: ApiDeps, faults: Faults): Record<string, Handler> 
     async getReportCard({ pathParams }) {
       const render = await deps.queries.render(pathParams.public_id!);
       if (!render) throw notFound(pathParams.public_id!, 'or not rendered yet');
-      return { status: 200, body: render.svg, contentType: faults.has('card-wrong-type') ? 'text/plain' : 'image/svg+xml' };
+      return { status: 200, body: render.svg, contentType: 'image/svg+xml' };
     },
     async getReportPage({ pathParams }) {
       const render = await deps.queries.render(pathParams.public_id!);
@@ -245,4 +171,4 @@ function createHandlers(deps: ApiDeps, faults: Faults): Record<string, Handler> 
   };
 }
 
-const notFound = (publicId: string, extra = '') => new ApiError(404, 'not_found', `Report ${publicId} not found${extra ? ` ${extra}` : ''}`);
+const notFound = (publicId: string, extra = '') => new HttpError(404, 'not_found', `Report ${publicId} not found${extra ? ` ${extra}` : ''}`);

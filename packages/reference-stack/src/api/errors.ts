@@ -1,21 +1,18 @@
-import type { components } from '@cleanapp/api-client';
+import { BrokerUnavailableError } from '@cleanapp/events/node';
+import { HttpError } from '../http/error/index.js';
+import { DatabaseUnavailableError } from '../store/db.js';
+import { InvalidCursorError } from '../store/queries.js';
+import { IdempotencyConflictError } from '../store/reports.js';
 
-type ErrorCode = components['schemas']['ErrorEnvelope']['error']['code'];
-type Detail = NonNullable<components['schemas']['ErrorEnvelope']['error']['details']>[number];
-
-/** An error a handler throws on purpose; becomes the contract's envelope with this status. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: Detail[],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
+/** The REST status of what the stores and the broker throw (undefined: an unexpected error). */
+export function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof InvalidCursorError) {
+    return new HttpError(400, 'validation_failed', 'The request does not match the contract', [{ location: 'query/cursor', message: error.message }]);
   }
-}
-
-export function envelope(code: ErrorCode, message: string, requestId: string, details?: Detail[]) {
-  return { error: { code, message, ...(details && details.length > 0 ? { details } : {}), request_id: requestId } };
+  if (error instanceof IdempotencyConflictError) {
+    return new HttpError(409, 'conflict', error.message, [{ location: 'body/source_id', message: `already used by ${error.existingPublicId}` }]);
+  }
+  if (error instanceof DatabaseUnavailableError) return new HttpError(503, 'unavailable', 'The database is unavailable');
+  if (error instanceof BrokerUnavailableError) return new HttpError(503, 'unavailable', 'The broker is unavailable');
+  return undefined;
 }

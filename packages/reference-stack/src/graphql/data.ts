@@ -1,7 +1,7 @@
 // Reads for the GraphQL subgraphs, straight from the reference stack's `reports` table. Quarantined
 // reports are invisible here exactly as in REST (lane = 'publish' in every query).
 import type { Queryable } from '../store/db.js';
-import { decodeCursor, encodeCursor, type NearPosition } from './cursor.js';
+import { reportsNear, type NearQuery } from '../store/queries.js';
 import { iso, json } from '../store/rows.js';
 
 /** A report as the `reports` subgraph returns it (GraphQL field names and upper-case enum values). */
@@ -98,54 +98,14 @@ export async function analysesByIds(db: Queryable, ids: string[]): Promise<(GqlA
   return ids.map((id) => (byId.has(id) ? byId.get(id) : undefined));
 }
 
-export interface NearQuery {
-  latitude: number;
-  longitude: number;
-  radiusMeters: number;
-  first: number;
-  after?: string | null;
-}
-
-export interface NearPage {
+export interface NearConnection {
   edges: { cursor: string; node: GqlReport }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-/** Mean Earth radius (IUGG), metres. */
-export const EARTH_RADIUS_M = 6_371_008.8;
-
-// Haversine great-circle distance in metres, rounded to millimetres as an exact numeric so keyset
-// cursors compare exactly (no float round-trip). $1 = latitude, $2 = longitude of the query point.
-const DISTANCE_SQL = `round(cast(2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(
-    power(sin(radians(latitude - $1) / 2), 2)
-    + cos(radians($1)) * cos(radians(latitude)) * power(sin(radians(longitude - $2) / 2), 2)
-  ))) as numeric), 3)`;
-
-/**
- * Published reports within the radius, nearest first (ties by seq), `first` per page, continuing
- * after an opaque cursor. One extra row tells whether there is a next page.
- */
-export async function reportsNear(db: Queryable, q: NearQuery): Promise<NearPage> {
-  const after: NearPosition | undefined = q.after == null ? undefined : decodeCursor(q.after);
-  const params: unknown[] = [q.latitude, q.longitude, q.radiusMeters, q.first + 1];
-  let keyset = '';
-  if (after) {
-    params.push(after.distance, after.seq);
-    keyset = 'and (distance > $5::numeric or (distance = $5::numeric and seq > $6))';
-  }
-  const { rows } = await db.query<ReportRow & { distance: string | number }>(
-    `select * from (
-       select ${COLUMNS}, ${DISTANCE_SQL} as distance from reports where lane = 'publish'
-     ) near
-     where distance <= $3 ${keyset}
-     order by distance, seq
-     limit $4`,
-    params,
-  );
-  const page = rows.slice(0, q.first);
-  const edges = page.map((row) => ({
-    cursor: encodeCursor({ distance: typeof row.distance === 'string' ? row.distance : row.distance.toFixed(3), seq: Number(row.seq) }),
-    node: toGqlReport(row),
-  }));
-  return { edges, pageInfo: { hasNextPage: rows.length > q.first, endCursor: edges.at(-1)?.cursor ?? null } };
+/** reportsNear as a connection over the query REST's /reports/near uses too (same SQL, same cursors). */
+export async function reportsNearConnection(db: Queryable, q: NearQuery): Promise<NearConnection> {
+  const page = await reportsNear(db, q);
+  const edges = page.items.map(({ row, cursor }) => ({ cursor, node: toGqlReport(row) }));
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }

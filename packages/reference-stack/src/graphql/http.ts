@@ -1,56 +1,52 @@
-// Yoga plugins shared by the gateway and the subgraphs: X-Request-ID on every response, and the
-// stack's JWT check (401/403 as HTTP statuses with a GraphQL-style error body).
+// The stack's HTTP plumbing (src/http/) as a yoga plugin, for the gateway and the subgraphs alike:
+// exchange headers, CORS, and the JWT check (401/403 as HTTP statuses with a GraphQL-style body).
 import type { Plugin } from 'graphql-yoga';
-import { generateOrKeepRequestId } from '../api/request-id.js';
-import type { AuthResult } from '../auth/verify.js';
+import { authenticate, type Authorizer, type Requirements } from '../http/auth/index.js';
+import { corsHeaders, isPreflight, preflightResponse, type CorsOptions } from '../http/cors/index.js';
+import { errorResponse, HttpError, type ErrorBody } from '../http/error/index.js';
+import { beginExchange, exchangeHeaders, type Exchange } from '../http/exchange/index.js';
 
-/** The part of TokenVerifier the GraphQL servers need (so tests can pass a stub). */
-export interface Authorizer {
-  authorize(authorization: string | undefined, requirements: Record<string, string[]>[]): Promise<AuthResult | { ok: true; principal?: undefined }>;
-}
+export type { Authorizer } from '../http/auth/index.js';
 
 /** The OpenAPI-style security requirement every GraphQL operation has (all of them are reads). */
-export const READ_REQUIREMENT: Record<string, string[]>[] = [{ cleanappAuth: ['report:read'] }];
+export const READ_REQUIREMENT: Requirements = [{ cleanappAuth: ['report:read'] }];
 
-const requestIds = new WeakMap<Request, string>();
+const exchanges = new WeakMap<Request, Exchange>();
 
-/** The request id assigned to a request by `useRequestId` (for logs and forwarding to subgraphs). */
-export const requestIdOf = (request: Request | undefined): string | undefined => (request ? requestIds.get(request) : undefined);
+/** The request id of a request (for logs and forwarding to subgraphs). */
+export const requestIdOf = (request: Request | undefined): string | undefined => (request ? exchanges.get(request)?.requestId : undefined);
 
-export function graphqlErrorResponse(status: number, code: string, message: string, requestId: string, extraHeaders: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code, request_id: requestId } }] }), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...extraHeaders },
-  });
+/** GraphQL clients read errors from `errors`, with upper-case codes. */
+const graphqlBody: ErrorBody = (error, requestId) => ({
+  errors: [{ message: error.message, extensions: { code: error.code === 'unauthorized' ? 'UNAUTHENTICATED' : error.code.toUpperCase(), request_id: requestId } }],
+});
+
+export interface HttpPluginOptions {
+  authorizer: Authorizer;
+  cors: CorsOptions;
 }
 
-export function useRequestId(): Plugin {
-  return {
-    onRequest({ request }) {
-      requestIds.set(request, generateOrKeepRequestId(request.headers.get('x-request-id') ?? undefined));
-    },
-    onResponse({ request, response }) {
-      const id = requestIds.get(request);
-      if (id && !response.headers.has('x-request-id')) response.headers.set('x-request-id', id);
-    },
-  };
-}
-
-/** Requires a bearer token with `report:read` for everything but the health checks. */
-export function useJwtAuth(verifier: Authorizer, requirements = READ_REQUIREMENT): Plugin {
+/** Everything but the health checks and CORS preflights (which carry no credentials) needs `report:read`. */
+export function useHttp(options: HttpPluginOptions): Plugin {
+  const header = (request: Request) => (name: string) => request.headers.get(name);
   return {
     async onRequest({ request, url, endResponse }) {
-      if (url.pathname === '/health' || url.pathname === '/readiness') return;
-      // CORS preflights carry no credentials; yoga answers them.
-      if (request.method === 'OPTIONS') return;
-      const result = await verifier.authorize(request.headers.get('authorization') ?? undefined, requirements);
-      if (result.ok) return;
-      const requestId = requestIds.get(request) ?? generateOrKeepRequestId(undefined);
-      endResponse(
-        result.status === 401
-          ? graphqlErrorResponse(401, 'UNAUTHENTICATED', result.message, requestId, { 'www-authenticate': 'Bearer realm="cleanapp"' })
-          : graphqlErrorResponse(403, 'FORBIDDEN', result.message, requestId, { 'www-authenticate': 'Bearer realm="cleanapp", error="insufficient_scope", scope="report:read"' }),
-      );
+      const current = beginExchange(header(request));
+      exchanges.set(request, current);
+      try {
+        if (isPreflight(request.method, header(request))) return endResponse(preflightResponse(options.cors, request.headers.get('origin')));
+        if (url.pathname === '/health' || url.pathname === '/readiness') return;
+        await authenticate(options.authorizer, request.headers.get('authorization') ?? undefined, READ_REQUIREMENT);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        endResponse(errorResponse(error, current, graphqlBody));
+      }
+    },
+    onResponse({ request, response }) {
+      const current = exchanges.get(request);
+      if (!current) return;
+      const headers = { ...corsHeaders(options.cors, request.headers.get('origin'), current), ...exchangeHeaders(current) };
+      for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     },
   };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { contractPaths } from '@cleanapp/contracts';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Queryable } from '../store/db.js';
-import { reportsByIds, reportsNear } from './data.js';
+import { InvalidCursorError } from '../store/queries.js';
+import { reportsByIds, reportsNearConnection } from './data.js';
 import { buildSubgraphSchema } from './subgraph.js';
 
 /** Page size when `first` is not given, and the cap applied to larger values. */
@@ -38,12 +39,14 @@ export function buildReportsSchema(db: Queryable): GraphQLSchema {
           if (!(args.radiusMeters > 0) || !Number.isFinite(args.radiusMeters)) throw badInput('radiusMeters must be a positive number', 'radiusMeters');
           const first = args.first ?? DEFAULT_PAGE_SIZE;
           if (first < 0) throw badInput('first must not be negative', 'first');
-          return reportsNear(db, {
+          return reportsNearConnection(db, {
             latitude: args.latitude,
             longitude: args.longitude,
             radiusMeters: Math.min(args.radiusMeters, MAX_RADIUS_M),
-            first: Math.min(first, MAX_PAGE_SIZE),
-            after: args.after ?? null,
+            limit: Math.min(first, MAX_PAGE_SIZE),
+            after: args.after,
+          }).catch((error: unknown) => {
+            throw error instanceof InvalidCursorError ? badInput(`"after" ${error.message}`, 'after') : error;
           });
         },
       },

@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { contractPaths } from '@cleanapp/contracts';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import type { GraphQLSchema } from 'graphql';
-import { createYoga, type YogaLogger, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
+import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Queryable } from '../store/db.js';
 import { buildAnalysisSchema } from './analysis.js';
-import { requestIdOf, useJwtAuth, useRequestId, type Authorizer } from './http.js';
+import { requestIdOf, useHttp, type Authorizer } from './http.js';
 import { buildReportsSchema } from './reports.js';
 
 export interface GraphqlOptions {
@@ -44,33 +44,15 @@ function logger(service: string, log: (line: string) => void): YogaLogger {
   return { debug: () => undefined, info: () => undefined, warn: line('warn'), error: line('error') };
 }
 
-type Cors = Exclude<YogaServerOptions<Record<string, unknown>, Record<string, unknown>>['cors'], undefined>;
-
-/** CORS for the configured origins only (like the REST API): others get no CORS headers at all. */
-function corsFor(origins: string[]): Cors {
-  return (request: Request) => {
-    const origin = request.headers.get('origin');
-    if (!origin || !origins.includes(origin)) return false;
-    return {
-      origin: [origin],
-      credentials: false,
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'],
-      exposedHeaders: ['X-Request-ID'],
-      maxAge: 600,
-    };
-  };
-}
-
 function yogaFor(service: string, schema: GraphQLSchema, verifier: Authorizer, log: (line: string) => void, corsOrigins: string[] = []): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
-    cors: corsFor(corsOrigins),
+    cors: false,
     graphiql: false,
     landingPage: false,
     logging: logger(service, log),
-    plugins: [useRequestId(), useJwtAuth(verifier)],
+    plugins: [useHttp({ authorizer: verifier, cors: { origins: corsOrigins, methods: ['GET', 'POST'], allowHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'] } })],
   });
 }
 

@@ -4,7 +4,6 @@ import { execute, parse, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../store/db.js';
 import { buildAnalysisSchema } from './analysis.js';
-import { decodeCursor, encodeCursor, InvalidCursorError } from './cursor.js';
 import { buildReportsSchema } from './reports.js';
 
 // A database that answers every query with no rows and records what was asked.
@@ -61,24 +60,5 @@ describe('GraphQL subgraphs', () => {
     expect(db.calls).toHaveLength(0);
     await near('latitude: 0, longitude: 0, radiusMeters: 1e12, first: 1000');
     expect(db.calls[0]!.params?.slice(2)).toEqual([20_037_509, 101]); // radius and page size capped
-  });
-});
-
-describe('reportsNear cursors', () => {
-  it('round-trip and stay opaque (base64url)', () => {
-    const cursor = encodeCursor({ distance: '1234.500', seq: 42 });
-    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor)).toEqual({ distance: '1234.500', seq: 42 });
-  });
-
-  it.each([
-    ['garbage', 'not a cursor!'],
-    ['not JSON', Buffer.from('hello').toString('base64url')],
-    ['wrong version', Buffer.from(JSON.stringify({ v: 2, d: '1.000', s: 1 })).toString('base64url')],
-    ['distance not decimal', Buffer.from(JSON.stringify({ v: 1, d: '1e3', s: 1 })).toString('base64url')],
-    ['seq not an integer', Buffer.from(JSON.stringify({ v: 1, d: '1.000', s: 1.5 })).toString('base64url')],
-    ['empty', ''],
-  ])('reject %s', (_name, cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
   });
 });

@@ -1,27 +1,94 @@
 import type { components } from '@cleanapp/api-client';
-import type { Database } from './db.js';
+import type { Database, Queryable } from './db.js';
 import { toReport, type Row } from './reports.js';
 
 type Schemas = components['schemas'];
 
-export class InvalidCursorError extends Error {}
-
-const DISTANCE_M = `6371008.8 * 2 * asin(sqrt(power(sin(radians(latitude - $1) / 2), 2) +
-  cos(radians($1)) * cos(radians(latitude)) * power(sin(radians(longitude - $2) / 2), 2)))`;
-
-/** Keyset cursor over (distance, seq): stable under inserts, unlike an offset. */
-function encodeCursor(distance: number, seq: number): string {
-  return Buffer.from(JSON.stringify({ d: distance, s: seq })).toString('base64url');
+/** A cursor this API did not issue: the caller's error, not a server fault. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('is not a cursor returned by this API');
+  }
 }
 
-function decodeCursor(cursor: string): { d: number; s: number } {
+/** Keyset position of a near-a-point page: distance (exact decimal string, 3 digits) and seq. */
+export interface NearPosition {
+  distance: string;
+  seq: number;
+}
+
+const DISTANCE = /^\d{1,9}(\.\d{1,3})?$/;
+
+/** Opaque, base64url JSON: fits the contract's cursor pattern (REST) and is a plain String (GraphQL). */
+export function encodeCursor(position: NearPosition): string {
+  return Buffer.from(JSON.stringify({ v: 1, d: position.distance, s: position.seq }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): NearPosition {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw new InvalidCursorError();
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { d: unknown; s: unknown };
-    if (typeof value.d === 'number' && Number.isFinite(value.d) && Number.isInteger(value.s)) return value as { d: number; s: number };
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    throw new InvalidCursorError();
   }
-  throw new InvalidCursorError('is not a cursor this API issued');
+  const v = value as { v?: unknown; d?: unknown; s?: unknown } | null;
+  if (!v || typeof v !== 'object' || v.v !== 1 || typeof v.d !== 'string' || !DISTANCE.test(v.d) || !Number.isSafeInteger(v.s) || (v.s as number) < 1) {
+    throw new InvalidCursorError();
+  }
+  return { distance: v.d, seq: v.s as number };
+}
+
+/** Mean Earth radius (IUGG), metres. */
+const EARTH_RADIUS_M = 6_371_008.8;
+
+// Haversine great-circle distance in metres, rounded to millimetres as an exact numeric so keyset
+// cursors compare exactly (no float round-trip). $1 = latitude, $2 = longitude of the query point.
+const DISTANCE_SQL = `round(cast(2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(
+    power(sin(radians(latitude - $1) / 2), 2)
+    + cos(radians($1)) * cos(radians(latitude)) * power(sin(radians(longitude - $2) / 2), 2)
+  ))) as numeric), 3)`;
+
+export interface NearQuery {
+  latitude: number;
+  longitude: number;
+  radiusMeters: number;
+  limit: number;
+  /** The cursor of the last item of the previous page. */
+  after?: string | null | undefined;
+}
+
+export interface NearPage {
+  items: { row: Row; cursor: string }[];
+  hasNextPage: boolean;
+}
+
+/**
+ * Published reports within the radius, nearest first (ties by seq), `limit` per page, continuing after
+ * a cursor: REST's /reports/near and GraphQL's reportsNear. One extra row tells whether there is more.
+ */
+export async function reportsNear(db: Queryable, q: NearQuery): Promise<NearPage> {
+  const after = q.after == null ? undefined : decodeCursor(q.after);
+  const params: unknown[] = [q.latitude, q.longitude, q.radiusMeters, q.limit + 1];
+  let keyset = '';
+  if (after) {
+    params.push(after.distance, after.seq);
+    keyset = 'and (distance > $5::numeric or (distance = $5::numeric and seq > $6))';
+  }
+  const { rows } = await db.query<Row & { distance: string | number }>(
+    `select * from (select *, ${DISTANCE_SQL} as distance from reports where lane = 'publish') near
+     where distance <= $3 ${keyset}
+     order by distance, seq
+     limit $4`,
+    params,
+  );
+  return {
+    items: rows.slice(0, q.limit).map((row) => ({
+      row,
+      cursor: encodeCursor({ distance: typeof row.distance === 'string' ? row.distance : row.distance.toFixed(3), seq: Number(row.seq) }),
+    })),
+    hasNextPage: rows.length > q.limit,
+  };
 }
 
 /** The read side: queries over published reports and pipeline statistics. */
@@ -29,21 +96,8 @@ export class QueryStore {
   constructor(private readonly db: Database) {}
 
   async near(lat: number, lng: number, radiusM: number, limit: number, cursor?: string): Promise<Schemas['ReportPage']> {
-    const after = cursor ? decodeCursor(cursor) : { d: -1, s: 0 };
-    const rows = (
-      await this.db.query<Row & { distance: number }>(
-        `select * from (select *, ${DISTANCE_M} as distance from reports where lane = 'publish') r
-         where distance <= $3 and (distance > $4 or (distance = $4 and seq > $5))
-         order by distance, seq limit $6`,
-        [lat, lng, radiusM, after.d, after.s, limit + 1],
-      )
-    ).rows;
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toReport),
-      next_cursor: rows.length > limit && last ? encodeCursor(Number(last.distance), Number(last.seq)) : null,
-    };
+    const page = await reportsNear(this.db, { latitude: lat, longitude: lng, radiusMeters: radiusM, limit, after: cursor });
+    return { items: page.items.map((i) => toReport(i.row)), next_cursor: page.hasNextPage ? page.items.at(-1)!.cursor : null };
   }
 
   async points(limit: number, bbox?: { minLat: number; minLng: number; maxLat: number; maxLng: number }): Promise<Schemas['ReportPoint'][]> {

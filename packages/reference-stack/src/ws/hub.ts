@@ -1,13 +1,15 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ReportRenderedPayload } from '@cleanapp/events';
 import type { Broker } from '@cleanapp/events/node';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
 import { decodeJwt } from 'jose';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { envelope } from '../api/errors.js';
-import { generateOrKeepRequestId } from '../api/request-id.js';
-import type { TokenVerifier } from '../auth/verify.js';
+import { authenticate, bearerToken, type Authorizer } from '../http/auth/index.js';
+import { errorResponse, HttpError, onHttpError } from '../http/error/index.js';
+import { beginExchange, exchange, exchangeHeaders, type Exchange, type HttpEnv } from '../http/exchange/index.js';
 
 /**
  * The WebSocket hub: a public and a privileged live stream of `report.rendered`, on its own node:http
@@ -43,7 +45,7 @@ export interface WsHubOptions {
   port?: number;
   /** The `ws://` or `wss://` base URL clients use (behind a proxy, in a container); default: the bound address. */
   baseUrl?: string;
-  verifier: TokenVerifier;
+  verifier: Authorizer;
   /** A started (or starting) broker whose topology has `report-notify-queue`; the hub consumes it. */
   broker: Broker;
   log?: (line: string) => void;
@@ -55,9 +57,12 @@ export interface WsHubOptions {
   isPublic?: (publicId: string) => Promise<boolean>;
   /** How long close() waits for clients to answer the 1001 close before dropping them. Default 2 s. */
   closeTimeoutMs?: number;
-  /** false only for the `no-pong` fault of the suites' own tests. */
-  answerPings?: boolean;
+  /** Wraps the hub's replies when it is built (how src/faults/ gets in). */
+  wrapReply?: (reply: Reply) => Reply;
 }
+
+/** The frame the hub answers a valid client message with (undefined: none). */
+export type Reply = (message: { type: 'ping'; id: string | number }) => string | undefined;
 
 export interface WsHub {
   /** Base URL, `ws://host:port`. */
@@ -109,7 +114,7 @@ interface Grant {
 /** `exp` of a token the verifier has accepted (so decoding without verifying again is safe). */
 function expiryOf(authorization: string | undefined): number | undefined {
   try {
-    const exp = decodeJwt(authorization?.replace(/^Bearer /, '') ?? '').exp;
+    const exp = decodeJwt(bearerToken(authorization) ?? '').exp;
     return typeof exp === 'number' ? exp * 1000 : undefined;
   } catch {
     return undefined;
@@ -149,25 +154,18 @@ function selectProtocol(protocols: Set<string>): string | false {
   return [...protocols].find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX)) ?? false;
 }
 
-/** Answers a request that will not be upgraded: plain HTTP, the API's error envelope, then close. */
-function rejectUpgrade(socket: Duplex, status: number, code: Parameters<typeof envelope>[0], message: string, requestId: string, extra: Record<string, string> = {}): void {
+/** Refuses an upgrade with a plain HTTP response (the surfaces' one error response), then closes. */
+async function refuse(socket: Duplex, response: Response): Promise<void> {
+  const body = await response.text();
   if (socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const body = JSON.stringify(envelope(code, message, requestId));
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-    'X-Request-ID': requestId,
-    'Cache-Control': 'no-store',
-    Connection: 'close',
-    ...extra,
-  };
+  const headers = { ...Object.fromEntries(response.headers), 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
   const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head}\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n${head}\r\n\r\n${body}`);
 }
 
 export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
@@ -176,7 +174,8 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
   const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024;
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
   const clients = new Map<WebSocket, Client>();
-  const requestIds = new WeakMap<IncomingMessage, string>();
+  const exchanges = new WeakMap<IncomingMessage, Exchange>();
+  const reply = (options.wrapReply ?? ((r: Reply) => r))(({ id }) => frame('pong', { id }));
   let nextClientId = 0;
   let closing: Promise<void> | undefined;
 
@@ -190,66 +189,57 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
     handleProtocols: (protocols) => selectProtocol(protocols),
   });
   wss.on('headers', (headers, req) => {
-    const id = requestIds.get(req);
-    if (id) headers.push(`X-Request-ID: ${id}`);
+    const current = exchanges.get(req);
+    if (current) for (const [name, value] of Object.entries(exchangeHeaders(current))) headers.push(`${name}: ${value}`);
   });
   wss.on('error', (error) => log(`[ws] server error: ${error.message}`));
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    // Plain HTTP (no Upgrade) on a stream path: 426; anything else: 404.
-    const requestId = generateOrKeepRequestId(header(req, 'x-request-id'));
-    const path = pathOf(req);
-    if (path === '/health' && req.method === 'GET') {
-      // Container health checks: the hub is healthy while it can still receive report.rendered.
-      const up = options.broker.state.up;
-      res.writeHead(up ? 200 : 503, { 'content-type': 'application/json', 'x-request-id': requestId, 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: up ? 'ok' : 'down', service: 'ws-hub', clients: clients.size, dependencies: { amqp: options.broker.state } }));
-      return;
-    }
-    const known = path === WS_PATHS.public || path === WS_PATHS.privileged;
-    const body = known
-      ? envelope('bad_request', `${path} is a WebSocket endpoint; send an Upgrade: websocket request`, requestId)
-      : envelope('not_found', `No route for ${req.method ?? 'GET'} ${path}`, requestId);
-    res.writeHead(known ? 426 : 404, {
-      'content-type': 'application/json',
-      'x-request-id': requestId,
-      'cache-control': 'no-store',
-      ...(known ? { upgrade: 'websocket', connection: 'Upgrade' } : {}),
-    });
-    res.end(JSON.stringify(body));
+  // Plain HTTP: health for container checks; a stream path without Upgrade is a 426, anything else a 404.
+  const app = new Hono<HttpEnv>();
+  app.use(exchange());
+  app.onError(onHttpError(undefined, (line, error) => log(`[ws] ${line}: ${(error as Error).message}`)));
+  app.get('/health', (c) => {
+    const up = options.broker.state.up;
+    return c.json({ status: up ? 'ok' : 'down', service: 'ws-hub', clients: clients.size, dependencies: { amqp: options.broker.state } }, up ? 200 : 503, { 'cache-control': 'no-store' });
   });
-  server.on('clientError', (_error, socket) => socket.destroy());
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    onUpgrade(req, socket, head).catch((error: unknown) => {
-      log(`[ws] upgrade failed: ${(error as Error).message}`);
-      rejectUpgrade(socket, 500, 'internal', 'The upgrade could not be handled', generateOrKeepRequestId(undefined));
-    });
+  app.all('*', (c) => {
+    const path = c.req.path;
+    if (path === WS_PATHS.public || path === WS_PATHS.privileged) {
+      throw new HttpError(426, 'bad_request', `${path} is a WebSocket endpoint; send an Upgrade: websocket request`, undefined, { upgrade: 'websocket', connection: 'Upgrade' });
+    }
+    throw new HttpError(404, 'not_found', `No route for ${c.req.method} ${path}`);
   });
 
-  async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const server = createServer(getRequestListener(app.fetch));
+  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const current = beginExchange((name) => header(req, name));
+    onUpgrade(req, socket, head, current).catch((error: unknown) => {
+      const refusal = error instanceof HttpError ? error : new HttpError(500, 'internal', 'The upgrade could not be handled');
+      log(`[ws] ${pathOf(req)} refused (${refusal.status}): ${(error as Error).message} [${current.requestId}]`);
+      return refuse(socket, errorResponse(refusal, current));
+    }).catch((error: unknown) => log(`[ws] refusal failed: ${(error as Error).message}`));
+  });
+
+  const shuttingDown = () => new HttpError(503, 'unavailable', 'The WebSocket hub is shutting down');
+
+  /** Upgrades or throws the HttpError the client gets instead of the 101. */
+  async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, current: Exchange): Promise<void> {
     socket.on('error', (error) => log(`[ws] socket error: ${error.message}`));
-    const requestId = generateOrKeepRequestId(header(req, 'x-request-id'));
-    if (closing) return rejectUpgrade(socket, 503, 'unavailable', 'The WebSocket hub is shutting down', requestId);
+    if (closing) throw shuttingDown();
     const path = pathOf(req);
     const stream = (Object.keys(WS_PATHS) as Stream[]).find((s) => WS_PATHS[s] === path);
-    if (!stream) return rejectUpgrade(socket, 404, 'not_found', `No WebSocket stream at ${path}; use ${WS_PATHS.public} or ${WS_PATHS.privileged}`, requestId);
+    if (!stream) throw new HttpError(404, 'not_found', `No WebSocket stream at ${path}; use ${WS_PATHS.public} or ${WS_PATHS.privileged}`);
 
     const grant: Grant = {};
     if (stream === 'privileged') {
       const authorization = credentials(req);
-      const auth = await options.verifier.authorize(authorization, REQUIREMENTS);
-      if (!auth.ok) {
-        log(`[ws] ${path} refused (${auth.status}): ${auth.message} [${requestId}]`);
-        return rejectUpgrade(socket, auth.status, auth.status === 401 ? 'unauthorized' : 'forbidden', auth.message, requestId, {
-          'WWW-Authenticate': auth.status === 401 ? 'Bearer realm="cleanapp"' : 'Bearer error="insufficient_scope", scope="report:read"',
-        });
-      }
-      grant.principal = auth.principal?.clientId;
+      grant.principal = (await authenticate(options.verifier, authorization, REQUIREMENTS))?.clientId;
       grant.expiresAt = expiryOf(authorization);
       if (socket.destroyed) return; // the client left while the token was checked
-      if (closing) return rejectUpgrade(socket, 503, 'unavailable', 'The WebSocket hub is shutting down', requestId);
+      if (closing) throw shuttingDown();
     }
-    requestIds.set(req, requestId);
+    exchanges.set(req, current);
     // ws answers 400 itself for a malformed handshake (bad key, version, subprotocol list).
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, stream, grant));
   }
@@ -299,7 +289,8 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
     const id = isObject(message.data) ? message.data.id : undefined;
     const valid = (typeof id === 'string' && id.length > 0 && id.length <= MAX_PING_ID_LENGTH) || (typeof id === 'number' && Number.isFinite(id));
     if (!valid) return closeClient(ws, CLOSE_CODES.policyViolation, `A ping needs data.id: a string (1..${MAX_PING_ID_LENGTH}) or a number`);
-    if (options.answerPings !== false) send(ws, frame('pong', { id }));
+    const answer = reply({ type: 'ping', id: id as string | number });
+    if (answer) send(ws, answer);
   }
 
   function send(ws: WebSocket, text: string): void {

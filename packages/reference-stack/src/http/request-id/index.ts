@@ -4,6 +4,6 @@ import { randomUUID } from 'node:crypto';
 const VALID = /^[\x21-\x7E]{1,128}$/;
 
 /** Echoes a well-formed client request id; replaces a missing or malformed one with a UUID. */
-export function generateOrKeepRequestId(incoming: string | undefined): string {
+export function requestIdFrom(incoming: string | null | undefined): string {
   return incoming && VALID.test(incoming) ? incoming : randomUUID();
 }

@@ -1,0 +1,25 @@
+import type { AuthResult, Principal } from '../../auth/verify.js';
+import { HttpError } from '../error/index.js';
+
+/** OpenAPI-style security: alternatives of scheme → scopes (empty: public). */
+export type Requirements = Record<string, string[]>[];
+
+/** What checks credentials (TokenVerifier; a stub in tests). */
+export interface Authorizer {
+  authorize(authorization: string | undefined, requirements: Requirements): Promise<AuthResult | { ok: true; principal?: undefined }>;
+}
+
+/** The one spelling of the challenges (RFC 6750), on every surface. */
+export const CHALLENGES = { 401: 'Bearer realm="cleanapp"', 403: 'Bearer error="insufficient_scope"' } as const;
+
+/** The principal behind `authorization`; a refusal is an HttpError 401/403 with its challenge. */
+export async function authenticate(authorizer: Authorizer, authorization: string | undefined, requirements: Requirements): Promise<Principal | undefined> {
+  const result = await authorizer.authorize(authorization, requirements);
+  if (result.ok) return result.principal;
+  throw new HttpError(result.status, result.status === 401 ? 'unauthorized' : 'forbidden', result.message, undefined, { 'www-authenticate': CHALLENGES[result.status] });
+}
+
+/** The token of an `Authorization: Bearer <token>` value. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+}
