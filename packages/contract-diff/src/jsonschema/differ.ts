@@ -15,7 +15,7 @@ import { PROPERTY_RULES, compareProperties } from './properties.js';
 import { TYPE_RULES, compareTypes, unwrapNullable } from './types.js';
 import { looselyTyped } from './values.js';
 
-const SCHEMA_RULES = { ...TYPE_RULES, ...ENUM_RULES, ...BOUND_RULES, ...KEYWORD_RULES, ...COMPOSITION_RULES, ...PROPERTY_RULES };
+export const SCHEMA_RULES = { ...TYPE_RULES, ...ENUM_RULES, ...BOUND_RULES, ...KEYWORD_RULES, ...COMPOSITION_RULES, ...PROPERTY_RULES };
 
 /** A schema change, e.g. `max-set`; reported under one of the ids of its row. */
 export type SchemaChange = keyof typeof SCHEMA_RULES;

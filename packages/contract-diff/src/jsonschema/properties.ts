@@ -120,7 +120,8 @@ function compareRequired(d: SchemaDiffer, bReq: boolean, rReq: boolean, rs: Json
 function compareAccess(d: SchemaDiffer, bs: JsonObject, rs: JsonObject, ctx: SchemaCtx, required: boolean): void {
   for (const kw of ['readOnly', 'writeOnly'] as const) {
     const rv = rs[kw] === true;
-    if ((bs[kw] === true) !== rv) d.emitAt(ACCESS_FLIPS[ctx.dir][required ? 'required' : 'optional'][kw][rv ? 0 : 1], ctx, ctx.prop);
+    const [set, unset] = ACCESS_FLIPS[ctx.dir][required ? 'required' : 'optional'][kw];
+    if ((bs[kw] === true) !== rv) d.emitAt(rv ? set : unset, ctx, ctx.prop);
   }
 }
 
