@@ -6,8 +6,6 @@ import { corsHeaders, isPreflight, preflightResponse, type CorsOptions } from '.
 import { errorResponse, HttpError, type ErrorBody } from '../http/error/index.js';
 import { beginExchange, exchangeHeaders, type Exchange } from '../http/exchange/index.js';
 
-export type { Authorizer } from '../http/auth/index.js';
-
 /** The OpenAPI-style security requirement every GraphQL operation has (all of them are reads). */
 export const READ_REQUIREMENT: Requirements = [{ cleanappAuth: ['report:read'] }];
 

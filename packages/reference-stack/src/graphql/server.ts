@@ -7,9 +7,10 @@ import { contractPaths } from '@cleanapp/contracts';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import type { Authorizer } from '../http/auth/index.js';
 import type { Queryable } from '../store/db.js';
 import { buildAnalysisSchema } from './analysis.js';
-import { requestIdOf, useHttp, type Authorizer } from './http.js';
+import { requestIdOf, useHttp } from './http.js';
 import { buildReportsSchema } from './reports.js';
 
 export interface GraphqlOptions {
