@@ -1,5 +1,6 @@
-// Scores the OpenAPI engine against the oasdiff-derived labelled corpus (../shared/corpus/oasdiff).
-// Shared by the vitest gate (corpus.test.ts) and usable from a script while tuning rules.
+// Scores the OpenAPI engine against an oasdiff-derived labelled corpus: the full one
+// (../shared/corpus/oasdiff) or the in-repo slice (fixtures/oasdiff). Shared by corpus.test.ts and
+// oasdiff-slice.test.ts, and usable from a script while tuning rules.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { StabilityLevel } from '../src/jsonschema/lifecycle.js';
@@ -130,8 +131,12 @@ export interface Score {
   results: CaseResult[];
 }
 
+export function readManifest(dir: URL): CorpusCase[] {
+  return JSON.parse(readFileSync(fileURLToPath(new URL('manifest.json', dir)), 'utf8')) as CorpusCase[];
+}
+
 export function scoreCorpus(dir: URL): Score {
-  const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('manifest.json', dir)), 'utf8')) as CorpusCase[];
+  const manifest = readManifest(dir);
   const results = manifest.map((c) => runCase(c, dir));
   const errExpected = results.reduce((a, r) => a + r.errExpected, 0);
   const errFound = results.reduce((a, r) => a + r.errFound, 0);
@@ -148,4 +153,18 @@ export function scoreCorpus(dir: URL): Score {
     unmodelledFlagCases: manifest.filter((c) => c.cli_flags?.some((f) => UNMODELLED_FLAGS.includes(f))).length,
     results,
   };
+}
+
+/** The score lines both corpus tests print: a summary line, diagnostics, then misses. */
+export function describeScore(label: string, score: Score): string[] {
+  const list = (title: string, pick: (r: CaseResult) => string[]): string[] => {
+    const lines = score.results.filter((r) => pick(r).length).map((r) => `  ${r.name}: ${pick(r).join(', ')}`);
+    return lines.length ? [title, ...lines] : [];
+  };
+  return [
+    `${label}: ${score.cases} cases, ERR recall ${score.errFound}/${score.errExpected} = ${(score.recall * 100).toFixed(1)} %, false breaking ${score.falseBreakingCases}/${score.noChangeCases}`,
+    `diagnostics: recall over all levels ${(score.allRecall * 100).toFixed(1)}%, ${score.absentViolations} asserted-absent id(s) reported, ${score.countMismatches} count mismatch(es)`,
+    ...list('missed:', (r) => r.missed),
+    ...list('false breaking:', (r) => r.falseBreaking),
+  ];
 }

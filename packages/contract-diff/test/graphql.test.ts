@@ -1,14 +1,13 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApiSchema, checkOperations } from '../src/graphql.js';
 import { diff, diffSources, parseConfig } from '../src/index.js';
-import { corpusRoot } from './corpus-root.js';
+import { corpusRoot, describeCorpus } from './corpus-root.js';
 
 const MM = fileURLToPath(new URL('real/Peleke__MindMirror/', corpusRoot()));
-const present = existsSync(MM);
 const supergraph = (sha?: string): string => readFileSync(`${MM}mesh/build/supergraph${sha ? `@${sha}` : ''}.graphql`, 'utf8');
 const clientOps = (): { name: string; text: string }[] =>
   readdirSync(`${MM}derived/client-operations`).map((f) => ({ name: f, text: readFileSync(`${MM}derived/client-operations/${f}`, 'utf8') }));
@@ -47,7 +46,7 @@ describe('GraphQL schema diff', () => {
   });
 });
 
-describe.skipIf(!present)('GraphQL on MindMirror supergraphs (../shared/corpus/real)', () => {
+describeCorpus(MM, 'GraphQL on MindMirror supergraphs (../shared/corpus/real)', () => {
   it('ignores federation plumbing: a supergraph against itself, and join/link types never appear', async () => {
     expect((await diff(supergraph(), supergraph())).changes).toEqual([]);
     const r = await diff(supergraph('a73b998'), supergraph('0f0b39f'));

@@ -1,15 +1,14 @@
 // Real-system contracts from ../shared/corpus (never copied into the repo): skipped when absent.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { diffSources } from '../src/index.js';
-import { corpusRoot } from './corpus-root.js';
+import { corpusRoot, describeCorpus } from './corpus-root.js';
 
 const REAL = fileURLToPath(new URL('real/cleanappio__cleanapp_back_end_v2/', corpusRoot()));
 const TWILIO = fileURLToPath(new URL('twilio/', corpusRoot()));
 const v4 = (sha: string): string => `${REAL}derived/api_v4_openapi@${sha}-derived.json`;
 
-describe.skipIf(!existsSync(REAL))('CleanApp api_v4 (derived versions, see SOURCES.md)', () => {
+describeCorpus(REAL, 'CleanApp api_v4 (versions derived from the back end repository history)', () => {
   it('7ed23bd → 746c35f: dropping ReportPoint.seq and public_id breaks GET /api/v4/reports/points', async () => {
     const r = await diffSources(v4('7ed23bd'), v4('746c35f'));
     expect(r.summary.breaking).toBe(2);
@@ -41,7 +40,7 @@ describe.skipIf(!existsSync(REAL))('CleanApp api_v4 (derived versions, see SOURC
   });
 });
 
-describe.skipIf(!existsSync(TWILIO))('Twilio api v2010 (1.9 MB specs)', () => {
+describeCorpus(TWILIO, 'Twilio api v2010 (1.9 MB specs)', () => {
   it('diffs consecutive versions; an identical pair has no changes', async () => {
     const a = `${TWILIO}twilio_api_v2010@d50069b.json`;
     const b = `${TWILIO}twilio_api_v2010@ef3ca5d.json`;
