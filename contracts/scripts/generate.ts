@@ -2,6 +2,7 @@
 //   generated/openapi.json     bundled OpenAPI (external $refs pulled into components)
 //   generated/asyncapi.json    bundled AsyncAPI (payload schemas inlined)
 //   generated/supergraph.graphql  composed federation supergraph
+//   src/generated/target.ts    the smoke target file's type, from target.schema.json
 // `--check` builds in memory and fails when a committed file differs (stale generated code).
 import { generateAll, writeOrCheck } from '../src/build.js';
 

@@ -2,3 +2,4 @@ export { contractPaths } from './paths.js';
 export { composeSupergraph, readSubgraphs, CompositionError, type Subgraph } from './compose.js';
 export { loadOpenApi, loadAsyncApi, type OpenApiDocument } from './load.js';
 export { OpenApiValidator, type Operation, type Parameter, type Problem, type RequestParts } from './validator.js';
+export type { SmokeTarget, SmokeTargetFile, TestSigningKey } from './target.js';

@@ -9,6 +9,7 @@ export const contractPaths = {
   asyncapiSource: at('../events/asyncapi.yaml'),
   eventSchemas: at('../events/schemas/'),
   subgraphs: at('../graphql/'),
+  targetSchema: at('../target.schema.json'),
   openapi: at('../generated/openapi.json'),
   asyncapi: at('../generated/asyncapi.json'),
   supergraph: at('../generated/supergraph.graphql'),

@@ -1,7 +1,7 @@
-import { eventually, expectContract, openTap, useTarget } from '@cleanapp/smoke-kit';
+import { eventually, expectContract, openTap, suiteContext } from '@cleanapp/smoke-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ctx = useTarget();
+const ctx = suiteContext();
 
 describe.skipIf(!ctx.target.amqp)(ctx.target.amqp ? 'pipeline' : 'pipeline (skipped: the target has no amqp section)', () => {
   let tap: Awaited<ReturnType<typeof openTap>>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
-import { curlOf, expectError, useTarget, type OperationId, type Target } from '@cleanapp/smoke-kit';
+import { curlOf, expectError, suiteContext, type OperationId } from '@cleanapp/smoke-kit';
 import { base64url, decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,10 +14,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * Without one those checks are skipped, with the reason in their name.
  */
 
-const ctx = useTarget();
+const ctx = suiteContext();
 const validator = new OpenApiValidator();
-type TestSigningKey = NonNullable<NonNullable<Target['auth']>['testSigningKey']>;
-const testKey: TestSigningKey | undefined = ctx.target.auth?.testSigningKey;
+const testKey = ctx.target.auth?.testSigningKey;
 const NO_TEST_KEY = 'skipped: the target trusts no test signing key (auth.testSigningKey)';
 
 /** Requests in flight at once, and how long one may take. */

@@ -1,9 +1,9 @@
 import { diff, formatResult } from '@cleanapp/contract-diff';
 import { loadOpenApi } from '@cleanapp/contracts';
-import { expectContract, useTarget } from '@cleanapp/smoke-kit';
+import { expectContract, suiteContext } from '@cleanapp/smoke-kit';
 import { describe, expect, it } from 'vitest';
 
-const ctx = useTarget();
+const ctx = suiteContext();
 
 describe('contracts', () => {
   it('the served /api/v4/openapi.json does not drift from the canonical contract (no breaking or warning change)', async () => {

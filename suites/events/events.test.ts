@@ -1,9 +1,9 @@
 import { loadAsyncApi } from '@cleanapp/contracts';
-import { brokerName, openTap, useTarget } from '@cleanapp/smoke-kit';
+import { brokerName, openTap, suiteContext } from '@cleanapp/smoke-kit';
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ctx = useTarget();
+const ctx = suiteContext();
 
 interface QueueChannel {
   address: string;

@@ -1,7 +1,7 @@
-import { canonicalOpenApi, expectContract, useTarget } from '@cleanapp/smoke-kit';
+import { canonicalOpenApi, expectContract, suiteContext } from '@cleanapp/smoke-kit';
 import { describe, expect, it } from 'vitest';
 
-const ctx = useTarget();
+const ctx = suiteContext();
 
 describe('health', () => {
   it('GET /api/v4/health answers 200 matching the contract with every dependency up', async () => {

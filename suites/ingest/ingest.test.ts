@@ -1,8 +1,8 @@
 import type { ReportSubmission } from '@cleanapp/api-client';
-import { eventually, expectContract, expectError, useTarget, type ContractResult, type ErrorEnvelope } from '@cleanapp/smoke-kit';
+import { eventually, expectContract, expectError, suiteContext, type ContractResult, type ErrorEnvelope } from '@cleanapp/smoke-kit';
 import { describe, expect, it } from 'vitest';
 
-const ctx = useTarget();
+const ctx = suiteContext();
 const submitter = ctx.api('report:submit');
 const reader = ctx.api('report:read');
 

@@ -1,8 +1,8 @@
 import { createGraphqlClient, ReportByIdDocument, ReportsNearDocument } from '@cleanapp/graphql-client';
-import { eventually, expectContract, useTarget } from '@cleanapp/smoke-kit';
+import { eventually, expectContract, suiteContext } from '@cleanapp/smoke-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const ctx = useTarget();
+const ctx = suiteContext();
 const submitter = ctx.api('report:submit');
 const reader = ctx.api('report:read');
 

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, expectContract, useTarget } from '@cleanapp/smoke-kit';
+import { eventually, expectContract, suiteContext } from '@cleanapp/smoke-kit';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ctx = useTarget();
+const ctx = suiteContext();
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const evidence = join(process.env.CLEANAPP_REPORT_DIR ?? '.', 'render');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ReportSubmission } from '@cleanapp/api-client';
-import { contractValidator, expectContract, mask, useTarget } from '@cleanapp/smoke-kit';
+import { contractValidator, expectContract, mask, suiteContext } from '@cleanapp/smoke-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
 
@@ -11,7 +11,7 @@ import { WebSocket, type RawData } from 'ws';
  * Endpoints: `websocket.publicUrl` / `websocket.privilegedUrl` of the target.
  */
 
-const ctx = useTarget();
+const ctx = suiteContext();
 const publicUrl = ctx.target.websocket?.publicUrl;
 const privilegedUrl = ctx.target.websocket?.privilegedUrl;
 

@@ -16,3 +16,11 @@ export type Report = Schemas['Report'];
 export type Analysis = Schemas['Analysis'];
 export type Lane = Schemas['Lane'];
 export type ProcessingStatus = Schemas['ProcessingStatus'];
+export {
+  fetchClientCredentialsToken,
+  clearTokenCache,
+  TokenError,
+  type AccessToken,
+  type ClientCredentials,
+  type FetchTokenOptions,
+} from './client-credentials.js';

@@ -3,8 +3,7 @@ export { checkComposeFile, composeSchemaPath, findComposeFiles, isAbsoluteHostPa
 export { findRepoRoot } from './paths.js';
 export { formatProblem, pointerOf, type Problem } from './problem.js';
 export {
-  readRunnerFlags,
-  runnerFlagsFromSource,
+  runnerFlags,
   smokeCommandsInScript,
   smokeInvocationsInCompose,
   smokeInvocationsInWorkflow,

@@ -3,15 +3,13 @@ import { join, relative } from 'node:path';
 import { runActionlint } from './actionlint.js';
 import { checkComposeFile, findComposeFiles } from './compose.js';
 import type { Problem } from './problem.js';
-import { gateCallProblems, gateCallsInWorkflow, readRunnerFlags, smokeInvocationsInCompose, smokeInvocationsInWorkflow, unknownFlagProblems, unusedInterfaceProblems, workflowCallInterface } from './smoke-flags.js';
+import { gateCallProblems, gateCallsInWorkflow, runnerFlags, smokeInvocationsInCompose, smokeInvocationsInWorkflow, unknownFlagProblems, unusedInterfaceProblems, workflowCallInterface } from './smoke-flags.js';
 
 export interface LintReport {
   workflows: string[];
   composeFiles: string[];
   problems: Problem[];
 }
-
-export const RUNNER_CLI = 'packages/smoke-kit/src/cli.ts';
 
 /** Every delivery check over a repository root: actionlint, compose schema + policy, smoke flags. */
 export async function lintRepo(root: string): Promise<LintReport> {
@@ -24,15 +22,11 @@ export async function lintRepo(root: string): Promise<LintReport> {
   const composeFiles = existsSync(composeDir) ? findComposeFiles(composeDir) : [];
   for (const file of composeFiles) problems.push(...checkComposeFile(file, root));
 
-  const runnerCli = join(root, RUNNER_CLI);
-  if (existsSync(runnerCli)) {
-    const runner = readRunnerFlags(runnerCli);
-    const invocations = [
-      ...workflows.flatMap((f) => smokeInvocationsInWorkflow(readFileSync(f, 'utf8'), relative(root, f))),
-      ...composeFiles.flatMap((f) => smokeInvocationsInCompose(readFileSync(f, 'utf8'), relative(root, f))),
-    ];
-    problems.push(...unknownFlagProblems(invocations, runner));
-  }
+  const invocations = [
+    ...workflows.flatMap((f) => smokeInvocationsInWorkflow(readFileSync(f, 'utf8'), relative(root, f))),
+    ...composeFiles.flatMap((f) => smokeInvocationsInCompose(readFileSync(f, 'utf8'), relative(root, f))),
+  ];
+  problems.push(...unknownFlagProblems(invocations, runnerFlags()));
   for (const f of workflows) {
     const text = readFileSync(f, 'utf8');
     let reusable = true;

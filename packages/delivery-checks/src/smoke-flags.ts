@@ -1,47 +1,22 @@
-// "The workflows pass only flags the smoke runner has": the runner's options are read textually from
-// packages/smoke-kit/src/cli.ts (its parseArgs `options` and its USAGE text), the flags passed to
+// "The workflows pass only flags the smoke runner has": the runner's options come from its own data
+// (SMOKE_OPTIONS in @cleanapp/smoke-kit, which builds its parser and --help), the flags passed to
 // `pnpm smoke` are read from every workflow `run:` script and every compose `command:`.
-import { readFileSync } from 'node:fs';
+import { SMOKE_OPTIONS, type SmokeOption } from '@cleanapp/smoke-kit/options';
 import { parse } from 'yaml';
 import { pointerOf, type Problem } from './problem.js';
 
 export interface RunnerFlags {
-  /** Long option names from parseArgs, without dashes. */
+  /** Long option names, without dashes. */
   long: Set<string>;
   short: Set<string>;
-  /** Long flags named in USAGE, without dashes. */
-  usage: Set<string>;
 }
 
-/** Reads the runner's flags from the source of its CLI (parseArgs options + USAGE). */
-export function runnerFlagsFromSource(source: string): RunnerFlags {
-  const long = new Set<string>();
-  const short = new Set<string>();
-  const start = source.indexOf('parseArgs(');
-  const optionsAt = start >= 0 ? source.indexOf('options:', start) : -1;
-  if (optionsAt < 0) throw new Error('no parseArgs({ options }) found in the runner source');
-  // The options object: from `options: {` to its matching brace.
-  const open = source.indexOf('{', optionsAt);
-  let depth = 0;
-  let end = open;
-  for (; end < source.length; end++) {
-    if (source[end] === '{') depth++;
-    else if (source[end] === '}' && --depth === 0) break;
-  }
-  const block = source.slice(open + 1, end);
-  for (const m of block.matchAll(/['"]?([a-z][a-z0-9-]*)['"]?\s*:\s*\{([^}]*)\}/g)) {
-    long.add(m[1]!);
-    const s = /short\s*:\s*['"](\w)['"]/.exec(m[2]!);
-    if (s) short.add(s[1]!);
-  }
-  const usage = new Set<string>();
-  const usageText = /const USAGE = `([\s\S]*?)`/.exec(source)?.[1] ?? '';
-  for (const m of usageText.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)) usage.add(m[1]!);
-  return { long, short, usage };
-}
-
-export function readRunnerFlags(cliPath: string): RunnerFlags {
-  return runnerFlagsFromSource(readFileSync(cliPath, 'utf8'));
+/** The smoke runner's flags. */
+export function runnerFlags(options: readonly SmokeOption[] = SMOKE_OPTIONS): RunnerFlags {
+  return {
+    long: new Set(options.map((o) => o.flag.slice(2))),
+    short: new Set(options.flatMap((o) => (o.short ? [o.short] : []))),
+  };
 }
 
 export interface SmokeInvocation {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JWK } from 'jose';
+import { fetchClientCredentialsToken } from '@cleanapp/api-client';
+import type { SmokeTarget, TestSigningKey } from '@cleanapp/contracts';
 import { generateTestSigningKey } from './auth/keys.js';
 import type { Resolved } from './deps/resolve.js';
 import { startGraphql } from './graphql/index.js';
@@ -36,18 +37,18 @@ export interface StackOptions {
   faults?: Faults;
 }
 
-/** A target file as documented in @cleanapp/smoke-kit (target.schema.json). */
-export interface StackTarget {
-  name: string;
-  rest: { baseUrl: string };
-  /** `testSigningKey`: the private JWK of the issuer's trusted test key (auth suite; this local stack only). */
-  auth: { tokenUrl: string; clientId: string; clientSecret: string; audience: string; testSigningKey?: JWK };
-  amqp: { url: string; nameMap: Record<string, string> };
-  graphql: { url: string };
-  websocket: { publicUrl: string; privilegedUrl: string };
-  cors: { allowedOrigin: string };
-  services: string[];
-}
+/** `T` with the keys `K` present. */
+type With<T, K extends keyof T> = T & { [P in K]-?: NonNullable<T[P]> };
+
+/**
+ * The smoke target (@cleanapp/contracts target.schema.json) with the sections this stack always serves
+ * present. `auth.testSigningKey`: the private JWK of the issuer's trusted test key (auth suite; this local stack only).
+ */
+export type StackTarget = With<SmokeTarget, 'auth' | 'amqp' | 'graphql' | 'websocket' | 'cors' | 'services'> & {
+  auth: With<NonNullable<SmokeTarget['auth']>, 'audience' | 'testSigningKey'>;
+  amqp: With<NonNullable<SmokeTarget['amqp']>, 'nameMap'>;
+  websocket: With<NonNullable<SmokeTarget['websocket']>, 'publicUrl' | 'privilegedUrl'>;
+};
 
 export interface RunningStack {
   id: string;
@@ -59,16 +60,6 @@ export interface RunningStack {
   /** A client-credentials access token from the stack's own issuer (default: all of the client's scopes). */
   token(scope?: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function clientToken(auth: StackTarget['auth'], scope?: string): Promise<string> {
-  const res = await fetch(auth.tokenUrl, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${auth.clientId}:${auth.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }),
-  });
-  if (!res.ok) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -120,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const target: StackTarget = {
       name: ephemeral ? `embedded-${id}` : 'embedded',
       rest: { baseUrl: api.url },
-      auth: { tokenUrl: `${issuer.url}/oauth/token`, clientId: client.clientId, clientSecret: client.clientSecret, audience, testSigningKey },
+      auth: { tokenUrl: `${issuer.url}/oauth/token`, clientId: client.clientId, clientSecret: client.clientSecret, audience, testSigningKey: testSigningKey as TestSigningKey },
       amqp: {
         url: infra.amqp.url,
         nameMap: { 'cleanapp-exchange': infra.topology.exchange.name, 'cleanapp-dlx': infra.topology.deadLetterExchange.name, ...nameMap },
@@ -144,7 +135,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       targetFile,
       urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url },
       dependencies: { amqp: infra.amqp, database: infra.database },
-      token: (scope) => clientToken(target.auth, scope),
+      token: async (scope) => (await fetchClientCredentialsToken(target.auth, scope ?? '')).accessToken,
       stop: () => cleanups.run(),
     };
   } catch (error) {

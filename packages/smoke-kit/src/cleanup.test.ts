@@ -1,7 +1,7 @@
+import { clearTokenCache } from '@cleanapp/api-client';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { removeSyntheticData } from './cleanup.js';
 import { parseTarget } from './target.js';
-import { clearTokenCache } from './token.js';
 
 const target = parseTarget({
   name: 't',

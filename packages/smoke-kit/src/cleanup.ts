@@ -1,6 +1,6 @@
-import { createApiClient } from '@cleanapp/api-client';
+import { createApiClient, TokenError } from '@cleanapp/api-client';
 import type { Target } from './target.js';
-import { fetchToken, TokenError } from './token.js';
+import { fetchToken } from './token.js';
 
 export type CleanupResult = { removed: number } | { skipped: string };
 

@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeTarget, type FakeTarget } from './testing/fake-target.js';
-import { selectSuites } from './cli.js';
+import { main, selectSuites } from './cli.js';
+import { SMOKE_OPTIONS } from './options.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'smoke-cli-'));
@@ -139,5 +140,18 @@ describe('selectSuites', () => {
     expect(() => selectSuites(known, all, 'weekly', undefined, undefined)).toThrow('unknown tag weekly (known: gate, nightly)');
     expect(() => selectSuites(known, all, undefined, ['billing'], ['api'])).toThrow('unknown service billing (known: analyzer, api, renderer)');
     expect(() => selectSuites(known, ['health'], undefined, ['renderer'], undefined)).toThrow('no suite matches --service renderer among health');
+  });
+});
+
+describe('smoke --help', () => {
+  it('is built from SMOKE_OPTIONS: every flag, with its short form and value', async () => {
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    try {
+      expect(await main(['--help'])).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    for (const o of SMOKE_OPTIONS) expect(out.join('')).toMatch(new RegExp(`^  ${o.flag}${'value' in o ? ` <${o.value}>` : ''} +\\S`, 'm'));
   });
 });

@@ -1,8 +1,9 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { removeSyntheticData } from './cleanup.js';
 import { newRunId } from './context.js';
+import { SMOKE_OPTIONS, type SmokeArgs, type SmokeOption } from './options.js';
 import { mask } from './mask.js';
 import { probeTarget } from './probe.js';
 import { defaultReportDir, describeDeployed, discoverSuites, preloadVitest, runSmoke } from './runner.js';
@@ -13,17 +14,18 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_CONFIG = 2;
 
-const USAGE = `usage: smoke [--target <file>] [--suite <name,...>] [--tag gate|nightly] [--service <name,...>] [--retries <n>] [--report-dir <dir>]
+const synopsis = (o: SmokeOption) => (o.value ? `${o.flag} <${o.value}>` : o.flag);
+const USAGE = [
+  `usage: smoke ${SMOKE_OPTIONS.filter((o: SmokeOption) => o.value).map((o) => `[${synopsis(o)}]`).join(' ')}`,
+  '',
+  ...SMOKE_OPTIONS.flatMap((o) => o.help.map((line, i) => `  ${(i === 0 ? synopsis(o) : '').padEnd(21)}${line}`)),
+  '',
+  'exit codes: 0 all checks passed, 1 a check failed, 2 unusable configuration or unreachable target',
+].join('\n');
 
-  --target <file>      target file (JSON or YAML, see packages/smoke-kit/target.schema.json);
-                       without it the embedded reference stack is started and used
-  --suite <names>      comma-separated suites (default: the target's suites, else all)
-  --tag <tag>          only suites with this tag (gate: service-repo CI, nightly: the canary)
-  --service <names>    only suites that check one of these services (api, analyzer, renderer, graphql, ws-hub, ...)
-  --retries <n>        canary mode: retry a failed check up to n times; one that then passes is reported flaky
-  --report-dir <dir>   where junit.xml, results.json and report.html go (default: <repo>/.reports/smoke)
-
-exit codes: 0 all checks passed, 1 a check failed, 2 unusable configuration or unreachable target`;
+const PARSE_OPTIONS: ParseArgsConfig['options'] = Object.fromEntries(
+  SMOKE_OPTIONS.map((o: SmokeOption) => [o.flag.slice(2), { type: o.value ? 'string' : 'boolean', ...(o.short ? { short: o.short } : {}) }]),
+);
 
 /** A configuration problem: printed and the process exits with 2. */
 class ConfigError extends Error {}
@@ -92,22 +94,9 @@ function parseSuiteList(value: string | undefined): string[] | undefined {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args: { target?: string; suite?: string; tag?: string; service?: string; retries?: string; 'report-dir'?: string; help?: boolean };
+  let args: SmokeArgs;
   try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        target: { type: 'string', short: 't' },
-        suite: { type: 'string', short: 's' },
-        tag: { type: 'string' },
-        service: { type: 'string' },
-        retries: { type: 'string' },
-        'report-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+    args = parseArgs({ args: argv, options: PARSE_OPTIONS, strict: true, allowPositionals: false }).values as SmokeArgs;
   } catch (err) {
     printErr(`smoke: ${(err as Error).message}\n${USAGE}`);
     return EXIT_CONFIG;
@@ -189,7 +178,6 @@ export async function main(argv: string[]): Promise<number> {
     print(`smoke: target ${target.name} (${target.rest.baseUrl}), suites ${suites.join(', ')}, run ${runId}`);
     const summary = await runSmoke({
       target,
-      targetFile,
       suites,
       reportDir,
       runId,

@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { createApiClient, generateRequestId, type ApiClient } from '@cleanapp/api-client';
 import { recordingFetch } from './exchange.js';
-import { loadTarget, type Target } from './target.js';
-import { fetchToken, type FetchTokenOptions } from './token.js';
+import { registeredSecrets, registerSecret } from './mask.js';
+import type { Target } from './target.js';
+import { fetchToken, type TokenOptions } from './token.js';
 
-/** Environment variables the runner passes to the suites. */
-export const TARGET_ENV = 'CLEANAPP_TARGET';
-export const RUN_ID_ENV = 'CLEANAPP_SMOKE_RUN_ID';
+/** The environment variable through which the runner hands the suites what `suiteContext()` returns. */
+export const SUITE_CONTEXT_ENV = 'CLEANAPP_SMOKE_CONTEXT';
+
+/** What the runner hands each suite process: the target it parsed and validated, the run id, the secrets to mask. */
+interface SuiteHandoff {
+  target: Target;
+  runId: string;
+  secrets: string[];
+}
 
 export interface SmokeFetchInit extends RequestInit {
   /** Send `Authorization: Bearer <token>` for these scopes. */
@@ -38,7 +45,7 @@ export interface TargetClientOptions {
   runId?: string;
   /** Underlying fetch (tests); every request is still recorded. */
   fetch?: typeof globalThis.fetch;
-  token?: FetchTokenOptions;
+  token?: TokenOptions;
 }
 
 /** A run id usable inside a source_id (`[A-Za-z0-9]`). */
@@ -48,7 +55,7 @@ export function newRunId(): string {
 
 /** Builds the clients and helpers for a target. */
 export function createTargetClients(target: Target, options: TargetClientOptions = {}): SmokeContext {
-  const runId = (options.runId ?? process.env[RUN_ID_ENV] ?? newRunId()).replace(/[^A-Za-z0-9.-]/g, '');
+  const runId = (options.runId ?? newRunId()).replace(/[^A-Za-z0-9.-]/g, '');
   const fetch = recordingFetch(options.fetch);
   const token = async (...scopes: string[]) => (await fetchToken(target, scopes, { ...options.token, ...(options.fetch ? { fetch: options.fetch } : {}) })).accessToken;
   const url = (path: string) => `${target.rest.baseUrl}${path.startsWith('/') ? path : `/${path}`}`;
@@ -74,17 +81,23 @@ export function createTargetClients(target: Target, options: TargetClientOptions
   };
 }
 
-let current: { file: string; context: SmokeContext } | undefined;
+/** The value of `SUITE_CONTEXT_ENV` for a run: the parsed target, the run id and every secret registered so far. */
+export function suiteHandoff(target: Target, runId: string): string {
+  return JSON.stringify({ target, runId, secrets: registeredSecrets() } satisfies SuiteHandoff);
+}
+
+let current: SmokeContext | undefined;
 
 /**
- * The target of this run, from the file named by `CLEANAPP_TARGET` (the runner sets it), loaded once
- * per test file (vitest isolates modules per file). Throws a `TargetError` when it is unusable.
+ * This run's target and clients, as handed over by the runner (parsed and validated once, by the CLI);
+ * built once per test file (vitest isolates modules per file).
  */
-export function useTarget(): SmokeContext {
-  const file = process.env[TARGET_ENV];
-  if (!file) {
-    throw new Error(`${TARGET_ENV} is not set: run the suites through \`pnpm smoke\` (or set ${TARGET_ENV} to a target file)`);
-  }
-  if (current?.file !== file) current = { file, context: createTargetClients(loadTarget(file)) };
-  return current.context;
+export function suiteContext(): SmokeContext {
+  if (current) return current;
+  const handoff = process.env[SUITE_CONTEXT_ENV];
+  if (!handoff) throw new Error(`${SUITE_CONTEXT_ENV} is not set: run the suites through \`pnpm smoke\``);
+  const { target, runId, secrets } = JSON.parse(handoff) as SuiteHandoff;
+  for (const secret of secrets) registerSecret(secret);
+  current = createTargetClients(target, { runId });
+  return current;
 }

@@ -1,5 +1,6 @@
-export { loadTarget, parseTarget, expandEnv, TargetError, targetSchemaUrl, type Target, type ParseTargetOptions } from './target.js';
-export { fetchToken, clearTokenCache, TokenError, type AccessToken, type FetchTokenOptions } from './token.js';
+export { loadTarget, parseTarget, expandEnv, TargetError, type Target, type TestSigningKey, type ParseTargetOptions } from './target.js';
+export { fetchToken, type TokenOptions } from './token.js';
+export { clearTokenCache, TokenError, type AccessToken } from '@cleanapp/api-client';
 export { mask, maskDeep, registerSecret, clearSecrets, registeredSecrets, MASK } from './mask.js';
 export { buildCurl, shellQuote, type RecordedRequest } from './curl.js';
 export { recordingFetch, exchangeOf, curlOf, HttpError, type Exchange, type RecordedResponse } from './exchange.js';
@@ -18,10 +19,9 @@ export {
 } from './check.js';
 export {
   createTargetClients,
-  useTarget,
+  suiteContext,
   newRunId,
-  TARGET_ENV,
-  RUN_ID_ENV,
+  SUITE_CONTEXT_ENV,
   type SmokeContext,
   type SmokeFetchInit,
   type TargetClientOptions,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { RUN_ID_ENV, TARGET_ENV } from './context.js';
+import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
 import { mask } from './mask.js';
 import { SmokeReporter, type SmokeResults } from './reporter.js';
 import type { Target } from './target.js';
@@ -63,9 +63,8 @@ export function discoverSuites(dir = suitesDir): SuiteInfo[] {
 }
 
 export interface RunOptions {
+  /** The parsed, validated target; handed to the suites as is (`suiteContext()`). */
   target: Target;
-  /** The target file the suites load (`CLEANAPP_TARGET`). */
-  targetFile: string;
   suites: string[];
   reportDir: string;
   runId: string;
@@ -159,9 +158,9 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
 
-  const previous = { target: process.env[TARGET_ENV], runId: process.env[RUN_ID_ENV] };
-  process.env[TARGET_ENV] = options.targetFile;
-  process.env[RUN_ID_ENV] = options.runId;
+  const handoff = suiteHandoff(options.target, options.runId);
+  const previous = process.env[SUITE_CONTEXT_ENV];
+  process.env[SUITE_CONTEXT_ENV] = handoff;
   const out = maskingStream(write);
   let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
   const onAbort = () => void vitest?.cancelCurrentRun('keyboard-input');
@@ -201,7 +200,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         testTimeout: 20_000,
         hookTimeout: 20_000,
         passWithNoTests: false,
-        env: { [TARGET_ENV]: options.targetFile, [RUN_ID_ENV]: options.runId, CLEANAPP_REPORT_DIR: options.reportDir },
+        env: { [SUITE_CONTEXT_ENV]: handoff, CLEANAPP_REPORT_DIR: options.reportDir },
       },
       {
         // graphql ships .js and .mjs without `exports` (TOOLCHAIN G1); harmless for suites that do not use it.
@@ -215,13 +214,8 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await vitest?.close();
-    for (const [key, value] of [
-      [TARGET_ENV, previous.target],
-      [RUN_ID_ENV, previous.runId],
-    ] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    if (previous === undefined) delete process.env[SUITE_CONTEXT_ENV];
+    else process.env[SUITE_CONTEXT_ENV] = previous;
   }
   // vitest sets process.exitCode on failures; the CLI decides the exit code itself.
   process.exitCode = undefined;

@@ -1,33 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { contractPaths, type SmokeTarget as Target, type SmokeTargetFile, type TestSigningKey } from '@cleanapp/contracts';
 import { parse as parseYaml } from 'yaml';
 import { registerSecret } from './mask.js';
 
-/** A smoke target: everything a suite may touch in one environment (see target.schema.json). */
-export interface Target {
-  name: string;
-  rest: { baseUrl: string };
-  auth?: { tokenUrl: string; clientId: string; clientSecret: string; audience?: string; testSigningKey?: TestSigningKey };
-  graphql?: { url: string };
-  websocket?: { publicUrl?: string; privilegedUrl?: string };
-  amqp?: { url: string; environment?: string; nameMap?: Record<string, string> };
-  cors?: { allowedOrigin: string };
-  services?: string[];
-  suites?: string[];
-}
-
-/**
- * A private JWK the target trusts (its public part is in the target's JWKS) for the auth suite's tokens
- * with chosen claims. A `${ENV}` string holding the JSON is parsed into this object by `parseTarget`.
- */
-export interface TestSigningKey {
-  kty: string;
-  d: string;
-  kid?: string;
-  alg?: string;
-  [member: string]: unknown;
-}
+// One definition: target.schema.json in @cleanapp/contracts, whose generated type the reference stack uses too.
+export type { SmokeTarget as Target, TestSigningKey } from '@cleanapp/contracts';
 
 /** JWK members that are private key material: registered as secrets so they are masked everywhere. */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
@@ -36,7 +15,7 @@ const TEST_KEY_FIELD = 'auth.testSigningKey';
 const TEST_KEY_PROBLEM = `${TEST_KEY_FIELD} must be a private JWK: an object with kty and d, or a string holding its JSON`;
 
 /** Parses a string `auth.testSigningKey` (JSON text, usually from `${ENV}`); never echoes the value. */
-function normaliseTestSigningKey(target: Target, problems: string[]): void {
+function normaliseTestSigningKey(target: SmokeTargetFile, problems: string[]): void {
   const auth = target.auth;
   if (!auth || auth.testSigningKey === undefined) return;
   const raw: unknown = auth.testSigningKey;
@@ -75,8 +54,6 @@ export class TargetError extends Error {
   }
 }
 
-export const targetSchemaUrl = new URL('../target.schema.json', import.meta.url);
-
 let validator: ValidateFunction | undefined;
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -96,7 +73,7 @@ const URL_FORMATS: Record<string, { protocols: string[]; message: string }> = {
 
 function schemaValidator(): ValidateFunction {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(targetSchemaUrl, 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(readFileSync(contractPaths.targetSchema, 'utf8')) as Record<string, unknown>;
     const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
     for (const [name, { protocols }] of Object.entries(URL_FORMATS)) {
       ajv.addFormat(name, { type: 'string', validate: (v: string) => isUrl(v, protocols) });
@@ -207,7 +184,7 @@ export function parseTarget(input: unknown, options: ParseTargetOptions = {}): T
       if (!problems.includes(line)) problems.push(line);
     }
   }
-  if (problems.length === 0) normaliseTestSigningKey(expanded as Target, problems);
+  if (problems.length === 0) normaliseTestSigningKey(expanded as SmokeTargetFile, problems);
   if (problems.length === 0) {
     const base = (expanded as Target).rest.baseUrl;
     if (/\/api\/v4\/?$/.test(new URL(base).pathname)) {

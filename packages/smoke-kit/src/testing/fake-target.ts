@@ -20,7 +20,7 @@ export type Fault = 'no-request-id' | 'health-down' | 'no-replay' | 'envelope-re
 
 export interface FakeTarget {
   target: Target;
-  /** The target written as JSON (what `--target` / `CLEANAPP_TARGET` take). */
+  /** The target written as JSON (what `--target` takes). */
   targetFile: string;
   baseUrl: string;
   tokenUrl: string;
