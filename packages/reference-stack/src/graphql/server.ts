@@ -2,12 +2,12 @@
 // The gateway plans every operation over the committed supergraph and calls the subgraphs over HTTP.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { contractPaths } from '@cleanapp/contracts';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Authorizer } from '../http/auth/index.js';
+import { bind, closeServer } from '../http/listen.js';
 import type { Queryable } from '../store/db.js';
 import { buildAnalysisSchema } from './analysis.js';
 import { requestIdOf, useHttp } from './http.js';
@@ -57,24 +57,6 @@ function yogaFor(service: string, schema: GraphQLSchema, verifier: Authorizer, l
   });
 }
 
-function listen(server: Server, host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const { port: bound } = server.address() as AddressInfo;
-      resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
-
 /** Starts the `reports` and `analysis` subgraphs and the gateway at `/graphql`. */
 export async function startGraphql(options: GraphqlOptions): Promise<RunningGraphql> {
   const host = options.host ?? '127.0.0.1';
@@ -92,7 +74,7 @@ export async function startGraphql(options: GraphqlOptions): Promise<RunningGrap
     for (const [name, schema] of builders) {
       const server = createServer(yogaFor(name, schema, options.verifier, log));
       servers.push(server);
-      subgraphs[name] = `${await listen(server, host, options.ports?.[name as 'reports' | 'analysis'] ?? 0)}/graphql`;
+      subgraphs[name] = `${await bind(server, host, options.ports?.[name as 'reports' | 'analysis'] ?? 0)}/graphql`;
     }
 
     const supergraphSdl = options.supergraphSdl ?? readFileSync(contractPaths.supergraph, 'utf8');
@@ -124,7 +106,7 @@ export async function startGraphql(options: GraphqlOptions): Promise<RunningGrap
     });
     const gateway = createServer(yogaFor('gateway', gatewaySchema, options.verifier, log, options.corsOrigins));
     servers.push(gateway);
-    const url = `${await listen(gateway, host, options.ports?.gateway ?? 0)}/graphql`;
+    const url = `${await bind(gateway, host, options.ports?.gateway ?? 0)}/graphql`;
     log(`[graphql] gateway ${url}; subgraphs ${Object.entries(subgraphs).map(([n, u]) => `${n} ${u}`).join(', ')}`);
     return { url, subgraphs, close };
   } catch (error) {

@@ -1,5 +1,6 @@
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 
 /** What listen() serves: a Hono app, or anything else with a fetch handler. */
 export interface App {
@@ -7,39 +8,45 @@ export interface App {
 }
 
 export interface Listening {
-  server: ServerType;
+  server: Server;
   url: string;
   /** Mounts the app; requests before that get a 503 "starting". */
   mount(app: App): void;
   close(): Promise<void>;
 }
 
+/** Binds a server; resolves with the URL clients use (a wildcard host is reached over loopback). */
+export function bind(server: Server, host: string, port: number, scheme: 'http' | 'ws' = 'http'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+      resolve(`${scheme}://${shown.includes(':') ? `[${shown}]` : shown}:${(server.address() as AddressInfo).port}`);
+    });
+  });
+}
+
+/** Closes a server without waiting for kept-alive connections to go idle. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
 /**
  * Binds first and mounts the app afterwards: apps need their own URL (issuer claim, served contract),
  * which is only known once a free port is bound.
  */
-export function listen(host: string, port: number): Promise<Listening> {
+export async function listen(host: string, port: number): Promise<Listening> {
   let mounted: App | undefined;
-  const fetch = (req: Request) => (mounted ? mounted.fetch(req) : new Response('starting', { status: 503 }));
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname: host, port }, (info: AddressInfo) => {
-      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-      resolve({
-        server,
-        url: `http://${shown}:${info.port}`,
-        mount: (app) => void (mounted = app),
-        close: () =>
-          new Promise<void>((done) => {
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
-    server.once('error', reject);
-    // Outlive clients' and proxies' idle timeouts (undici 4 s, typical load balancers 60 s), so the
-    // server never closes a kept-alive socket just as a client reuses it.
-    (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
-  });
+  const server = createServer(getRequestListener((req: Request) => (mounted ? mounted.fetch(req) : new Response('starting', { status: 503 }))));
+  // Outlive clients' and proxies' idle timeouts (undici 4 s, typical load balancers 60 s), so the
+  // server never closes a kept-alive socket just as a client reuses it.
+  server.keepAliveTimeout = 65_000;
+  const url = await bind(server, host, port);
+  return { server, url, mount: (app) => void (mounted = app), close: () => closeServer(server) };
 }
 
 /** Runs cleanups in reverse order of registration, reporting (not throwing) their failures. */

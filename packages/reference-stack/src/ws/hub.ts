@@ -1,5 +1,4 @@
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ReportRenderedPayload } from '@cleanapp/events';
 import type { Broker } from '@cleanapp/events/node';
@@ -10,6 +9,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { authenticate, bearerToken, type Authorizer } from '../http/auth/index.js';
 import { errorResponse, HttpError, onHttpError } from '../http/error/index.js';
 import { beginExchange, exchange, exchangeHeaders, type Exchange, type HttpEnv } from '../http/exchange/index.js';
+import { bind, closeServer } from '../http/listen.js';
 
 /**
  * The WebSocket hub: a public and a privileged live stream of `report.rendered`, on its own node:http
@@ -351,29 +351,15 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
     broadcast('public', frame('report.rendered', data, timestamp));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const bound = await bind(server, options.host, options.port ?? 0, 'ws');
   server.on('error', (error) => log(`[ws] http server error: ${error.message}`));
-  const { port } = server.address() as AddressInfo;
-  const shown = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  const url = options.baseUrl?.replace(/\/+$/, '') ?? `ws://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
-
-  const closeServer = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const url = options.baseUrl?.replace(/\/+$/, '') ?? bound;
 
   try {
     await options.broker.consume(NOTIFY_QUEUE, 'report.rendered', push);
   } catch (error) {
     clearInterval(heartbeat);
-    await closeServer();
+    await closeServer(server);
     throw error;
   }
   log(`[ws] hub ${url}${WS_PATHS.public} and ${url}${WS_PATHS.privileged}`);
@@ -394,7 +380,7 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
         clearTimeout(timer);
         for (const ws of clients.keys()) ws.terminate();
         wss.close();
-        await closeServer();
+        await closeServer(server);
         log('[ws] hub closed');
       })();
       return closing;
