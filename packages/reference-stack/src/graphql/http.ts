@@ -1,13 +1,10 @@
 // The stack's HTTP plumbing (src/http/) as a yoga plugin, for the gateway and the subgraphs alike:
 // exchange headers, CORS, and the JWT check (401/403 as HTTP statuses with a GraphQL-style body).
 import type { Plugin } from 'graphql-yoga';
-import { authenticate, type Authorizer, type Requirements } from '../http/auth/index.js';
+import { authenticate, READ_REQUIREMENT, type Authorizer } from '../http/auth/index.js';
 import { corsHeaders, isPreflight, preflightResponse, type CorsOptions } from '../http/cors/index.js';
 import { errorResponse, HttpError, type ErrorBody } from '../http/error/index.js';
 import { beginExchange, exchangeHeaders, type Exchange } from '../http/exchange/index.js';
-
-/** The OpenAPI-style security requirement every GraphQL operation has (all of them are reads). */
-export const READ_REQUIREMENT: Requirements = [{ cleanappAuth: ['report:read'] }];
 
 const exchanges = new WeakMap<Request, Exchange>();
 

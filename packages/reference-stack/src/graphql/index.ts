@@ -2,5 +2,4 @@ export { startGraphql, type GraphqlOptions, type RunningGraphql } from './server
 export { buildReportsSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './reports.js';
 export { buildAnalysisSchema } from './analysis.js';
 export { buildSubgraphSchema, type Representation, type SubgraphResolvers } from './subgraph.js';
-export { READ_REQUIREMENT } from './http.js';
-export type { Authorizer } from '../http/auth/index.js';
+export { READ_REQUIREMENT, type Authorizer } from '../http/auth/index.js';

@@ -6,7 +6,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { decodeJwt } from 'jose';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { authenticate, bearerToken, type Authorizer } from '../http/auth/index.js';
+import { authenticate, bearerToken, READ_REQUIREMENT, type Authorizer } from '../http/auth/index.js';
 import { errorResponse, HttpError, onHttpError } from '../http/error/index.js';
 import { beginExchange, exchange, exchangeHeaders, type Exchange, type HttpEnv } from '../http/exchange/index.js';
 import { bind, closeServer } from '../http/listen.js';
@@ -94,7 +94,6 @@ export const PUBLIC_FIELDS = ['public_id', 'seq', 'card_path', 'page_path', 'ren
 export type PublicReportRendered = Pick<ReportRenderedPayload, (typeof PUBLIC_FIELDS)[number]>;
 
 export const NOTIFY_QUEUE = 'report-notify-queue';
-const REQUIREMENTS = [{ cleanappAuth: ['report:read'] }];
 const MAX_PING_ID_LENGTH = 128;
 
 interface Client {
@@ -234,7 +233,7 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
     const grant: Grant = {};
     if (stream === 'privileged') {
       const authorization = credentials(req);
-      grant.principal = (await authenticate(options.verifier, authorization, REQUIREMENTS))?.clientId;
+      grant.principal = (await authenticate(options.verifier, authorization, READ_REQUIREMENT))?.clientId;
       grant.expiresAt = expiryOf(authorization);
       if (socket.destroyed) return; // the client left while the token was checked
       if (closing) throw shuttingDown();

@@ -4,6 +4,9 @@ import { HttpError } from '../error/index.js';
 /** OpenAPI-style security: alternatives of scheme → scopes (empty: public). */
 export type Requirements = Record<string, string[]>[];
 
+/** Reading reports: every GraphQL operation and the privileged WebSocket stream. */
+export const READ_REQUIREMENT: Requirements = [{ cleanappAuth: ['report:read'] }];
+
 /** What checks credentials (TokenVerifier; a stub in tests). */
 export interface Authorizer {
   authorize(authorization: string | undefined, requirements: Requirements): Promise<AuthResult | { ok: true; principal?: undefined }>;
