@@ -1,6 +1,7 @@
 // Benchmark (not a test): contract-diff vs api-smart-diff on consecutive Twilio api_v2010 specs
-// (~1.9 MB each, ../shared/corpus/twilio). DESIGN.md: "a multi-MB OpenAPI pair well under a second,
-// and faster than api-smart-diff in the same run". Usage: pnpm --filter @cleanapp/contract-diff bench
+// (~1.9 MB each, from the research corpus that test/corpus-root.ts locates). The aim: a multi-MB
+// OpenAPI pair well under a second, and faster than api-smart-diff in the same run.
+// Usage: pnpm --filter @cleanapp/contract-diff bench
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { apiDiff } from 'api-smart-diff';

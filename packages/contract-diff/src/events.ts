@@ -7,23 +7,13 @@ import { Emitter } from './emitter.js';
 import type { Dir } from './jsonschema/context.js';
 import { SchemaDiffer } from './jsonschema/differ.js';
 import { canon, show } from './jsonschema/values.js';
-import { DocumentSet, isObject, type Json, type JsonObject, type Located } from './refs.js';
+import { documentSides, isObject, type DocumentSet, type DocumentSides, type Json, type JsonObject, type Located } from './refs.js';
 import type { Change } from './types.js';
 
-export interface EventDiffOptions {
-  baseUrl?: string;
-  revisionUrl?: string;
-  baseDocs?: DocumentSet;
-  revisionDocs?: DocumentSet;
-}
+export type EventDiffOptions = DocumentSides;
 
 function setup(base: unknown, revision: unknown, o: EventDiffOptions) {
-  const baseUrl = o.baseUrl ?? 'file:///base.json';
-  const revisionUrl = o.revisionUrl ?? 'file:///revision.json';
-  const bDocs = o.baseDocs ?? new DocumentSet();
-  const rDocs = o.revisionDocs ?? new DocumentSet();
-  if (!bDocs.has(baseUrl)) bDocs.add(baseUrl, base as Json);
-  if (!rDocs.has(revisionUrl)) rDocs.add(revisionUrl, revision as Json);
+  const { baseUrl, revisionUrl, baseDocs: bDocs, revisionDocs: rDocs } = documentSides(base, revision, o, 'json');
   const out = new Emitter();
   const schemas = new SchemaDiffer(out, bDocs, rDocs, { deprecationDays: { beta: 0, stable: 0 }, now: new Date() });
   return { baseUrl, revisionUrl, bDocs, rDocs, out, schemas };

@@ -1,4 +1,4 @@
-// Output renderers. JSON is the contract (DESIGN.md); the others are views of the same data.
+// Output renderers. JSON is the stable format (README, Output); the others are views of the same data.
 import type { Change, DiffResult, Level } from './types.js';
 
 export type Format = 'text' | 'json' | 'markdown' | 'github' | 'junit';

@@ -6,7 +6,7 @@ import { detectKind, loadContract } from './load.js';
 import { diffOpenApi, type OpenApiDiffOptions } from './openapi/diff.js';
 import { InputError } from './parse.js';
 import type { DocumentSet } from './refs.js';
-import { levelRank, summarize, type Change, type ContractKind, type DiffResult, type Level } from './types.js';
+import { levelRank, summarize, type Change, type ContractKind, type DiffResult } from './types.js';
 
 export type { Change, ContractKind, DiffResult, Level, Summary } from './types.js';
 export type { Config, IgnoreEntry } from './config.js';

@@ -64,7 +64,7 @@ export function locate(spec: string, cwd = process.cwd()): { url: string; fetch:
       try {
         return execFileSync('git', ['show', `${ref}:${rel}`], { cwd: top, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
-        const msg = String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n')[0];
+        const msg = stderrLines(e)[0];
         throw new InputError(`git:${ref}:${rel}: ${msg}`);
       }
     };
@@ -134,7 +134,7 @@ function unpackNpm(spec: string, cwd: string): { file: string; cleanup: () => vo
     try {
       out = execFileSync('npm', ['pack', pkgSpec, '--pack-destination', dir, '--json', '--ignore-scripts'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      const msg = String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').filter((l) => /ERR!|error/i.test(l))[0] ?? 'npm pack failed';
+      const msg = stderrLines(e).filter((l) => /ERR!|error/i.test(l))[0] ?? 'npm pack failed';
       throw new InputError(`${spec}: ${msg}`);
     }
     const packed = JSON.parse(out) as { filename: string }[];
@@ -196,4 +196,9 @@ export async function loadContract(spec: string, cwd = process.cwd()): Promise<L
     }
   }
   return { kind, document: doc, url, docs, name: spec };
+}
+
+/** What a failed child process printed (its error message when it printed nothing). */
+function stderrLines(e: unknown): string[] {
+  return String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n');
 }

@@ -21,6 +21,25 @@ export interface Located {
 
 export class RefError extends Error {}
 
+/** Where a comparison's two documents live; preloaded sets come from the async loader. */
+export interface DocumentSides {
+  baseUrl?: string;
+  revisionUrl?: string;
+  baseDocs?: DocumentSet;
+  revisionDocs?: DocumentSet;
+}
+
+/** Both sides' document sets, each root registered under its URL (`file:///base.<ext>` by default). */
+export function documentSides(base: unknown, revision: unknown, o: DocumentSides, ext: string): Required<DocumentSides> {
+  const baseUrl = o.baseUrl ?? `file:///base.${ext}`;
+  const revisionUrl = o.revisionUrl ?? `file:///revision.${ext}`;
+  const baseDocs = o.baseDocs ?? new DocumentSet();
+  const revisionDocs = o.revisionDocs ?? new DocumentSet();
+  if (!baseDocs.has(baseUrl)) baseDocs.add(baseUrl, base as Json);
+  if (!revisionDocs.has(revisionUrl)) revisionDocs.add(revisionUrl, revision as Json);
+  return { baseUrl, revisionUrl, baseDocs, revisionDocs };
+}
+
 /** Holds every document reachable from the roots; loads further local files on demand. */
 export class DocumentSet {
   private readonly docs = new Map<string, Json>();

@@ -5,9 +5,9 @@ import { Emitter } from './emitter.js';
 import { EXTRA_RULES } from './extra-rules.js';
 import { GRAPHQL_RULE_IDS } from './graphql.js';
 import { schemaRules, type SchemaCtx, type Scope } from './jsonschema/context.js';
-import { SCHEMA_RULES, SchemaDiffer, type SchemaChange } from './jsonschema/differ.js';
+import { SCHEMA_RULES, type SchemaChange } from './jsonschema/differ.js';
+import { bareDiffer } from '../test/schema-diff.js';
 import { OPENAPI_RULES } from './openapi/rules.js';
-import { DocumentSet } from './refs.js';
 import { RULES, isRuleId, type RuleId } from './rules.js';
 import { LEVELS } from './types.js';
 
@@ -102,7 +102,7 @@ describe('rule registry', () => {
   });
 
   it('resolves every change in every schema context to a registered id or to nothing', () => {
-    const differ = new SchemaDiffer(new Emitter(), new DocumentSet(), new DocumentSet(), { deprecationDays: { beta: 0, stable: 0 }, now: new Date() });
+    const differ = bareDiffer();
     const resolved = new Set<RuleId>();
     for (const dir of ['request', 'response'] as const)
       for (const where of ['body', 'property', 'parameter', 'parameter-property', 'header-property', 'response-header'] as const)

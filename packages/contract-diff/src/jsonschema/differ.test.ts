@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Emitter } from '../emitter.js';
-import { DocumentSet } from '../refs.js';
-import { request, schemaChanges } from '../../test/schema-diff.js';
+import { bareDiffer, request, schemaChanges } from '../../test/schema-diff.js';
 import type { SchemaCtx } from './context.js';
-import { SchemaDiffer } from './differ.js';
 
 describe('schema differ', () => {
-  const differ = new SchemaDiffer(new Emitter(), new DocumentSet(), new DocumentSet(), { deprecationDays: { beta: 0, stable: 0 }, now: new Date() });
+  const differ = bareDiffer();
   const ctx = (c: Partial<SchemaCtx>): SchemaCtx => ({ dir: 'request', where: 'property', prop: '', loc: '', kind: 'test', ...c });
 
   it('picks the finest scope that has a rule, then falls back', () => {

@@ -6,18 +6,13 @@ import type { Policy, SchemaCtx } from '../jsonschema/context.js';
 import { SchemaDiffer } from '../jsonschema/differ.js';
 import { deprecationChange, removalOf, stabilityChange, stabilityRank, type Deprecation, type Removal, type StabilityChange, type StabilityLevel } from '../jsonschema/lifecycle.js';
 import { show } from '../jsonschema/values.js';
-import { DocumentSet, isObject, type Json, type JsonObject, type Located } from '../refs.js';
+import { documentSides, isObject, type DocumentSet, type DocumentSides, type Json, type JsonObject, type Located } from '../refs.js';
 import type { RuleId } from '../rules.js';
 import type { Change } from '../types.js';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-export interface OpenApiDiffOptions {
-  /** Where the base document lives (file: or http: URL); relative `$ref`s resolve against it. */
-  baseUrl?: string;
-  revisionUrl?: string;
-  /** Preloaded documents (the async loader fills these, including external refs). */
-  baseDocs?: DocumentSet;
-  revisionDocs?: DocumentSet;
+/** `baseUrl`/`revisionUrl`: where the documents live (relative `$ref`s resolve against them). */
+export interface OpenApiDiffOptions extends DocumentSides {
   /** Endpoints less stable than this (`x-stability-level`) are not checked; default `beta`. */
   stabilityLevel?: StabilityLevel;
   /** Days of notice a deprecation must give (`x-sunset`); default 0 = sunset not required. */
@@ -36,12 +31,7 @@ interface Op {
 }
 
 export function diffOpenApi(base: unknown, revision: unknown, options: OpenApiDiffOptions = {}): Change[] {
-  const baseUrl = options.baseUrl ?? 'file:///base.yaml';
-  const revisionUrl = options.revisionUrl ?? 'file:///revision.yaml';
-  const bDocs = options.baseDocs ?? new DocumentSet();
-  const rDocs = options.revisionDocs ?? new DocumentSet();
-  if (!bDocs.has(baseUrl)) bDocs.add(baseUrl, base as Json);
-  if (!rDocs.has(revisionUrl)) rDocs.add(revisionUrl, revision as Json);
+  const { baseUrl, revisionUrl, baseDocs: bDocs, revisionDocs: rDocs } = documentSides(base, revision, options, 'yaml');
   const policy: Policy = {
     deprecationDays: { beta: options.deprecationDays?.beta ?? 0, stable: options.deprecationDays?.stable ?? 0 },
     now: options.now ?? new Date(),
