@@ -1,6 +1,6 @@
 import type { components } from '@cleanapp/api-client';
 import type { Database, Queryable } from './db.js';
-import { canonicalJson, randomId, sha256 } from '../api/ids.js';
+import { canonicalJson, randomId, sha256 } from './ids.js';
 import { discardEvents, enqueue, type OutboxEvent } from './outbox.js';
 import { iso, json } from './rows.js';
 

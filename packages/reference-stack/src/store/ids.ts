@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { stringify } from 'safe-stable-stringify';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -14,15 +15,6 @@ export function randomId(prefix: 'rpt' | 'rcp'): string {
 }
 
 /** JSON with sorted keys, so equal content hashes equally whatever the key order of the request. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export const canonicalJson = (value: unknown): string => stringify(value) ?? 'null';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
