@@ -1,7 +1,6 @@
 // Numeric bounds, lengths, item and contains counts, and patterns.
 import type { Json, JsonObject } from '../refs.js';
-import type { SchemaDiffer } from './differ.js';
-import { schemaRules, type SchemaCtx } from './context.js';
+import { schemaRules, type SchemaCtx, type SchemaReporter } from './context.js';
 import { typesOf } from './values.js';
 
 export const BOUND_RULES = schemaRules({
@@ -104,7 +103,7 @@ type Bound = 'max' | 'exclusive-max' | 'min' | 'exclusive-min' | 'max-length' | 
 
 const num = (v: Json | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 
-export function compareBounds(d: SchemaDiffer, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
+export function compareBounds(d: SchemaReporter<keyof typeof BOUND_RULES>, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
   // A keyword that does not apply to the declared type (maxItems on a string) validates nothing.
   const types = new Set([...typesOf(bn), ...typesOf(rn)]);
   const applies = (name: Bound): boolean => {
@@ -141,7 +140,7 @@ export function compareBounds(d: SchemaDiffer, bn: JsonObject, rn: JsonObject, c
   comparePattern(d, bn, rn, ctx);
 }
 
-function comparePattern(d: SchemaDiffer, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
+function comparePattern(d: SchemaReporter<keyof typeof BOUND_RULES>, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
   // An empty pattern matches everything: same as none.
   const bp = typeof bn.pattern === 'string' && bn.pattern !== '' ? bn.pattern : undefined;
   const rp = typeof rn.pattern === 'string' && rn.pattern !== '' ? rn.pattern : undefined;

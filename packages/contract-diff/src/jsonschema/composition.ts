@@ -1,7 +1,6 @@
 // allOf/anyOf/oneOf (alternatives matched by `$ref` target, then title, then position) and discriminators.
 import { isObject, type DocumentSet, type Json, type JsonObject, type Located } from '../refs.js';
-import type { SchemaDiffer } from './differ.js';
-import { schemaRules, type Flat, type SchemaCtx, type View } from './context.js';
+import { schemaRules, type Flat, type SchemaCtx, type View, type SchemaReporter } from './context.js';
 import { flatten } from './properties.js';
 import { ANNOTATIONS, canon, show } from './values.js';
 
@@ -54,7 +53,7 @@ const KEYWORDS = [
 
 const STRUCTURAL = new Set(['type', 'properties', 'required', 'allOf']);
 
-export function compareComposition(d: SchemaDiffer, b: View, r: View, ctx: SchemaCtx): void {
+export function compareComposition(d: SchemaReporter<keyof typeof COMPOSITION_RULES>, b: View, r: View, ctx: SchemaCtx): void {
   for (const [kw, what] of KEYWORDS) {
     const bl = Array.isArray(b.node[kw]) ? (b.node[kw] as Json[]) : [];
     const rl = Array.isArray(r.node[kw]) ? (r.node[kw] as Json[]) : [];
@@ -77,7 +76,7 @@ export function compareComposition(d: SchemaDiffer, b: View, r: View, ctx: Schem
   }
 }
 
-export function compareDiscriminator(d: SchemaDiffer, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
+export function compareDiscriminator(d: SchemaReporter<keyof typeof COMPOSITION_RULES>, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
   const bd = isObject(bn.discriminator) ? bn.discriminator : undefined;
   const rd = isObject(rn.discriminator) ? rn.discriminator : undefined;
   if (!bd && !rd) return;

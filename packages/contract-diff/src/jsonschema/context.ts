@@ -1,6 +1,7 @@
 // Shapes shared by the JSON Schema differ and its per-concern modules.
+import type { EmitFields, Emitter } from '../emitter.js';
 import type { RuleId } from '../rules.js';
-import type { JsonObject, Located } from '../refs.js';
+import type { DocumentSet, JsonObject, Located } from '../refs.js';
 
 /** request = what clients write, response = what they read. */
 export type Dir = 'request' | 'response';
@@ -69,4 +70,19 @@ type Rows<T> = { [W in keyof T & string]: readonly Extract<RuleId, `${Scope}-${W
  */
 export function schemaRules<const T extends Rows<T>>(rows: T): T {
   return rows;
+}
+
+/**
+ * What a per-concern module needs of the differ that walks the schemas. `Change` is the module's own
+ * table of schema changes, so a module can only report the changes its table registers.
+ */
+export interface SchemaReporter<Change extends string> {
+  readonly out: Emitter;
+  readonly bDocs: DocumentSet;
+  readonly rDocs: DocumentSet;
+  readonly policy: Policy;
+  emit(ctx: SchemaCtx, what: Change, detail: string): void;
+  emitAt(id: RuleId, ctx: SchemaCtx, prop: string, extra?: Pick<EmitFields, 'detail' | 'level'>): void;
+  diff(b: Located, r: Located, ctx: SchemaCtx): void;
+  nest(ctx: SchemaCtx, seg: string, extra?: Partial<SchemaCtx>): SchemaCtx;
 }

@@ -8,7 +8,7 @@ import type { RuleId } from '../rules.js';
 import { isObject, type DocumentSet, type Json, type JsonObject, type Located } from '../refs.js';
 import { BOUND_RULES, compareBounds } from './bounds.js';
 import { COMPOSITION_RULES, compareComposition, compareDiscriminator } from './composition.js';
-import type { Policy, Scope, SchemaCtx, View, Where } from './context.js';
+import type { Policy, Scope, SchemaCtx, SchemaReporter, View, Where } from './context.js';
 import { ENUM_RULES, compareEnum, compareValueKeywords } from './enums.js';
 import { KEYWORD_RULES, compareKeywords } from './keywords.js';
 import { PROPERTY_RULES, compareProperties } from './properties.js';
@@ -20,7 +20,7 @@ export const SCHEMA_RULES = { ...TYPE_RULES, ...ENUM_RULES, ...BOUND_RULES, ...K
 /** A schema change, e.g. `max-set`; reported under one of the ids of its row. */
 export type SchemaChange = keyof typeof SCHEMA_RULES;
 
-export class SchemaDiffer {
+export class SchemaDiffer implements SchemaReporter<SchemaChange> {
   private readonly onStack = new Set<string>();
   private readonly clean = new Set<string>();
   private cycleCuts = 0;

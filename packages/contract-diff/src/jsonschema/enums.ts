@@ -1,7 +1,6 @@
 // Value sets: enum (and `x-extensible-enum`), const and default.
 import type { JsonObject } from '../refs.js';
-import type { SchemaDiffer } from './differ.js';
-import { schemaRules, type SchemaCtx } from './context.js';
+import { schemaRules, type SchemaCtx, type SchemaReporter } from './context.js';
 import { canon, listValues, show } from './values.js';
 
 export const ENUM_RULES = schemaRules({
@@ -46,7 +45,7 @@ export const ENUM_RULES = schemaRules({
   ],
 });
 
-export function compareEnum(d: SchemaDiffer, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
+export function compareEnum(d: SchemaReporter<keyof typeof ENUM_RULES>, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
   const be = Array.isArray(bn.enum) ? bn.enum.filter((v) => v !== null) : undefined;
   const re = Array.isArray(rn.enum) ? rn.enum.filter((v) => v !== null) : undefined;
   if (!re) {
@@ -73,7 +72,7 @@ export function compareEnum(d: SchemaDiffer, bn: JsonObject, rn: JsonObject, ctx
   for (const v of bx) if (!rxs.has(canon(v))) d.emit(ctx, 'x-extensible-enum-value-removed', `value ${show(v)} removed`);
 }
 
-export function compareValueKeywords(d: SchemaDiffer, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
+export function compareValueKeywords(d: SchemaReporter<keyof typeof ENUM_RULES>, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
   for (const [kw, what] of [
     ['const', 'const'],
     ['default', 'default-value'],

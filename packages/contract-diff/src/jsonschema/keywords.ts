@@ -1,8 +1,7 @@
 // JSON Schema 2020 keywords: contains, propertyNames, if/then/else, unevaluated*, content*,
 // patternProperties, dependentSchemas/dependentRequired and prefixItems.
 import { isObject, type Json, type JsonObject } from '../refs.js';
-import type { SchemaDiffer } from './differ.js';
-import { schemaRules, type SchemaCtx } from './context.js';
+import { schemaRules, type SchemaCtx, type SchemaReporter } from './context.js';
 import { canon, show } from './values.js';
 
 export const KEYWORD_RULES = schemaRules({
@@ -111,7 +110,7 @@ const KEYED = [
   ['dependentSchemas', 'dependent-schema'],
 ] as const;
 
-export function compareKeywords(d: SchemaDiffer, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
+export function compareKeywords(d: SchemaReporter<keyof typeof KEYWORD_RULES>, bn: JsonObject, rn: JsonObject, ctx: SchemaCtx): void {
   for (const [kw, what] of PRESENCE) {
     if (bn[kw] === undefined && rn[kw] !== undefined) d.emit(ctx, `${what}-added`, `${kw} added`);
     else if (bn[kw] !== undefined && rn[kw] === undefined) d.emit(ctx, `${what}-removed`, `${kw} removed`);

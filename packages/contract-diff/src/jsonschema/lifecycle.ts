@@ -2,8 +2,7 @@
 // parameters and schema properties alike. Callers map the outcome to their own rule ids.
 import type { RuleId } from '../rules.js';
 import type { Json, JsonObject } from '../refs.js';
-import type { SchemaDiffer } from './differ.js';
-import type { Dir, Policy, SchemaCtx } from './context.js';
+import type { Dir, Policy, SchemaCtx, SchemaReporter } from './context.js';
 import { canon, show } from './values.js';
 
 export const STABILITY_LEVELS = ['draft', 'alpha', 'beta', 'stable'] as const;
@@ -119,7 +118,7 @@ const PROPERTY_STABILITY: Record<Dir, Record<StabilityChange, RuleId>> = {
 };
 
 /** Deprecation and stability of a schema property present on both sides. */
-export function comparePropertyLifecycle(d: SchemaDiffer, bs: JsonObject, rs: JsonObject, ctx: SchemaCtx): void {
+export function comparePropertyLifecycle(d: SchemaReporter<never>, bs: JsonObject, rs: JsonObject, ctx: SchemaCtx): void {
   const dep = deprecationChange(bs, rs, d.policy);
   const depId = dep && PROPERTY_DEPRECATION[ctx.dir][dep.change];
   if (dep && depId) d.emitAt(depId, ctx, ctx.prop, dep.note ? { detail: `${ctx.prop} (${dep.note})` } : {});

@@ -2,8 +2,7 @@
 // Compared on the object merged with its allOf members (see flatten).
 import { isObject, type DocumentSet, type Json, type JsonObject } from '../refs.js';
 import type { RuleId } from '../rules.js';
-import type { SchemaDiffer } from './differ.js';
-import { schemaRules, type Dir, type Flat, type SchemaCtx, type View } from './context.js';
+import { schemaRules, type Dir, type Flat, type SchemaCtx, type View, type SchemaReporter } from './context.js';
 import { comparePropertyLifecycle } from './lifecycle.js';
 import { closed, typesOf } from './values.js';
 
@@ -35,7 +34,7 @@ const ACCESS_FLIPS: Record<Dir, Record<'required' | 'optional', Record<'readOnly
   },
 };
 
-export function compareProperties(d: SchemaDiffer, b: View, r: View, ctx: SchemaCtx): void {
+export function compareProperties(d: SchemaReporter<keyof typeof PROPERTY_RULES>, b: View, r: View, ctx: SchemaCtx): void {
   const isProp = ctx.where === 'body' || ctx.where === 'property';
   // Closing an open object rejects extra fields clients may already send.
   if (ctx.dir === 'request' && isProp && !closed(b.node) && closed(r.node) && typesOf(r.node).includes('object'))
@@ -100,7 +99,7 @@ export function compareProperties(d: SchemaDiffer, b: View, r: View, ctx: Schema
 }
 
 /** Required-ness of a property, judged against its revision schema (readOnly/writeOnly exempt). */
-function compareRequired(d: SchemaDiffer, bReq: boolean, rReq: boolean, rs: JsonObject | undefined, parent: SchemaCtx, prop: string): void {
+function compareRequired(d: SchemaReporter<keyof typeof PROPERTY_RULES>, bReq: boolean, rReq: boolean, rs: JsonObject | undefined, parent: SchemaCtx, prop: string): void {
   if (bReq === rReq) return;
   const isProp = parent.where === 'body' || parent.where === 'property';
   if (parent.dir === 'request') {
@@ -117,7 +116,7 @@ function compareRequired(d: SchemaDiffer, bReq: boolean, rReq: boolean, rs: Json
   }
 }
 
-function compareAccess(d: SchemaDiffer, bs: JsonObject, rs: JsonObject, ctx: SchemaCtx, required: boolean): void {
+function compareAccess(d: SchemaReporter<keyof typeof PROPERTY_RULES>, bs: JsonObject, rs: JsonObject, ctx: SchemaCtx, required: boolean): void {
   for (const kw of ['readOnly', 'writeOnly'] as const) {
     const rv = rs[kw] === true;
     const [set, unset] = ACCESS_FLIPS[ctx.dir][required ? 'required' : 'optional'][kw];

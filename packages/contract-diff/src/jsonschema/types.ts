@@ -1,7 +1,6 @@
 // Types and formats (3.0 `nullable` and 3.1 type arrays alike) and nullability.
 import { isObject, type DocumentSet, type Json, type JsonObject, type Located } from '../refs.js';
-import type { SchemaDiffer } from './differ.js';
-import { schemaRules, type SchemaCtx, type View } from './context.js';
+import { schemaRules, type SchemaCtx, type View, type SchemaReporter } from './context.js';
 import { ANNOTATIONS, looselyTyped, typesOf } from './values.js';
 
 export const TYPE_RULES = schemaRules({
@@ -76,12 +75,12 @@ export function unwrapNullable(s: Located, docs: DocumentSet): View {
   return { node, url: s.url, ref: s.ref, nullable, types: typesOf(node) };
 }
 
-export function compareTypes(d: SchemaDiffer, b: View, r: View, ctx: SchemaCtx): void {
+export function compareTypes(d: SchemaReporter<keyof typeof TYPE_RULES>, b: View, r: View, ctx: SchemaCtx): void {
   compareType(d, b, r, ctx);
   if (b.nullable !== r.nullable) d.emit(ctx, r.nullable ? 'became-nullable' : 'became-not-nullable', r.nullable ? 'became nullable' : 'became not nullable');
 }
 
-function compareType(d: SchemaDiffer, b: View, r: View, ctx: SchemaCtx): void {
+function compareType(d: SchemaReporter<keyof typeof TYPE_RULES>, b: View, r: View, ctx: SchemaCtx): void {
   const bt = b.types;
   const rt = r.types;
   const bf = typeof b.node.format === 'string' ? b.node.format : undefined;
