@@ -119,14 +119,10 @@ function createHandlers(deps: ApiDeps): Handlers {
       return { status: 202, body: receipt };
     },
     async getReceipt({ pathParams, principal }) {
-      const receipt = await deps.store.receipt(principal!.clientId, pathParams.receipt_id!, principal!.scopes.has('admin'));
-      if (!receipt) throw new HttpError(404, 'not_found', `Receipt ${pathParams.receipt_id} not found`);
-      return { status: 200, body: receipt };
+      return found(await deps.store.receipt(principal!.clientId, pathParams.receipt_id!, principal!.scopes.has('admin')), `Receipt ${pathParams.receipt_id}`);
     },
     async getReport({ pathParams }) {
-      const report = await deps.store.publishedReport(pathParams.public_id!);
-      if (!report) throw notFound(pathParams.public_id!);
-      return { status: 200, body: report };
+      return found(await deps.store.publishedReport(pathParams.public_id!), `Report ${pathParams.public_id}`);
     },
     async listReportsNear({ query }) {
       const radius = query.has('radius_m') ? Number(query.get('radius_m')) : 1000;
@@ -151,19 +147,15 @@ function createHandlers(deps: ApiDeps): Handlers {
       return { status: 200, body: await deps.queries.stats() };
     },
     async getReportCard({ pathParams }) {
-      const render = await deps.queries.render(pathParams.public_id!);
-      if (!render) throw notFound(pathParams.public_id!, 'or not rendered yet');
-      return { status: 200, body: render.svg, contentType: 'image/svg+xml' };
+      const { body } = found(await deps.queries.render(pathParams.public_id!), `Rendered report ${pathParams.public_id}`);
+      return { status: 200, body: body.svg, contentType: 'image/svg+xml' };
     },
     async getReportPage({ pathParams }) {
-      const render = await deps.queries.render(pathParams.public_id!);
-      if (!render) throw notFound(pathParams.public_id!, 'or not rendered yet');
-      return { status: 200, body: render.html, contentType: 'text/html; charset=utf-8' };
+      const { body } = found(await deps.queries.render(pathParams.public_id!), `Rendered report ${pathParams.public_id}`);
+      return { status: 200, body: body.html, contentType: 'text/html; charset=utf-8' };
     },
     async promoteReport({ pathParams }) {
-      const report = await deps.store.promote(pathParams.public_id!);
-      if (!report) throw notFound(pathParams.public_id!);
-      return { status: 200, body: report };
+      return found(await deps.store.promote(pathParams.public_id!), `Report ${pathParams.public_id}`);
     },
     async deleteSyntheticReports({ query }) {
       return { status: 200, body: { deleted: await deps.store.deleteSynthetic(query.get('source_id_prefix') ?? undefined) } };
@@ -171,4 +163,8 @@ function createHandlers(deps: ApiDeps): Handlers {
   };
 }
 
-const notFound = (publicId: string, extra = '') => new HttpError(404, 'not_found', `Report ${publicId} not found${extra ? ` ${extra}` : ''}`);
+/** 200 with the value, or the contract's 404 envelope naming what is missing. */
+function found<T>(value: T | undefined, what: string): { status: 200; body: T } {
+  if (value === undefined) throw new HttpError(404, 'not_found', `${what} not found`);
+  return { status: 200, body: value };
+}

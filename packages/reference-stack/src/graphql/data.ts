@@ -1,88 +1,40 @@
 // Reads for the GraphQL subgraphs, straight from the reference stack's `reports` table. Quarantined
 // reports are invisible here exactly as in REST (lane = 'publish' in every query).
+import type { components } from '@cleanapp/api-client';
 import type { Queryable } from '../store/db.js';
 import { reportsNear, type NearQuery } from '../store/queries.js';
-import { iso, json } from '../store/rows.js';
+import { toAnalysis, toReport, type Row } from '../store/reports.js';
 
-/** A report as the `reports` subgraph returns it (GraphQL field names and upper-case enum values). */
-export interface GqlReport {
-  __typename: 'Report';
-  publicId: string;
-  seq: number;
-  lane: 'PUBLISH' | 'QUARANTINE';
-  status: 'ACCEPTED' | 'QUEUED' | 'ANALYSED' | 'RENDERED' | 'FAILED';
-  latitude: number;
-  longitude: number;
-  title: string;
-  description: string;
-  tags: string[];
-  reportedAt: string;
-  createdAt: string;
-  synthetic: boolean;
+type Schemas = components['schemas'];
+
+type Camel<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+
+/** The GraphQL shape of a REST object: camelCase field names, upper-case enum values. */
+type Gql<T, Enum extends keyof T> = { [K in keyof T & string as Camel<K>]: K extends Enum ? Uppercase<T[K] & string> : T[K] };
+
+/** A report as the `reports` subgraph returns it: the REST representation, renamed (analysis is the other subgraph's). */
+export type GqlReport = { __typename: 'Report' } & Gql<Omit<Schemas['Report'], 'analysis'>, 'lane' | 'status'>;
+export type GqlAnalysis = Gql<Schemas['Analysis'], 'classification'>;
+
+function toGql<T extends object, Enum extends keyof T & string>(value: T, enums: readonly Enum[]): Gql<T, Enum> {
+  const entries = Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), (enums as readonly string[]).includes(k) ? String(v).toUpperCase() : v]);
+  return Object.fromEntries(entries) as Gql<T, Enum>;
 }
 
-export interface GqlAnalysis {
-  classification: 'LITTER' | 'HAZARD' | 'GRAFFITI' | 'OTHER';
-  severityLevel: number;
-  brandName: string | null;
-  summary: string;
-  analysedAt: string;
+export function toGqlReport(row: Row): GqlReport {
+  const { analysis: _theOtherSubgraphs, ...report } = toReport(row);
+  return { __typename: 'Report', ...toGql(report, ['lane', 'status']) };
 }
 
-type ReportRow = {
-  seq: string | number;
-  public_id: string;
-  lane: string;
-  status: string;
-  latitude: number;
-  longitude: number;
-  title: string;
-  description: string;
-  tags: string[] | string;
-  reported_at: Date | string;
-  created_at: Date | string;
-  synthetic: boolean;
-};
-
-type AnalysisJson = { classification: string; severity_level: number; brand_name?: string | null; summary: string; analysed_at: string };
-
-const COLUMNS = 'seq, public_id, lane, status, latitude, longitude, title, description, tags, reported_at, created_at, synthetic';
-const upper = <T extends string>(v: string) => v.toUpperCase() as T;
-
-export function toGqlReport(row: ReportRow): GqlReport {
-  return {
-    __typename: 'Report',
-    publicId: row.public_id,
-    seq: Number(row.seq),
-    lane: upper(row.lane),
-    status: upper(row.status),
-    latitude: row.latitude,
-    longitude: row.longitude,
-    title: row.title,
-    description: row.description,
-    tags: json<string[]>(row.tags),
-    reportedAt: iso(row.reported_at),
-    createdAt: iso(row.created_at),
-    synthetic: row.synthetic,
-  };
-}
-
-export function toGqlAnalysis(raw: AnalysisJson | string | null): GqlAnalysis | null {
-  if (!raw) return null;
-  const a = json<AnalysisJson>(raw);
-  return {
-    classification: upper(a.classification),
-    severityLevel: Number(a.severity_level),
-    brandName: a.brand_name ?? null,
-    summary: a.summary,
-    analysedAt: iso(a.analysed_at),
-  };
+export function toGqlAnalysis(stored: Row['analysis']): GqlAnalysis | null {
+  const analysis = toAnalysis(stored);
+  return analysis && toGql(analysis, ['classification']);
 }
 
 /** Published reports by public id, in the order asked (null where missing or quarantined). */
 export async function reportsByIds(db: Queryable, ids: string[]): Promise<(GqlReport | null)[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<ReportRow>(`select ${COLUMNS} from reports where public_id = any($1::text[]) and lane = 'publish'`, [ids]);
+  const { rows } = await db.query<Row>(`select * from reports where public_id = any($1::text[]) and lane = 'publish'`, [ids]);
   const byId = new Map(rows.map((r) => [r.public_id, toGqlReport(r)]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -90,7 +42,7 @@ export async function reportsByIds(db: Queryable, ids: string[]): Promise<(GqlRe
 /** The analysis of published reports by public id; `undefined` where the report is not visible. */
 export async function analysesByIds(db: Queryable, ids: string[]): Promise<(GqlAnalysis | null | undefined)[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<{ public_id: string; analysis: AnalysisJson | string | null }>(
+  const { rows } = await db.query<Pick<Row, 'public_id' | 'analysis'>>(
     `select public_id, analysis from reports where public_id = any($1::text[]) and lane = 'publish'`,
     [ids],
   );

@@ -177,13 +177,15 @@ export function toReport(row: Row): Schemas['Report'] {
     reported_at: iso(row.reported_at),
     created_at: iso(row.created_at),
     synthetic: row.synthetic,
-    analysis: row.analysis ? toRestAnalysis(json<Schemas['Analysis']>(row.analysis)) : null,
+    analysis: toAnalysis(row.analysis),
   };
 }
 
-/** The REST representation carries the contract's fields only (the event payload has more, e.g. provider). */
-function toRestAnalysis(a: Schemas['Analysis']): Schemas['Analysis'] {
-  return { classification: a.classification, severity_level: a.severity_level, brand_name: a.brand_name, summary: a.summary, analysed_at: a.analysed_at };
+/** The contract's fields only (the event payload has more, e.g. provider). */
+export function toAnalysis(stored: Row['analysis']): Schemas['Analysis'] | null {
+  if (!stored) return null;
+  const a = json<Schemas['Analysis']>(stored);
+  return { classification: a.classification, severity_level: a.severity_level, brand_name: a.brand_name, summary: a.summary, analysed_at: iso(a.analysed_at) };
 }
 
 function toReceipt(row: Row, replay: boolean): Schemas['IngestReceipt'] {
