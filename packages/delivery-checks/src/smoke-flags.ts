@@ -49,13 +49,18 @@ export function smokeCommandsInScript(script: string): Array<{ command: string; 
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A workflow file's jobs as [id, job] pairs; none when the text is not a workflow. */
+function workflowJobs(text: string): [string, Record<string, unknown>][] {
+  const wf = parse(text) as unknown;
+  if (!isObject(wf) || !isObject(wf.jobs)) return [];
+  return Object.entries(wf.jobs).filter((entry): entry is [string, Record<string, unknown>] => isObject(entry[1]));
+}
+
 /** Smoke invocations in a workflow file's `run:` steps. */
 export function smokeInvocationsInWorkflow(text: string, file: string): SmokeInvocation[] {
-  const wf = parse(text) as unknown;
   const out: SmokeInvocation[] = [];
-  if (!isObject(wf) || !isObject(wf.jobs)) return out;
-  for (const [jobId, job] of Object.entries(wf.jobs)) {
-    if (!isObject(job) || !Array.isArray(job.steps)) continue;
+  for (const [jobId, job] of workflowJobs(text)) {
+    if (!Array.isArray(job.steps)) continue;
     job.steps.forEach((step: unknown, i: number) => {
       if (!isObject(step) || typeof step.run !== 'string') return;
       for (const c of smokeCommandsInScript(step.run)) out.push({ file, pointer: pointerOf(['jobs', jobId, 'steps', i, 'run']), ...c });
@@ -148,11 +153,9 @@ export interface GateCall {
 
 /** Jobs of a workflow that call contract-gate.yml (local `./.github/...` or `owner/repo/...@ref`). */
 export function gateCallsInWorkflow(text: string): GateCall[] {
-  const wf = parse(text) as unknown;
   const out: GateCall[] = [];
-  if (!isObject(wf) || !isObject(wf.jobs)) return out;
-  for (const [jobId, job] of Object.entries(wf.jobs)) {
-    if (!isObject(job) || typeof job.uses !== 'string' || !/(^|\/)\.github\/workflows\/contract-gate\.ya?ml(@|$)/.test(job.uses)) continue;
+  for (const [jobId, job] of workflowJobs(text)) {
+    if (typeof job.uses !== 'string' || !/(^|\/)\.github\/workflows\/contract-gate\.ya?ml(@|$)/.test(job.uses)) continue;
     out.push({ pointer: pointerOf(['jobs', jobId]), with: isObject(job.with) ? job.with : {}, secrets: job.secrets === 'inherit' ? 'inherit' : isObject(job.secrets) ? job.secrets : {} });
   }
   return out;

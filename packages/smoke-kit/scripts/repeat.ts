@@ -1,7 +1,7 @@
 // pnpm --filter @cleanapp/smoke-kit repeat [N] [-- smoke flags]: runs the whole smoke run N times (default 20)
 // against one embedded reference stack (or --target), and reports how many runs and checks failed.
 // Flakiness is measured here, by repetition — never inside a unit test.
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,17 +22,14 @@ try {
     const reportDir = mkdtempSync(join(tmpdir(), `smoke-repeat-${i}-`));
     const started = performance.now();
     // Asynchronously: the embedded stack lives in this process and must keep answering meanwhile.
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(tsx, [cli, ...targetArgs, ...args, '--report-dir', reportDir]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+    const r = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(tsx, [cli, ...targetArgs, ...args, '--report-dir', reportDir], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      ),
+    );
     const seconds = (performance.now() - started) / 1000;
     const line = (r.stdout.match(/smoke: \d+ passed.*$/m) ?? [r.stderr.trim().split('\n').at(-1) ?? ''])[0]!;
-    runs.push({ code: r.status ?? -1, seconds, line });
+    runs.push({ code: r.status, seconds, line });
     console.log(`run ${String(i).padStart(2)}/${n}: exit ${r.status} in ${seconds.toFixed(1)} s — ${line}${r.status === 0 ? '' : `\n${r.stdout.split('\n').filter((l) => l.includes('✗')).join('\n')}`}`);
   }
 } finally {
