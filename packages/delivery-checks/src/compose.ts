@@ -1,5 +1,5 @@
 // Compose files: validated against the compose-spec JSON schema (the copy bundled in dclint, read by file
-// path because it is not in dclint's `exports`; TOOLCHAIN.md §7), then against this repo's policy.
+// path because it is not in dclint's `exports`), then against this repo's policy.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -8,7 +8,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml
 import { pointerOf, type Problem } from './problem.js';
 
 const require = createRequire(import.meta.url);
-const Ajv = AjvModule.default ?? AjvModule; // ESM/CJS interop (TOOLCHAIN G7)
+const Ajv = AjvModule.default ?? AjvModule; // ESM/CJS interop
 
 export function composeSchemaPath(): string {
   // dclint's package.json is exported; the schema sits next to it.

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { TokenVerifier } from './auth/verify.js';
 import { DependencyNotFoundError } from './deps/resolve.js';
 import { startGraphql } from './graphql/index.js';
-import { Cleanups } from './http.js';
+import { Cleanups } from './http/listen.js';
 import { parseClients, startApiService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 import { parseFaults } from './faults.js';
 import { startStack } from './stack.js';

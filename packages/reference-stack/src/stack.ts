@@ -8,7 +8,7 @@ import { generateTestSigningKey } from './auth/keys.js';
 import type { Resolved } from './deps/resolve.js';
 import { startGraphql } from './graphql/index.js';
 import type { Faults } from './faults.js';
-import { Cleanups } from './http.js';
+import { Cleanups } from './http/listen.js';
 import { newSecret, startApiService, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 
 export interface StackOptions {

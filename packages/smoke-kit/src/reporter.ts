@@ -142,7 +142,7 @@ export class SmokeReporter implements Reporter {
         });
       }
       const errors = module.errors().map(serialise);
-      r.failed += errors.length; // a suite that could not run is a failure, not a silent skip (TOOLCHAIN G3)
+      r.failed += errors.length; // a suite that could not run is a failure, not a silent skip
       r.suites.push({ suite, file, state: module.state(), durationMs: Math.round(module.diagnostic().duration), errors, checks });
     }
     r.unhandledErrors = unhandledErrors.map(serialise);

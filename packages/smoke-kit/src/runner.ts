@@ -203,7 +203,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         env: { [SUITE_CONTEXT_ENV]: handoff, CLEANAPP_REPORT_DIR: options.reportDir },
       },
       {
-        // graphql ships .js and .mjs without `exports` (TOOLCHAIN G1); harmless for suites that do not use it.
+        // graphql ships .js and .mjs without `exports`; harmless for suites that do not use it.
         resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
         // Keep vite/vitest caches out of the repository; results are never reused between runs.
         cacheDir: join(tmpdir(), 'cleanapp-smoke-vite'),

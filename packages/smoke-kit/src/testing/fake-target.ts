@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOpenApi, OpenApiValidator } from '@cleanapp/contracts';
+import { stringify } from 'safe-stable-stringify';
 import type { Target } from '../target.js';
 
 /**
@@ -42,16 +43,6 @@ export interface FakeTargetOptions {
 
 const id = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 12)}`;
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * A small in-process implementation of the REST contract and the token endpoint (node:http), for the
@@ -139,7 +130,7 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
       const problems = validator.validateRequest(validator.operation('submitReport'), { body, headers: new Headers() });
       if (problems.length > 0) return fail(400, 'validation_failed', 'the request does not match the contract', problems);
       const submission = body as Record<string, unknown> & { source_id: string; lane?: 'publish' | 'quarantine' };
-      const hash = createHash('sha256').update(canonical(submission)).digest('hex');
+      const hash = createHash('sha256').update(stringify(submission) ?? '').digest('hex');
       const existing = bySource.get(submission.source_id);
       if (existing && !faults.has('no-replay')) {
         if (existing.hash !== hash) return fail(409, 'conflict', `source_id ${submission.source_id} was used for different content`);
