@@ -7,7 +7,7 @@ import { Emitter } from './emitter.js';
 import type { Dir } from './jsonschema/context.js';
 import { SchemaDiffer } from './jsonschema/differ.js';
 import { canon, show } from './jsonschema/values.js';
-import { documentSides, isObject, type DocumentSet, type DocumentSides, type Json, type JsonObject, type Located } from './refs.js';
+import { documentSides, isObject, memberPair, type DocumentSet, type DocumentSides, type Json, type JsonObject, type Located } from './refs.js';
 import type { Change } from './types.js';
 
 export type EventDiffOptions = DocumentSides;
@@ -29,17 +29,15 @@ export function diffAsyncApi(base: unknown, revision: unknown, options: EventDif
   const { baseUrl, revisionUrl, bDocs, rDocs, out, schemas } = setup(base, revision, options);
   const b = isObject(base) ? base : {};
   const r = isObject(revision) ? revision : {};
-  const bCh = isObject(b.channels) ? b.channels : {};
-  const rCh = isObject(r.channels) ? r.channels : {};
-
-  for (const id of Object.keys(bCh)) {
-    const bc = bDocs.deref(bCh[id], baseUrl);
+  const channels = pairById('channels', b, r);
+  for (const { id, b: bNode, r: rNode } of channels.paired) {
+    const bc = bDocs.deref(bNode, baseUrl);
     const loc = `channel ${id}`;
-    if (!(id in rCh)) {
+    if (rNode === undefined) {
       out.emit('event-channel-removed', 'event-channel', { location: loc, path: addressOf(bc.node), detail: `${id} (${addressOf(bc.node) ?? 'no address'})` });
       continue;
     }
-    const rc = rDocs.deref(rCh[id], revisionUrl);
+    const rc = rDocs.deref(rNode, revisionUrl);
     if (!isObject(bc.node) || !isObject(rc.node)) continue;
     const path = addressOf(rc.node);
     if (bc.node.address !== rc.node.address)
@@ -66,22 +64,21 @@ export function diffAsyncApi(base: unknown, revision: unknown, options: EventDif
         detail: `binding ${show(bc.node['x-cleanapp-binds-to'] ?? null)} → ${show(rc.node['x-cleanapp-binds-to'] ?? null)}`,
       });
   }
-  for (const id of Object.keys(rCh))
-    if (!(id in bCh)) out.emit('event-channel-added', 'event-channel', { location: `channel ${id}`, path: addressOf(rDocs.deref(rCh[id], revisionUrl).node), detail: id });
+  for (const { id, r: rNode } of channels.added)
+    out.emit('event-channel-added', 'event-channel', { location: `channel ${id}`, path: addressOf(rDocs.deref(rNode, revisionUrl).node), detail: id });
 
   diffPlatformExtensions(b, r, out);
 
-  const bOps = isObject(b.operations) ? b.operations : {};
-  const rOps = isObject(r.operations) ? r.operations : {};
-  for (const id of Object.keys(bOps)) {
-    const bo = bDocs.deref(bOps[id], baseUrl);
+  const operations = pairById('operations', b, r);
+  for (const { id, b: bNode, r: rNode } of operations.paired) {
+    const bo = bDocs.deref(bNode, baseUrl);
     if (!isObject(bo.node)) continue;
     const loc = `operation ${id}`;
-    if (!(id in rOps)) {
+    if (rNode === undefined) {
       out.emit('event-operation-removed', 'event-operation', { location: loc, operation: id, detail: `${id} (${show(bo.node.action ?? null)})` });
       continue;
     }
-    const ro = rDocs.deref(rOps[id], revisionUrl);
+    const ro = rDocs.deref(rNode, revisionUrl);
     if (!isObject(ro.node)) continue;
     const bChan = channelOf(bo.node, bDocs, bo.url);
     const rChan = channelOf(ro.node, rDocs, ro.url);
@@ -116,7 +113,7 @@ export function diffAsyncApi(base: unknown, revision: unknown, options: EventDif
     }
     for (const name of rMsgs.keys()) if (!bMsgs.has(name)) out.emit('event-message-added', 'event-message', { location: `${loc} message ${name}`, operation: id, path, detail: name });
   }
-  for (const id of Object.keys(rOps)) if (!(id in bOps)) out.emit('event-operation-added', 'event-operation', { location: `operation ${id}`, operation: id, detail: id });
+  for (const { id } of operations.added) out.emit('event-operation-added', 'event-operation', { location: `operation ${id}`, operation: id, detail: id });
   return out.changes;
 }
 
@@ -147,6 +144,19 @@ function diffPlatformExtensions(b: JsonObject, r: JsonObject, out: Emitter): voi
     }
   };
   walk(bt, rt, '');
+}
+
+/**
+ * The entries of a top-level map (`channels`, `operations`) paired by id: base entries in document
+ * order (`r` undefined when removed), then the ids only the revision has. Nodes stay unresolved:
+ * resolving may read files or throw, so callers do it only where they did before.
+ */
+function pairById(key: string, b: JsonObject, r: JsonObject): { paired: { id: string; b: Json; r: Json | undefined }[]; added: { id: string; r: Json }[] } {
+  const [bm, rm] = memberPair(b, r, key);
+  return {
+    paired: Object.keys(bm).map((id) => ({ id, b: bm[id] as Json, r: id in rm ? rm[id] : undefined })),
+    added: Object.keys(rm).flatMap((id) => (id in bm ? [] : [{ id, r: rm[id] as Json }])),
+  };
 }
 
 function addressOf(n: Json | undefined): string | undefined {

@@ -18,6 +18,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { composeServices, containsSupergraphSpec, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
+import { Emitter } from './emitter.js';
 import { InputError } from './parse.js';
 import type { Change, Level } from './types.js';
 
@@ -129,17 +130,12 @@ export async function diffGraphQL(baseInput: GraphQLInput, revisionInput: GraphQ
   const b = apiSdl(baseInput, names.base);
   if ('errors' in b) throw new InputError(`${names.base}: subgraphs do not compose: ${b.errors.join('; ')}`);
   const r = apiSdl(revisionInput, names.revision);
-  if ('errors' in r)
+  if ('errors' in r) {
     // The change under review is what broke composition: that is the finding, not an input error.
-    return [
-      {
-        id: 'graphql-composition-failed',
-        level: 'breaking',
-        kind: 'graphql-composition',
-        location: names.revision,
-        message: `subgraphs no longer compose into a supergraph: ${r.errors.join('; ')}`,
-      },
-    ];
+    const out = new Emitter();
+    out.emit('graphql-composition-failed', 'graphql-composition', { location: names.revision, detail: r.errors.join('; ') });
+    return out.changes;
+  }
   const base = buildApiSchema(b.sdl, names.base);
   const revision = buildApiSchema(r.sdl, names.revision);
   const changes: InspectorChange[] = await inspectorDiff(base, revision);
@@ -210,20 +206,16 @@ export function operationChanges(baseInput: GraphQLInput, revisionInput: GraphQL
   const base = buildApiSchema(b.sdl, 'base');
   const revision = buildApiSchema(r.sdl, 'revision');
   const before = new Map(checkOperations(base, sources).map((c) => [`${c.file}#${c.operation}`, c.errors.length]));
-  const changes: Change[] = [];
+  const out = new Emitter();
   for (const c of checkOperations(revision, sources)) {
     if (c.errors.length === 0) continue;
     const wasValid = before.get(`${c.file}#${c.operation}`) === 0;
-    const first = c.errors[0]!;
-    const loc = first.locations?.[0];
-    changes.push({
-      id: wasValid ? 'graphql-operation-invalid' : 'graphql-operation-invalid-before',
-      level: wasValid ? 'breaking' : 'warning',
-      kind: 'graphql-operation',
+    const loc = c.errors[0]!.locations?.[0];
+    out.emit(wasValid ? 'graphql-operation-invalid' : 'graphql-operation-invalid-before', 'graphql-operation', {
       location: `${c.file}${loc ? `:${loc.line}:${loc.column}` : ''}`,
       operation: c.operation,
-      message: `operation ${c.operation} ${wasValid ? 'is no longer valid' : 'is not valid (already before this change)'}: ${c.errors.map((e) => e.message).join('; ')}`,
+      detail: `${c.operation}: ${c.errors.map((e) => e.message).join('; ')}`,
     });
   }
-  return changes;
+  return out.changes;
 }

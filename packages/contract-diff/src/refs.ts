@@ -11,6 +11,15 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The object under `key` on each side (`{}` where absent), ready for pairing its entries by name. */
+export function memberPair(b: Json | undefined, r: Json | undefined, key: string): [JsonObject, JsonObject] {
+  const member = (n: Json | undefined): JsonObject => {
+    const v = isObject(n) ? n[key] : undefined;
+    return isObject(v) ? v : {};
+  };
+  return [member(b), member(r)];
+}
+
 /** A node together with the URL of the document it lives in (needed to resolve refs inside it). */
 export interface Located {
   node: Json | undefined;

@@ -6,7 +6,7 @@ import type { Policy, SchemaCtx } from '../jsonschema/context.js';
 import { SchemaDiffer } from '../jsonschema/differ.js';
 import { deprecationChange, removalOf, stabilityChange, stabilityRank, type Deprecation, type Removal, type StabilityChange, type StabilityLevel } from '../jsonschema/lifecycle.js';
 import { show } from '../jsonschema/values.js';
-import { documentSides, isObject, type DocumentSet, type DocumentSides, type Json, type JsonObject, type Located } from '../refs.js';
+import { documentSides, isObject, memberPair, type DocumentSet, type DocumentSides, type Json, type JsonObject, type Located } from '../refs.js';
 import type { RuleId } from '../rules.js';
 import type { Change } from '../types.js';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -29,6 +29,9 @@ interface Op {
   item: JsonObject;
   itemUrl: string;
 }
+
+/** The operation and path template every finding under an operation carries. */
+type Target = { operation: string; path: string };
 
 export function diffOpenApi(base: unknown, revision: unknown, options: OpenApiDiffOptions = {}): Change[] {
   const { baseUrl, revisionUrl, baseDocs: bDocs, revisionDocs: rDocs } = documentSides(base, revision, options, 'yaml');
@@ -162,9 +165,8 @@ class OpenApiDiff {
    * Callbacks run the other way round: the API sends the callback request (clients read it:
    * response rules) and clients send the callback response (the API reads it: request rules).
    */
-  private diffCallbacks(b: Op, r: Op, opLabel: string, base: { operation: string; path: string }): void {
-    const bc = isObject(b.node.callbacks) ? b.node.callbacks : {};
-    const rc = isObject(r.node.callbacks) ? r.node.callbacks : {};
+  private diffCallbacks(b: Op, r: Op, opLabel: string, base: Target): void {
+    const [bc, rc] = memberPair(b.node, r.node, 'callbacks');
     for (const name of Object.keys(bc)) {
       const loc = `${opLabel} callback ${name}`;
       if (!(name in rc)) {
@@ -258,16 +260,14 @@ class OpenApiDiff {
       const rn = this.rDocs.deref(rs[name], rUrl).node;
       if (!isObject(bn) || !isObject(rn)) continue;
       if (bn.type !== rn.type) this.out.emit('api-security-component-type-changed', 'security', { ...f, detail: `${name}: ${show(bn.type ?? null)} → ${show(rn.type ?? null)}` });
-      const bf = isObject(bn.flows) ? bn.flows : {};
-      const rf = isObject(rn.flows) ? rn.flows : {};
+      const [bf, rf] = memberPair(bn, rn, 'flows');
       for (const flow of Object.keys(bf)) {
         const bfl = bf[flow];
         const rfl = rf[flow];
         if (!isObject(bfl) || !isObject(rfl)) continue;
         if (bfl.authorizationUrl !== rfl.authorizationUrl) this.out.emit('api-security-component-oauth-url-changed', 'security', { ...f, detail: `${name} ${flow}` });
         if (bfl.tokenUrl !== rfl.tokenUrl) this.out.emit('api-security-component-oauth-token-url-changed', 'security', { ...f, detail: `${name} ${flow}` });
-        const bsc = isObject(bfl.scopes) ? bfl.scopes : {};
-        const rsc = isObject(rfl.scopes) ? rfl.scopes : {};
+        const [bsc, rsc] = memberPair(bfl, rfl, 'scopes');
         for (const s of Object.keys(rsc)) {
           if (!(s in bsc)) this.out.emit('api-security-component-oauth-scope-added', 'security', { ...f, detail: `${name} ${flow} scope ${s}` });
           else if (bsc[s] !== rsc[s]) this.out.emit('api-security-component-oauth-scope-changed', 'security', { ...f, detail: `${name} ${flow} scope ${s}` });
@@ -311,7 +311,7 @@ class OpenApiDiff {
     return map;
   }
 
-  private diffParameters(b: Op, r: Op, opLabel: string, base: { operation: string; path: string }): void {
+  private diffParameters(b: Op, r: Op, opLabel: string, base: Target): void {
     const bp = this.params(b, this.bDocs);
     const rp = this.params(r, this.rDocs);
     for (const [key, bv] of bp) {
@@ -350,7 +350,7 @@ class OpenApiDiff {
 
   // ---- request body -----------------------------------------------------------------------
 
-  private diffRequestBody(b: Op, r: Op, opLabel: string, base: { operation: string; path: string }): void {
+  private diffRequestBody(b: Op, r: Op, opLabel: string, base: Target): void {
     const bb = this.bDocs.deref(b.node.requestBody, b.url);
     const rb = this.rDocs.deref(r.node.requestBody, r.url);
     const f = { location: `${opLabel} request body`, ...base };
@@ -369,9 +369,8 @@ class OpenApiDiff {
     this.diffContent(bb, rb, 'request', `${opLabel} request body`, base);
   }
 
-  private diffContent(b: Located, r: Located, dir: 'request' | 'response', loc: string, base: { operation: string; path: string }): void {
-    const bc = isObject(b.node) && isObject(b.node.content) ? b.node.content : {};
-    const rc = isObject(r.node) && isObject(r.node.content) ? r.node.content : {};
+  private diffContent(b: Located, r: Located, dir: 'request' | 'response', loc: string, base: Target): void {
+    const [bc, rc] = memberPair(b.node, r.node, 'content');
     const kind = `${dir}-body`;
     // Media types match exactly, else ignoring parameters and case (`application/json; charset=utf-8`).
     const bare = (mt: string): string => mt.split(';')[0]!.trim().toLowerCase();
@@ -403,9 +402,8 @@ class OpenApiDiff {
 
   // ---- responses --------------------------------------------------------------------------
 
-  private diffResponses(b: Op, r: Op, opLabel: string, base: { operation: string; path: string }): void {
-    const br = isObject(b.node.responses) ? b.node.responses : {};
-    const rr = isObject(r.node.responses) ? r.node.responses : {};
+  private diffResponses(b: Op, r: Op, opLabel: string, base: Target): void {
+    const [br, rr] = memberPair(b.node, r.node, 'responses');
     const success = (s: string): boolean => /^2/.test(s);
     // A status missing on one side may be covered by its range on the other (`200` ↔ `2XX`).
     const range = (s: string): string => `${s[0]}XX`;
@@ -434,9 +432,8 @@ class OpenApiDiff {
         });
   }
 
-  private diffResponseHeaders(b: Located, r: Located, loc: string, base: { operation: string; path: string }): void {
-    const bh = isObject(b.node) && isObject(b.node.headers) ? b.node.headers : {};
-    const rh = isObject(r.node) && isObject(r.node.headers) ? r.node.headers : {};
+  private diffResponseHeaders(b: Located, r: Located, loc: string, base: Target): void {
+    const [bh, rh] = memberPair(b.node, r.node, 'headers');
     const lower = (o: JsonObject): Map<string, Json> => new Map(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
     const bl = lower(bh);
     const rl = lower(rh);
