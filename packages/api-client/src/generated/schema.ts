@@ -474,6 +474,11 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description Present when `status` is `failed`: which step was dead-lettered and its last error, so a client can
+             *     tell a rejected report from one that is still on its way.
+             */
+            failure_reason?: string;
         };
     };
     responses: {
@@ -1344,18 +1349,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "receipt_id": "rcp_Q2v9xL7mW4pD",
-                     *       "public_id": "rpt_8Zq3nV1kT0aB",
-                     *       "seq": 1042,
-                     *       "source_id": "app-42:7731",
-                     *       "lane": "publish",
-                     *       "status": "queued",
-                     *       "created_at": "2026-11-22T10:00:00.000Z",
-                     *       "updated_at": "2026-11-22T10:00:00.050Z"
-                     *     }
-                     */
                     "application/json": components["schemas"]["Receipt"];
                 };
             };

@@ -24,6 +24,7 @@ export type Row = {
   analysis: Schemas['Analysis'] | null | string;
   created_at: Date | string;
   updated_at: Date | string;
+  failure_reason: string | null;
 };
 
 /** The idempotency key was used before with different content. */
@@ -122,6 +123,7 @@ export class ReportStore {
       source_id: row.source_id,
       lane: row.lane,
       status: row.status,
+      ...(row.status === 'failed' && row.failure_reason ? { failure_reason: row.failure_reason } : {}),
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
     };
