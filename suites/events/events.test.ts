@@ -1,7 +1,7 @@
 import { loadAsyncApi } from '@cleanapp/contracts';
 import { brokerName, openTap, suiteContext } from '@cleanapp/smoke-kit';
 import { connect, type ChannelModel } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const ctx = suiteContext();
 
@@ -64,29 +64,35 @@ describe.skipIf(!ctx.target.amqp)(ctx.target.amqp ? 'broker' : 'broker (skipped:
     await confirm.close();
     const dlq = `${brokerName(ctx.target, 'report-analysis-queue')}${retry.dlqSuffix}`;
     const ch = await conn.createChannel();
-    const deadline = Date.now() + 8000;
-    let found = false;
-    while (!found && Date.now() < deadline) {
-      const msg = await ch.get(dlq, { noAck: false });
-      if (!msg) {
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      if (msg.properties.messageId === poisonId) {
-        found = true;
-        ch.ack(msg); // ours: remove it
-      } else {
-        ch.nack(msg, false, true); // someone else's: leave it
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    try {
+      await vi.waitFor(
+        async () => {
+          // Look through the whole DLQ: someone else's messages stay unacked (so the next get moves on)
+          // and are put back afterwards.
+          const others = [];
+          try {
+            for (let msg = await ch.get(dlq, { noAck: false }); msg; msg = await ch.get(dlq, { noAck: false })) {
+              if (msg.properties.messageId === poisonId) {
+                ch.ack(msg); // ours: remove it
+                return;
+              }
+              others.push(msg);
+            }
+          } finally {
+            for (const msg of others) ch.nack(msg, false, true); // someone else's: leave it
+          }
+          throw new Error(`waiting for poison message ${poisonId} in ${dlq} within 8 s`);
+        },
+        { timeout: 8000, interval: 100 },
+      );
+    } finally {
+      await ch.close();
     }
-    await ch.close();
-    expect(found, `poison message ${poisonId} in ${dlq} within 8 s`).toBe(true);
   });
 
   it('every pipeline message observed during the suite validates against its schema', async () => {
     await ctx.api('report:submit').POST('/api/v4/reports', { body: { source_id: ctx.sourceId('events'), latitude: 1, longitude: 1, title: 'bin', synthetic: true } });
-    await tap.waitFor((m) => m.routingKey === 'report.rendered', 'a report.rendered', 10_000);
+    await vi.waitFor(() => tap.first((m) => m.routingKey === 'report.rendered', 'a report.rendered'), { timeout: 10_000, interval: 25 });
     // Deliberate poison probes (this run's and any other smoke run's: smoke-poison-*) are invalid on purpose.
     const invalid = tap.messages.filter((m) => !m.messageId?.startsWith('smoke-poison-') && m.problems.length > 0).map((m) => `${m.routingKey}: ${m.problems.join('; ')}`);
     expect(invalid).toEqual([]);

@@ -1,6 +1,6 @@
 import { createGraphqlClient, ReportByIdDocument, ReportsNearDocument } from '@cleanapp/graphql-client';
-import { eventually, expectContract, suiteContext } from '@cleanapp/smoke-kit';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expectContract, suiteContext } from '@cleanapp/smoke-kit';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 const ctx = suiteContext();
 const submitter = ctx.api('report:submit');
@@ -20,14 +20,14 @@ beforeAll(async () => {
     ids.push(body.public_id);
   }
   // Visible once analysed (the queries read what the pipeline produced).
-  await eventually(
+  await vi.waitFor(
     async () => {
       for (const id of ids) {
         const r = await reader.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: id } } });
-        if (!r.data?.analysis) throw new Error(`${id} not analysed yet`);
+        if (!r.data?.analysis) throw new Error(`waiting for ${id} to be analysed`);
       }
     },
-    { timeoutMs: 10_000 },
+    { timeout: 10_000, interval: 100 },
   );
 });
 

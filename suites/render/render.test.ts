@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, expectContract, suiteContext } from '@cleanapp/smoke-kit';
+import { expectContract, suiteContext } from '@cleanapp/smoke-kit';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const ctx = suiteContext();
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,12 +16,12 @@ beforeAll(async () => {
   });
   publicId = (await expectContract('submitReport', res, { status: 202 })).body.public_id;
   // Rendered asynchronously: wait for the card, then check it.
-  await eventually(
+  await vi.waitFor(
     async () => {
       const r = await ctx.fetch(`/api/v4/reports/${publicId}/card.svg`, { requestId: false });
-      if (r.status !== 200) throw new Error(`card not rendered yet (${r.status})`);
+      if (r.status !== 200) throw new Error(`waiting for the card to be rendered (${r.status})`);
     },
-    { timeoutMs: 10_000 },
+    { timeout: 10_000, interval: 100 },
   );
 });
 

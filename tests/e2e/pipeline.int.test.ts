@@ -1,7 +1,7 @@
 import { createApiClient } from '@cleanapp/api-client';
 import { createGraphqlClient, ReportByIdDocument } from '@cleanapp/graphql-client';
 import { startStack, type RunningStack } from '@cleanapp/reference-stack';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 
 let stack: RunningStack;
@@ -25,16 +25,6 @@ async function subscribe(url: string, headers: Record<string, string> = {}) {
   return { socket, messages };
 }
 
-async function eventually<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('the whole pipeline, through every public surface', () => {
   it('ingest → analysis → render → visible over REST and GraphQL → pushed over WebSocket', async () => {
     const publicStream = await subscribe(stack.target.websocket.publicUrl);
@@ -48,10 +38,11 @@ describe('the whole pipeline, through every public surface', () => {
     expect(submitted.response.status).toBe(202);
     const publicId = submitted.data!.public_id;
 
-    const rest = await eventually(async () => {
+    const rest = await vi.waitFor(async () => {
       const r = await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: publicId } } });
-      return r.data?.status === 'rendered' ? r.data : undefined;
-    }, 'the report to be rendered');
+      if (r.data?.status !== 'rendered') throw new Error(`waiting for the report to be rendered (status ${r.data?.status ?? r.response.status})`);
+      return r.data;
+    }, { timeout: 10_000, interval: 50 });
     expect(rest.analysis).toMatchObject({ classification: 'hazard', brand_name: 'Heineken' });
 
     const card = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports/${publicId}/card.svg`);
@@ -61,7 +52,11 @@ describe('the whole pipeline, through every public surface', () => {
     expect(viaGraphql.report).toMatchObject({ publicId, title: 'Broken glass', status: 'RENDERED', analysis: { classification: 'HAZARD', brandName: 'Heineken' } });
 
     for (const stream of [publicStream, privilegedStream]) {
-      const push = await eventually(() => stream.messages.find((m) => m.type === 'report.rendered' && m.data.public_id === publicId), 'the report.rendered push');
+      const push = await vi.waitFor(() => {
+        const found = stream.messages.find((m) => m.type === 'report.rendered' && m.data.public_id === publicId);
+        if (!found) throw new Error('waiting for the report.rendered push');
+        return found;
+      }, { timeout: 10_000, interval: 50 });
       expect(push.data).toMatchObject({ public_id: publicId, card_path: `/api/v4/reports/${publicId}/card.svg` });
       stream.socket.close();
     }

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { interpolate } from '../src/interpolate.js';
 import { root, tempDir } from './helpers.js';
@@ -76,13 +76,13 @@ function healthy(name: string): boolean {
 }
 
 async function waitHealthy(name: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}:\n${logs.get(name)}`);
-    if (healthy(name)) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${name} not healthy after 90 s:\n${logs.get(name)}`);
+  // A child that exits ends the wait at once (returned, not thrown, so it is not retried).
+  const exited = await vi.waitFor(() => {
+    if (child.exitCode !== null) return true;
+    if (!healthy(name)) throw new Error(`waiting for ${name} to be healthy within 90 s:\n${logs.get(name)}`);
+    return false;
+  }, { timeout: 90_000, interval: 300 });
+  if (exited) throw new Error(`${name} exited ${child.exitCode}:\n${logs.get(name)}`);
 }
 
 const reachable = async (url: string) => {

@@ -1,7 +1,7 @@
 import { createApiClient, type ApiClient } from '@cleanapp/api-client';
 import { connect } from 'amqplib';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack, type RunningStack } from './stack.js';
 
 let stack: RunningStack;
@@ -38,14 +38,12 @@ const submit = async (title: string) => {
   return data!;
 };
 
-async function settled(receiptId: string): Promise<string> {
-  const end = Date.now() + 40_000;
-  for (;;) {
+const settled = (receiptId: string): Promise<string> =>
+  vi.waitFor(async () => {
     const { data } = await api.GET('/api/v4/receipts/{receipt_id}', { params: { path: { receipt_id: receiptId } } });
-    if (data?.status === 'failed' || data?.status === 'rendered' || Date.now() > end) return data?.status ?? 'missing';
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+    if (data?.status !== 'failed' && data?.status !== 'rendered') throw new Error(`waiting for receipt ${receiptId} to settle (status ${data?.status ?? 'missing'})`);
+    return data.status;
+  }, { timeout: 40_000, interval: 250 });
 
 const dlqDepth = async (canonical: string) => {
   const conn = await connect(stack.target.amqp.url);
@@ -79,8 +77,9 @@ describe('a report whose processing always fails', () => {
     ch.publish(stack.target.amqp.nameMap['cleanapp-exchange']!, 'report.raw', Buffer.from('{"public_id": "rpt_'), { messageId: 'poison' });
     await ch.waitForConfirms();
     await conn.close();
-    const end = Date.now() + 10_000;
-    while ((await dlqDepth('report-analysis-queue')) === before && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(async () => {
+      if ((await dlqDepth('report-analysis-queue')) === before) throw new Error('waiting for the poison message in the analysis DLQ');
+    }, { timeout: 10_000, interval: 100 });
     expect(await dlqDepth('report-analysis-queue')).toBe(before + 1);
     const { data } = await api.GET('/api/v4/stats');
     expect(data?.by_status).toMatchObject({ failed: 2, rendered: 1 });

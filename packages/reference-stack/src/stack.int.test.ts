@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack, type RunningStack } from './stack.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
@@ -99,25 +99,24 @@ describe('reference stack (broker + database resolved as a developer would get t
     const content = { title: 'Broken glass', description: 'Shards of a Heineken bottle on the cycle path', tags: ['glass'] };
     const a = await api.POST('/api/v4/reports', { body: submission('pipe-a', content) });
     const b = await api.POST('/api/v4/reports', { body: submission('pipe-b', content) });
-    const rendered = async (publicId: string) => {
-      for (let i = 0; i < 100; i++) {
+    const rendered = (publicId: string) =>
+      vi.waitFor(async () => {
         const r = await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: publicId } } });
-        if (r.data?.status === 'rendered') return r.data;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      throw new Error(`${publicId} was not rendered within 5 s`);
-    };
+        if (r.data?.status !== 'rendered') throw new Error(`waiting for ${publicId} to be rendered (status ${r.data?.status ?? r.response.status})`);
+        return r.data;
+      }, { timeout: 5_000, interval: 50 });
     const [ra, rb] = await Promise.all([rendered(a.data!.public_id), rendered(b.data!.public_id)]);
     expect(ra.analysis).toMatchObject({ classification: 'hazard', brand_name: 'Heineken' });
     expect(rb.analysis).toEqual(ra.analysis); // same content hash → the stored analysis, not a second run
     const ours = new Set([a.data!.public_id, b.data!.public_id]);
     const events: { public_id: string; card_path: string }[] = [];
-    for (let i = 0; i < 100 && events.length < 2; i++) {
-      const m = await ch.get(notify, { noAck: true });
-      const event = m ? (JSON.parse(m.content.toString()) as { public_id: string; card_path: string }) : undefined;
-      if (event && ours.has(event.public_id)) events.push(event);
-      else if (!m) await new Promise((res) => setTimeout(res, 50));
-    }
+    await vi.waitFor(async () => {
+      for (let m = await ch.get(notify, { noAck: true }); m && events.length < 2; m = await ch.get(notify, { noAck: true })) {
+        const event = JSON.parse(m.content.toString()) as { public_id: string; card_path: string };
+        if (ours.has(event.public_id)) events.push(event);
+      }
+      if (events.length < 2) throw new Error(`waiting for report.rendered of both reports on the tap queue (${events.length} of 2 seen)`);
+    }, { timeout: 5_000, interval: 50 });
     await conn.close();
     expect(events.map((e) => e.public_id).sort()).toEqual([...ours].sort());
     expect(events[0]!.card_path).toMatch(/^\/api\/v4\/reports\/rpt_\w{12}\/card\.svg$/);
@@ -185,15 +184,13 @@ describe('reference stack: query, render and admin operations', () => {
   const offset = (metres: number) => ({ latitude: at.latitude + metres / 111_320, longitude: at.longitude });
   const ids: string[] = [];
 
-  async function untilRendered(publicId: string) {
-    for (let i = 0; i < 100; i++) {
-      const r = await api.GET('/api/v4/stats');
+  /** Waits until the report's card is served, i.e. the renderer is done with it. */
+  const untilRendered = (publicId: string) =>
+    vi.waitFor(async () => {
       const card = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports/${publicId}/card.svg`);
-      if (card.status === 200 && r.data) return card;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    throw new Error(`${publicId} not rendered`);
-  }
+      await card.body?.cancel();
+      if (card.status !== 200) throw new Error(`waiting for ${publicId} to be rendered (card.svg answered ${card.status})`);
+    }, { timeout: 5_000, interval: 50 });
 
   beforeAll(async () => {
     for (const [i, metres] of [300, 100, 200, 5000].entries()) {

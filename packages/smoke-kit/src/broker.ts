@@ -58,15 +58,14 @@ export async function openTap(target: Target, routingKeys: string[]) {
     messages,
     exchange,
     channel,
-    /** Resolves with the first message matching `predicate`, or rejects after `timeoutMs`. */
-    async waitFor(predicate: (m: TappedMessage) => boolean, what: string, timeoutMs = 8000): Promise<TappedMessage> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = messages.find(predicate);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no ${what} seen on ${exchange} within ${timeoutMs} ms (saw ${messages.length} other messages)`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+    /**
+     * The first message seen matching `predicate`; throws (naming `what`) while there is none, so a suite
+     * waits for one with `vi.waitFor(() => tap.first(predicate, what), { timeout })`.
+     */
+    first(predicate: (m: TappedMessage) => boolean, what: string): TappedMessage {
+      const found = messages.find(predicate);
+      if (!found) throw new Error(`waiting for ${what} on ${exchange} (${messages.length} other messages seen)`);
+      return found;
     },
     close: () => conn.close().catch(() => undefined),
   };

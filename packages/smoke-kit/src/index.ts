@@ -27,5 +27,4 @@ export {
   type TargetClientOptions,
 } from './context.js';
 export { probeUrl, probeTarget, type ProbeResult } from './probe.js';
-export { eventually } from './eventually.js';
 export { brokerName, openTap, type TappedMessage } from './broker.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contractPaths } from '@cleanapp/contracts';
 import { connect } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReportRawPayload } from '../index.js';
 import { Broker, InvalidPayloadError, PermanentError, type DeliveryInfo } from './broker.js';
 import { topologyFromContract } from './topology.js';
@@ -18,15 +18,8 @@ topology.retry.delayMs = 150;
 topology.retry.maxAttempts = 3;
 const broker = new Broker(url, topology, { expiresMs: 120_000 });
 
-const waitFor = async <T>(fn: () => T | undefined, ms = 8000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
+const WAIT = { timeout: 8000, interval: 25 };
+const deliveries = (eventId: string) => seen.filter((s) => s.id === eventId).length;
 
 const seen: { id: string; info: DeliveryInfo }[] = [];
 const deadLetters: { reason: string; info: DeliveryInfo }[] = [];
@@ -77,7 +70,11 @@ describe('Broker (events over a real RabbitMQ)', () => {
   it('delivers a published event once and acks it', async () => {
     const p = raw();
     await broker.publish('report.raw', p, { messageId: p.event_id });
-    const got = await waitFor(() => seen.find((s) => s.id === p.event_id));
+    const got = await vi.waitFor(() => {
+      const found = seen.find((s) => s.id === p.event_id);
+      if (!found) throw new Error('waiting for the delivery');
+      return found;
+    }, WAIT);
     expect(got.info).toMatchObject({ attempt: 0, messageId: p.event_id, queue: q.name });
   });
 
@@ -85,7 +82,9 @@ describe('Broker (events over a real RabbitMQ)', () => {
     const p = raw();
     failuresBeforeSuccess.set(p.event_id, 2);
     await broker.publish('report.raw', p, { messageId: p.event_id });
-    await waitFor(() => (seen.filter((s) => s.id === p.event_id).length === 3 ? true : undefined));
+    await vi.waitFor(() => {
+      if (deliveries(p.event_id) !== 3) throw new Error(`waiting for 3 deliveries (${deliveries(p.event_id)} so far)`);
+    }, WAIT);
     expect(seen.filter((s) => s.id === p.event_id).map((s) => s.info.attempt)).toEqual([0, 1, 2]);
     expect(deadLetters.find((d) => d.info.messageId === p.event_id)).toBeUndefined();
   });
@@ -98,15 +97,20 @@ describe('Broker (events over a real RabbitMQ)', () => {
     await broker.publish('report.raw', permanent, { messageId: permanent.event_id });
     await broker.publishRaw(topology.exchange.name, 'report.raw', Buffer.from('{not json'), { messageId: 'poison-1' });
     await broker.publishRaw(topology.exchange.name, 'report.raw', Buffer.from(JSON.stringify({ ...raw(), version: 7 })), { messageId: 'poison-2' });
-    await waitFor(() => (deadLetters.length >= 4 ? true : undefined));
+    await vi.waitFor(() => {
+      if (deadLetters.length < 4) throw new Error(`waiting for 4 dead letters (${deadLetters.length} so far)`);
+    }, WAIT);
     expect(seen.filter((s) => s.id === exhausted.event_id)).toHaveLength(3);
     expect(seen.filter((s) => s.id === permanent.event_id)).toHaveLength(1);
     const reasons = Object.fromEntries(deadLetters.map((d) => [d.info.messageId, d.reason]));
     expect(reasons[exhausted.event_id]).toMatch(/gave up after 3 attempts/);
     expect(reasons['poison-1']).toMatch(/not JSON/);
     expect(reasons['poison-2']).toMatch(/invalid payload: \/version must be equal to constant/);
-    await new Promise((r) => setTimeout(r, 300));
-    const dlq = await dlqMessages(q.dlq);
+    const dlq: Awaited<ReturnType<typeof dlqMessages>> = [];
+    await vi.waitFor(async () => {
+      dlq.push(...(await dlqMessages(q.dlq)));
+      if (dlq.length < 4) throw new Error(`waiting for 4 messages in ${q.dlq} (${dlq.length} so far)`);
+    }, WAIT);
     expect(dlq).toHaveLength(4);
     const death = (dlq[0]!.headers['x-death'] as { queue: string; reason: string }[])[0]!;
     expect(death).toMatchObject({ queue: q.name, reason: 'rejected' });
@@ -122,7 +126,9 @@ describe('Broker (events over a real RabbitMQ)', () => {
     const p = raw();
     failuresBeforeSuccess.set(p.event_id, 1);
     await broker.publish('report.raw', p, { messageId: p.event_id });
-    await waitFor(() => (seen.filter((s) => s.id === p.event_id).length === 2 ? true : undefined));
+    await vi.waitFor(() => {
+      if (deliveries(p.event_id) !== 2) throw new Error(`waiting for 2 deliveries (${deliveries(p.event_id)} so far)`);
+    }, WAIT);
     await new Promise((r) => setTimeout(r, 300));
     let copies = 0;
     for (;;) {

@@ -3,6 +3,7 @@ import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { vi } from 'vitest';
 import { freePort } from './ports.js';
 
 const run = promisify(execFile);
@@ -59,11 +60,9 @@ export async function createThrowawayRabbit(): Promise<ThrowawayRabbit> {
     node,
     async start() {
       await run('rabbitmq-server', ['-detached'], { env });
-      const deadline = Date.now() + 60_000;
-      while (!(await status())) {
-        if (Date.now() > deadline) throw new Error(`throwaway RabbitMQ ${node} did not start within 60 s (logs in ${dir}/log)`);
-        await new Promise((r) => setTimeout(r, 300));
-      }
+      await vi.waitFor(async () => {
+        if (!(await status())) throw new Error(`waiting for throwaway RabbitMQ ${node} to start within 60 s (logs in ${dir}/log)`);
+      }, { timeout: 60_000, interval: 300 });
       await run('rabbitmqctl', ['-n', node, '-q', 'await_startup'], { env });
     },
     async stop() {

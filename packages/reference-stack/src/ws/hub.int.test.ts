@@ -6,7 +6,7 @@ import { Broker, topologyFromContract } from '@cleanapp/events/node';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocket, type ClientOptions } from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIssuerApp, type OAuthClient } from '../auth/issuer.js';
 import { KeyRing } from '../auth/keys.js';
 import { TokenVerifier } from '../auth/verify.js';
@@ -100,14 +100,6 @@ function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promis
     promise.finally(() => clearTimeout(timer)),
     new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms))),
   ]);
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Opens a client that records every message from the first byte on (so the welcome is never missed). */
@@ -315,7 +307,9 @@ describe('WebSocket hub: ping/pong', () => {
     expect(logs.some((l) => l.includes('did not answer the last ping'))).toBe(true);
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
     await pingPong(healthy, 'still-here');
-    await until(() => fast.clients() === 1, 'the hub to drop the silent client');
+    await vi.waitFor(() => {
+      if (fast.clients() !== 1) throw new Error('waiting for the hub to drop the silent client');
+    }, { timeout: WAIT_MS, interval: 10 });
   });
 });
 
@@ -332,7 +326,9 @@ describe('WebSocket hub: report.rendered push', () => {
     await broker.publish('report.rendered', quarantined, { messageId: quarantined.event_id });
     const first = await priv.next('report.rendered');
     expect(first.data).toEqual(quarantined);
-    await until(() => decided.has(quarantined.public_id), 'the hub to look up the quarantined report');
+    await vi.waitFor(() => {
+      if (!decided.has(quarantined.public_id)) throw new Error('waiting for the hub to look up the quarantined report');
+    }, { timeout: WAIT_MS, interval: 10 });
     expect(decided.get(quarantined.public_id)).toBe(false);
 
     // Then a published one: both see it; it is the first report.rendered the public client gets.
@@ -352,11 +348,15 @@ describe('WebSocket hub: close codes, and bad clients never hurt the others', ()
   it('echoes 1000 when a client closes normally and stops counting it', async () => {
     const probe = await connect(hub.publicUrl);
     await probe.next('welcome');
-    await until(() => hub.clients() >= 1, 'the hub to count the client');
+    await vi.waitFor(() => {
+      if (hub.clients() < 1) throw new Error('waiting for the hub to count the client');
+    }, { timeout: WAIT_MS, interval: 10 });
     const before = hub.clients();
     probe.ws.close(1000, 'bye');
     expect((await withTimeout(probe.closed, 'close')).code).toBe(1000);
-    await until(() => hub.clients() === before - 1, 'the hub to forget the client');
+    await vi.waitFor(() => {
+      if (hub.clients() !== before - 1) throw new Error('waiting for the hub to forget the client');
+    }, { timeout: WAIT_MS, interval: 10 });
   });
 
   const bad: [string, (ws: WebSocket) => void, number][] = [

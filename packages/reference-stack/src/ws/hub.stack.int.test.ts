@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack, type RunningStack } from '../stack.js';
 
 // End to end through the whole reference stack: ingest → analyzer → renderer → report.rendered → hub.
@@ -35,14 +35,6 @@ function open(url: string, protocols?: string[]): Promise<{ ws: WebSocket; got: 
   });
 }
 
-async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const renderedIds = (got: Message[]) => got.filter((m) => m.type === 'report.rendered').map((m) => m.data.public_id);
 
 beforeAll(async () => {
@@ -57,13 +49,21 @@ describe('WebSocket hub in the reference stack', () => {
     const t = await token('report:read');
     const pub = await open(urls.publicUrl);
     const priv = await open(urls.privilegedUrl, [`bearer.${t}`]);
-    await until(() => pub.got.length > 0 && priv.got.length > 0, 'the welcomes');
+    await vi.waitFor(() => {
+      if (pub.got.length === 0 || priv.got.length === 0) throw new Error('waiting for the welcomes');
+    }, { timeout: 10_000, interval: 20 });
 
     const quarantined = await submit('quarantine', 'quarantine');
-    await until(() => renderedIds(priv.got).includes(quarantined), 'the quarantined report on the privileged stream');
+    await vi.waitFor(() => {
+      if (!renderedIds(priv.got).includes(quarantined)) throw new Error('waiting for the quarantined report on the privileged stream');
+    }, { timeout: 10_000, interval: 20 });
     const published = await submit('publish', 'publish');
-    await until(() => renderedIds(priv.got).includes(published), 'the published report on the privileged stream');
-    await until(() => renderedIds(pub.got).length > 0, 'a report on the public stream');
+    await vi.waitFor(() => {
+      if (!renderedIds(priv.got).includes(published)) throw new Error('waiting for the published report on the privileged stream');
+    }, { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => {
+      if (renderedIds(pub.got).length === 0) throw new Error('waiting for a report on the public stream');
+    }, { timeout: 10_000, interval: 20 });
     expect(renderedIds(pub.got)).toEqual([published]);
     pub.ws.close(1000);
     priv.ws.close(1000);
