@@ -1,5 +1,5 @@
 import { createApiClient } from '@cleanapp/api-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack, type RunningStack } from './stack.js';
 import { canRunThrowawayPostgres, createThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres.js';
 
@@ -34,12 +34,10 @@ describe.skipIf(!canRunThrowawayPostgres())('a database outage', () => {
     expect(read.response.status).toBe(503);
 
     await pg.start();
-    let recovered = 0;
-    for (let i = 0; i < 40 && recovered !== 200; i++) {
-      recovered = (await api.GET('/api/v4/health')).response.status;
-      if (recovered !== 200) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(recovered).toBe(200);
+    await vi.waitFor(async () => {
+      const { status } = (await api.GET('/api/v4/health')).response;
+      if (status !== 200) throw new Error(`waiting for health to recover (${status})`);
+    }, { timeout: 10_000, interval: 250 });
     expect((await api.POST('/api/v4/reports', { body: body(3) })).response.status).toBe(202);
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApiClient } from '@cleanapp/api-client';
 import { Broker, topologyFromContract } from '@cleanapp/events/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dropSchema } from './store/db.js';
 import { freePort } from './testing/ports.js';
 
@@ -66,12 +66,10 @@ describe('services started one by one, configured by environment variables', () 
     expect(version.data?.runtime_mode).toBe('standalone');
     const { data, error, response } = await api.POST('/api/v4/reports', { body: { source_id: `svc-${id}`, latitude: 1, longitude: 2, title: 'spray paint graffiti', synthetic: true } });
     expect(response.status, JSON.stringify(error)).toBe(202);
-    let status = '';
-    for (let i = 0; i < 100 && status !== 'rendered'; i++) {
-      status = (await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } })).data?.status ?? '';
-      if (status !== 'rendered') await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(status).toBe('rendered');
+    await vi.waitFor(async () => {
+      const status = (await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } })).data?.status;
+      if (status !== 'rendered') throw new Error(`waiting for the report to be rendered (status ${status ?? 'missing'})`);
+    }, { timeout: 10_000, interval: 100 });
     for (const worker of ['analyzer', 'renderer'] as const) {
       const health = await fetch(`http://127.0.0.1:${ports[worker]}/health`);
       expect(health.status).toBe(200);
