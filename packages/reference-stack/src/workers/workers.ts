@@ -68,7 +68,7 @@ function consumeOptions(deps: WorkerDeps, worker: string): ConsumeOptions<'repor
       deps.log?.(`[${worker}] dead-lettered ${info.messageId ?? '?'}: ${reason}`);
       if (!payload) return;
       try {
-        if (await deps.pipeline.markFailed(payload.public_id, reason)) deps.log?.(`[${worker}] ${payload.public_id} failed`);
+        if (await deps.pipeline.markFailed(payload.public_id, `${worker}: ${reason}`)) deps.log?.(`[${worker}] ${payload.public_id} failed`);
       } catch (error) {
         deps.log?.(`[${worker}] could not mark ${payload.public_id} failed: ${(error as Error).message}`);
       }
