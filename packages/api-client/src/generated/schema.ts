@@ -475,7 +475,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             /**
-             * @description Present when `status` is `failed`: which step was dead-lettered and its last error, so a client can
+             * @description Present when `status` is `failed`: the step that gave up (analyzer, renderer) and its last error, so a client can
              *     tell a rejected report from one that is still on its way.
              */
             failure_reason?: string;
