@@ -52,6 +52,20 @@ describe('OpenApiValidator', () => {
     expect(v.validateRequest(op, {})).toEqual([{ location: 'body', message: 'a JSON request body is required' }]);
   });
 
+  it('refuses non-finite numbers (JSON.parse and query coercion turn 1e400 into Infinity)', () => {
+    const submit = v.operation('submitReport');
+    expect(v.validateRequest(submit, { body: JSON.parse('{"source_id":"a","latitude":1e400,"longitude":-1e400}') })).toEqual(
+      expect.arrayContaining([
+        { location: 'body/latitude', message: 'must be a finite number' },
+        { location: 'body/longitude', message: 'must be a finite number' },
+      ]),
+    );
+    const near = v.operation('listReportsNear');
+    const query = new URLSearchParams({ latitude: '1', longitude: '2', radius_m: '1e400' });
+    expect(v.validateRequest(near, { query })).toEqual(expect.arrayContaining([{ location: 'query/radius_m', message: 'must be a finite number' }]));
+    expect(v.validateRequest(near, { query: new URLSearchParams({ latitude: '1', longitude: '2', radius_m: '100' }) })).toEqual([]);
+  });
+
   it('validates parameters, including $ref schemas and headers', () => {
     const op = v.operation('getReport');
     expect(v.validateRequest(op, { pathParams: { public_id: 'rpt_8Zq3nV1kT0aB' } })).toEqual([]);

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { finiteKeyword, requireFiniteNumbers } from './finite.js';
 import { loadOpenApi, type OpenApiDocument } from './load.js';
 
 // ajv-formats is CJS; under NodeNext its default import is the module object.
@@ -156,7 +157,8 @@ export class OpenApiValidator {
   private makeAjv(coerce: boolean): Ajv2020 {
     const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: coerce, discriminator: true });
     addFormats(ajv);
-    ajv.addSchema(this.document as object, DOC_ID);
+    ajv.addKeyword(finiteKeyword);
+    ajv.addSchema(requireFiniteNumbers(this.document) as object, DOC_ID);
     return ajv;
   }
 

@@ -5,7 +5,7 @@
 // `--check` compares with the committed files instead of writing them.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contractPaths } from '@cleanapp/contracts';
+import { contractPaths, finiteKeyword, requireFiniteNumbers } from '@cleanapp/contracts';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import standaloneModule from 'ajv/dist/standalone/index.js';
@@ -32,7 +32,9 @@ types += `\n/** Routing key → payload type. */\nexport interface PayloadByRout
 // export bundlers and Node interpret differently; event string limits only apply to ASCII ids.
 const ajv = new Ajv({ code: { source: true, esm: true }, allErrors: true, strict: false, unicode: false });
 addFormats(ajv);
-for (const { schema } of schemas) ajv.addSchema(schema);
+// Refuses Infinity (JSON.parse('1e400')) wherever the schema expects a number; inlined in the output.
+ajv.addKeyword(finiteKeyword);
+for (const { schema } of schemas) ajv.addSchema(requireFiniteNumbers(schema));
 // ajv's standalone output exports ESM but still `require()`s its runtime helpers; turn those into imports
 // so the file loads as a plain ES module (browsers via bundlers, Node ESM).
 const imports = new Map<string, string>();
