@@ -58,6 +58,15 @@ describe('lintOpenApi (Redocly + cleanapp rules) on split fixtures', { timeout: 
     ]);
   });
 
+  it('reports relative OAuth2 flow URLs that do not resolve (against the server URL) to a documented operation, in the file that holds them', async () => {
+    const file = 'relative-oauth-url/components/auth.yaml';
+    expect(await lint('relative-oauth-url')).toEqual([
+      at(file, '/flows/authorizationCode/authorizationUrl', 'cleanapp/oauth-flow-urls', '`/api/reports` resolves against server `http://127.0.0.1:8080/api` to `http://127.0.0.1:8080/api/reports`, which is no documented `GET` operation'),
+      at(file, '/flows/clientCredentials/refreshUrl', 'cleanapp/oauth-flow-urls', '`reports` resolves against server `http://127.0.0.1:8080/api` to `http://127.0.0.1:8080/reports`'),
+      at(file, '/flows/password/tokenUrl', 'cleanapp/oauth-flow-urls', '`tokenUrl` `/oauth/token` resolves against server `http://127.0.0.1:8080/api` to `http://127.0.0.1:8080/oauth/token`, which is no documented `POST` operation'),
+    ]);
+  });
+
   it('names the file and line of an unparseable root document', async () => {
     expect(await lint('broken-root')).toEqual([
       { file: fixture('openapi/broken-root/openapi.yaml'), pointer: '', severity: 'error', rule: 'syntax', message: expect.stringMatching(/^line 9, column 1: not parseable as YAML\/JSON/), line: 9, column: 1 },

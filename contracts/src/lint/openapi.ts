@@ -30,6 +30,7 @@ export const openapiRules = {
   'cleanapp/response-request-id': 'error',
   'cleanapp/operation-security': 'error',
   'cleanapp/no-invalid-header-examples': 'error',
+  'cleanapp/oauth-flow-urls': 'error',
 } as const;
 
 let config: Promise<Config> | undefined;

@@ -158,6 +158,69 @@ const operationSecurity: Oas3Rule = () => {
   };
 };
 
+const OAUTH_URLS = { tokenUrl: 'post', refreshUrl: 'post', authorizationUrl: 'get' } as const;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/**
+ * (d) An OAuth2 flow URL that is a relative reference must resolve to a route the contract documents:
+ * OAS 3.1 resolves it against the Server Object URL (the API, not the token service), so `/oauth/token`
+ * next to `servers: [{url: https://api…}]` sends every generic client to a route that does not exist.
+ * Checked against every server (its variables at their defaults; no `servers` means `/`).
+ */
+const oauthFlowUrls: Oas3Rule = () => {
+  const servers: string[] = [];
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  // Relative server URLs are relative to where the document is served: any origin will do for path checks.
+  const BASE = 'https://served.invalid/';
+  return {
+    Root: {
+      enter(raw: object, ctx: Ctx) {
+        const root = raw as Node;
+        servers.length = 0;
+        routes.length = 0;
+        for (const s of Array.isArray(root.servers) ? root.servers : []) {
+          if (!isObject(s) || typeof s.url !== 'string') continue;
+          const vars = isObject(s.variables) ? s.variables : {};
+          servers.push(s.url.replace(/\{([^}]+)\}/g, (m, name: string) => (isObject(vars[name]) ? String(vars[name].default) : m)));
+        }
+        if (servers.length === 0) servers.push('/');
+        const paths = follow(root.paths, ctx.location.child('paths'), ctx);
+        if (!paths || !isObject(paths.node)) return;
+        for (const [path, entry] of Object.entries(paths.node)) {
+          const item = follow(entry, paths.location.child(path), ctx)?.node;
+          const source = path.split(/\{[^}]*\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
+          routes.push({ pattern: new RegExp(`^${source}$`), methods: new Set(isObject(item) ? Object.keys(item).filter((k) => HTTP_METHODS.includes(k)) : []) });
+        }
+      },
+    },
+    SecurityScheme(raw: object, ctx: Ctx) {
+      const scheme = raw as Node;
+      if (scheme.type !== 'oauth2' || !isObject(scheme.flows)) return;
+      for (const [flowName, flow] of Object.entries(scheme.flows)) {
+        if (!isObject(flow)) continue;
+        for (const [field, method] of Object.entries(OAUTH_URLS)) {
+          const ref = flow[field];
+          // Absolute (`scheme:`) and network-path (`//host`) references do not depend on the servers.
+          if (typeof ref !== 'string' || /^([a-z][a-z\d+.-]*:|\/\/)/i.test(ref)) continue;
+          for (const server of servers) {
+            const base = new URL(server, BASE);
+            const resolved = new URL(ref, base);
+            const prefix = base.pathname.replace(/\/$/, '');
+            const path = resolved.pathname.startsWith(`${prefix}/`) ? resolved.pathname.slice(prefix.length) : undefined;
+            if (path !== undefined && routes.some((r) => r.pattern.test(path) && r.methods.has(method))) continue;
+            const where = resolved.origin === new URL(BASE).origin ? resolved.pathname : resolved.href;
+            ctx.report({
+              message: `Relative OAuth2 \`${field}\` \`${ref}\` resolves against server \`${server}\` to \`${where}\`, which is no documented \`${method.toUpperCase()}\` operation; use the absolute URL of the authorization server's endpoint.`,
+              location: ctx.location.child(['flows', flowName, field]),
+            });
+            break; // one report per URL
+          }
+        }
+      }
+    },
+  };
+};
+
 /** Header `example`/`examples` must match the header schema (Redocly checks parameters, not headers). */
 const noInvalidHeaderExamples: Oas3Rule = () => ({
   Header: {
@@ -222,6 +285,7 @@ export const cleanappPlugin: Plugin = {
       'response-request-id': responseRequestId,
       'operation-security': operationSecurity,
       'no-invalid-header-examples': noInvalidHeaderExamples,
+      'oauth-flow-urls': oauthFlowUrls,
     },
     async3: {
       'no-invalid-payload-examples': noInvalidPayloadExamples,
