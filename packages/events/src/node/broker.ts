@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { isRoutingKey, validatePayload, type PayloadByRoutingKey, type RoutingKey } from '../index.js';
+import { attemptsSoFar, parseEventBody } from './delivery.js';
 import { declareTopology, deleteTopology, type QueueSpec, type Topology } from './topology.js';
 
 export class BrokerUnavailableError extends Error {
@@ -233,7 +234,7 @@ export class Broker extends EventEmitter {
 
   private async deliver(reg: Registration, channel: Channel, msg: ConsumeMessage): Promise<void> {
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
-    const attempt = Number(headers[this.topology.retry.countHeader] ?? 0) || 0;
+    const attempt = attemptsSoFar(headers[this.topology.retry.countHeader], this.topology.retry.maxAttempts);
     const info: DeliveryInfo = { messageId: msg.properties.messageId, attempt, redelivered: msg.fields.redelivered, queue: reg.queue.name };
     const deadLetter = async (reason: string, payload?: PayloadByRoutingKey[RoutingKey]) => {
       try {
@@ -246,7 +247,7 @@ export class Broker extends EventEmitter {
     const invalid = (reason: string) => (reg.options.onInvalid === 'requeue' ? channel.nack(msg, false, true) : deadLetter(reason));
     let payload: unknown;
     try {
-      payload = JSON.parse(msg.content.toString('utf8'));
+      payload = parseEventBody(msg.content, msg.properties.contentType);
     } catch (error) {
       await invalid(`not JSON: ${(error as Error).message}`);
       return;
