@@ -7,6 +7,11 @@ export interface Principal {
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; message: string };
 
+/** Clock skew tolerated between issuer and verifier for `iat` and `nbf` (never for `exp`), seconds. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+/** The oldest `iat` accepted, whatever `exp` says (the issuer's tokens live 15 minutes). */
+export const MAX_TOKEN_AGE_SECONDS = 24 * 3600;
+
 export interface VerifierOptions {
   issuer: string;
   audience: string;
@@ -36,8 +41,12 @@ export class TokenVerifier {
         issuer: this.options.issuer,
         audience: this.options.audience,
         algorithms: ['RS256'],
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp', 'sub', 'iat'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
       }));
+      // jose applies the tolerance to exp too; an expired token stays expired.
+      if (typeof payload.exp === 'number' && payload.exp <= Date.now() / 1000) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
     } catch (error) {
       return { ok: false, status: 401, message: describe(error) };
     }
@@ -53,7 +62,7 @@ export class TokenVerifier {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'The token has expired';
+  if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? `The token was issued more than ${MAX_TOKEN_AGE_SECONDS} s ago` : 'The token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) return `The token's "${error.claim}" claim is invalid (${error.reason})`;
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid';
   if (error instanceof errors.JWKSNoMatchingKey) return 'The token was signed by an unknown key';

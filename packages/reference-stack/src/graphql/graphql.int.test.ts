@@ -224,6 +224,29 @@ describe('GraphQL gateway over the reports and analysis subgraphs', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses non-finite numbers (1e400) as a validation error in the gateway and the subgraphs, never reaching a resolver', async () => {
+    const near = (args: string) => `{ reportsNear(${args}) { edges { node { publicId } } } }`;
+    for (const url of [gql.url, gql.subgraphs.reports!]) {
+      for (const args of ['latitude: 1e400, longitude: 0, radiusMeters: 10', 'latitude: 0, longitude: -1e400, radiusMeters: 10', `latitude: 0, longitude: 0, radiusMeters: 1${'0'.repeat(400)}`]) {
+        const { status, body } = await post(near(args), {}, tokens.reader, url);
+        expect(status, `${url} ${args}`).toBe(400);
+        expect(body.data ?? null).toBeNull();
+        expect(body.errors?.[0]?.message).toMatch(/is not a finite number/);
+      }
+    }
+    // JSON variables: JSON.parse gives Infinity, which graphql-js refuses on its own.
+    const variable = await fetch(gql.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.reader}` },
+      body: `{"query":${JSON.stringify(NEAR)},"variables":{"latitude":1e400,"longitude":0,"radiusMeters":10}}`,
+    });
+    expect(variable.status).toBeLessThan(500);
+    expect(JSON.stringify(await variable.json())).toMatch(/non-numeric value: Infinity|not a finite|Float cannot represent/);
+    const control = await post(near('latitude: 52.52, longitude: 13.405, radiusMeters: 1e3'));
+    expect(control.status).toBe(200);
+    expect(control.body.errors).toBeUndefined();
+  });
+
   it('rejects a request without a token with 401 and a GraphQL error body', async () => {
     const { status, headers, body } = await post(REPORT_BY_ID, { publicId: p(1) }, null);
     expect(status).toBe(401);

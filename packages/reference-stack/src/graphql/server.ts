@@ -10,6 +10,7 @@ import type { Authorizer } from '../http/auth/index.js';
 import { bind, closeServer } from '../http/listen.js';
 import type { Queryable } from '../store/db.js';
 import { buildAnalysisSchema } from './analysis.js';
+import { useFiniteNumbers } from './finite.js';
 import { requestIdOf, useHttp } from './http.js';
 import { buildReportsSchema } from './reports.js';
 
@@ -53,7 +54,7 @@ function yogaFor(service: string, schema: GraphQLSchema, verifier: Authorizer, l
     graphiql: false,
     landingPage: false,
     logging: logger(service, log),
-    plugins: [useHttp({ authorizer: verifier, cors: { origins: corsOrigins, methods: ['GET', 'POST'], allowHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'] } })],
+    plugins: [useHttp({ authorizer: verifier, cors: { origins: corsOrigins, methods: ['GET', 'POST'], allowHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'] } }), useFiniteNumbers()],
   });
 }
 

@@ -170,6 +170,14 @@ async function migrate(db: Queryable): Promise<void> {
       html text not null,
       rendered_at timestamptz not null default now()
     )`);
+  // Events a worker has handled (committed with its effect): a duplicate delivery is skipped.
+  await db.query(`
+    create table if not exists processed_events (
+      consumer text not null,
+      event_id uuid not null,
+      processed_at timestamptz not null default now(),
+      primary key (consumer, event_id)
+    )`);
 }
 
 /** Liveness of the database for health endpoints: `select 1` within 2 s. */

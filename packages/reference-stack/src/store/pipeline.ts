@@ -1,9 +1,15 @@
 import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
-import type { Database } from './db.js';
+import type { Database, Queryable } from './db.js';
 import { enqueue, type OutboxEvent } from './outbox.js';
 import { json } from './rows.js';
 
 type Analysis = ReportAnalysedPayload['analysis'];
+export type Worker = 'analyzer' | 'renderer';
+
+/** Marks `eventId` handled by `consumer` in the step's transaction; false for a concurrent duplicate (nothing else is written). */
+async function firstTime(tx: Queryable, consumer: Worker, eventId: string): Promise<boolean> {
+  return (await tx.query('insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning 1', [consumer, eventId])).rows.length > 0;
+}
 
 /** What the analyzer and the renderer read and write; each step's event goes through the outbox. */
 export class PipelineStore {
@@ -11,6 +17,11 @@ export class PipelineStore {
 
   async reportExists(publicId: string): Promise<boolean> {
     return (await this.db.query('select 1 from reports where public_id = $1', [publicId])).rows.length > 0;
+  }
+
+  /** Whether `consumer` has already handled (and committed) the event `eventId`. */
+  async processed(consumer: Worker, eventId: string): Promise<boolean> {
+    return (await this.db.query('select 1 from processed_events where consumer = $1 and event_id = $2', [consumer, eventId])).rows.length > 0;
   }
 
   /** The analysis of identical content, if any report with it was analysed before. */
@@ -22,6 +33,7 @@ export class PipelineStore {
   /** Stores the analysis (first writer wins), attaches it to the report and enqueues report.analysed. */
   async recordAnalysis(raw: ReportRawPayload, analysis: Analysis): Promise<OutboxEvent | undefined> {
     return this.db.transaction(async (tx) => {
+      if (!(await firstTime(tx, 'analyzer', raw.event_id))) return undefined;
       // First writer wins; a concurrent duplicate reads the winner's analysis back.
       const inserted = await tx.query<{ analysis: Analysis | string }>(
         'insert into analyses (content_hash, analysis) values ($1, $2) on conflict (content_hash) do nothing returning analysis',
@@ -48,6 +60,7 @@ export class PipelineStore {
   /** Stores the rendered card and page, marks the report rendered and enqueues report.rendered. */
   async recordRender(analysed: ReportAnalysedPayload, svg: string, html: string): Promise<OutboxEvent | undefined> {
     return this.db.transaction(async (tx) => {
+      if (!(await firstTime(tx, 'renderer', analysed.event_id))) return undefined;
       await tx.query(
         `insert into renders (public_id, svg, html) values ($1, $2, $3)
          on conflict (public_id) do update set svg = excluded.svg, html = excluded.html, rendered_at = now()`,

@@ -1,4 +1,4 @@
-import type { Broker, ConsumeOptions, DeliveryInfo } from '@cleanapp/events/node';
+import { PermanentError, type Broker, type ConsumeOptions, type DeliveryInfo } from '@cleanapp/events/node';
 import { NO_FAULTS, type Faults } from '../faults.js';
 import type { OutboxRelay } from '../store/outbox.js';
 import type { PipelineStore } from '../store/pipeline.js';
@@ -24,8 +24,8 @@ export async function startAnalyzer(deps: WorkerDeps & { provider: AnalysisProvi
     'report.raw',
     async (raw) => {
       if ((deps.faults ?? NO_FAULTS).has('analyzer-silent')) return; // fault: swallow the work
-      // Reports are only published after their commit, so a missing one was deleted (synthetic clean-up).
-      if (!(await deps.pipeline.reportExists(raw.public_id))) return deps.log?.(`[analyzer] skipped ${raw.public_id}: deleted`);
+      if (await deps.pipeline.processed('analyzer', raw.event_id)) return deps.log?.(`[analyzer] duplicate ${raw.event_id} skipped`);
+      if (!(await deps.pipeline.reportExists(raw.public_id))) throw unknownReport(raw.public_id);
       const known = await deps.pipeline.analysisFor(raw.content_hash);
       const analysis = known ?? { ...(await deps.provider.analyse(raw.report)), analysed_at: new Date().toISOString() };
       await deps.relay.publishAfterCommit(await deps.pipeline.recordAnalysis(raw, analysis));
@@ -40,8 +40,9 @@ export async function startRenderer(deps: WorkerDeps): Promise<void> {
     'report-renderer-queue',
     'report.analysed',
     async (analysed) => {
+      if (await deps.pipeline.processed('renderer', analysed.event_id)) return deps.log?.(`[renderer] duplicate ${analysed.event_id} skipped`);
       const report = await deps.pipeline.reportForRender(analysed.public_id);
-      if (!report) return deps.log?.(`[renderer] skipped ${analysed.public_id}: deleted`);
+      if (!report) throw unknownReport(analysed.public_id);
       const input = {
         publicId: analysed.public_id,
         title: report.title,
@@ -56,6 +57,12 @@ export async function startRenderer(deps: WorkerDeps): Promise<void> {
     consumeOptions(deps, 'renderer'),
   );
 }
+
+/**
+ * Events are published only after their report's commit, so a missing report was deleted (synthetic
+ * clean-up) or never existed (a forged event): no retry can help, and it is dead-lettered visibly.
+ */
+const unknownReport = (publicId: string) => new PermanentError(`report ${publicId} does not exist (deleted or never stored)`);
 
 /**
  * A step the broker gave up on (retries exhausted, or a permanent error) fails its report, so the
