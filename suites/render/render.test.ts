@@ -36,6 +36,25 @@ describe('render', () => {
     expect(svg).toContain('Graffiti on the station wall');
   });
 
+  it('GET /r/{public_id} gives link previews absolute og:url and og:image, and og:image is the card', async () => {
+    const res = await ctx.fetch(`/r/${publicId}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    // Crawlers (Slack, Facebook, …) do not resolve relative Open Graph URLs: they must parse on their own.
+    const og = (property: string) => {
+      const tag = html.match(/<meta\b[^>]*>/gi)?.find((t) => new RegExp(`property=["']og:${property}["']`).test(t));
+      const content = tag && /content=["']([^"']*)["']/.exec(tag)?.[1]?.replace(/&amp;/g, '&');
+      expect(content, `og:${property} on ${ctx.url(`/r/${publicId}`)}`).toBeTruthy();
+      expect(URL.canParse(content!) && /^https?:$/.test(new URL(content!).protocol), `og:${property} "${content}" is an absolute http(s) URL`).toBe(true);
+      return new URL(content!);
+    };
+    expect(og('url').pathname).toMatch(new RegExp(`/r/${publicId}$`));
+    const card = await fetch(og('image'));
+    expect(card.status, `GET og:image ${og('image').href}`).toBe(200);
+    expect(card.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await card.text()).toContain('Graffiti on the station wall');
+  });
+
   describe.skipIf(!existsSync(CHROMIUM))(existsSync(CHROMIUM) ? 'the public page in Chromium' : `the public page in Chromium (skipped: no browser at ${CHROMIUM})`, () => {
     let browser: Browser;
     beforeAll(async () => {

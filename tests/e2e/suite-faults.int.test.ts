@@ -11,6 +11,7 @@ const CASES: [suite: string, fault: string, evidence: RegExp][] = [
   ['query', 'near-unsorted', /nearest first/],
   ['analyze', 'analyzer-silent', /report\.analysed/],
   ['render', 'card-wrong-type', /image\/svg\+xml/],
+  ['render', 'og-relative', /og:\w+ "\/[^"]*" is an absolute http\(s\) URL/],
   ['events', 'poison-requeued', /DLQ|dlq/],
   ['contracts', 'contract-drift', /response-required-property-removed/],
   ['contracts', 'no-cors', /Access-Control-Allow-Origin/],

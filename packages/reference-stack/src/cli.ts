@@ -24,8 +24,11 @@ all (default)   every service in one process on free ports; writes a target file
   token-issuer  PORT (8081), ISSUER_URL (public URL, default the bound one), OAUTH_CLIENTS
                 ("id:secret:scope scope,..."), TOKEN_AUDIENCE (cleanapp-api)
   api           PORT (8080), TOKEN_ISSUER (required: the issuer URL tokens carry), JWKS_URL
-                (default TOKEN_ISSUER/.well-known/jwks.json), CORS_ORIGINS (comma separated), PUBLIC_URL
+                (default TOKEN_ISSUER/.well-known/jwks.json), CORS_ORIGINS (comma separated), PUBLIC_URL,
+                TOKEN_URL (the token endpoint clients reach; default TOKEN_ISSUER/oauth/token): both go
+                into the served /api/v4/openapi.json
   analyzer, renderer  HEALTH_PORT (8090): GET /health for container health checks
+  renderer      PUBLIC_URL (required: the API's public URL; the pages' og:image and og:url)
   graphql       PORT (4000) for the gateway's /graphql, TOKEN_ISSUER, JWKS_URL, CORS_ORIGINS,
                 DATABASE_URL, DATABASE_SCHEMA; the subgraphs listen on free ports of HOST
   ws-hub        PORT (8082), TOKEN_ISSUER, JWKS_URL, PUBLIC_URL (ws:// URL clients use); /ws/public,
@@ -80,6 +83,7 @@ async function startOne(): Promise<() => Promise<void>> {
       return () => cleanups.run();
     }
     const issuerUrl = service === 'api' || service === 'graphql' || service === 'ws-hub' ? required('TOKEN_ISSUER') : '';
+    const renderer = service === 'renderer' ? { publicUrl: required('PUBLIC_URL') } : undefined;
     const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
     const infra = await startInfra(
       {
@@ -104,6 +108,7 @@ async function startOne(): Promise<() => Promise<void>> {
           runtimeMode: mode,
           ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}),
           ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
+          ...(env.TOKEN_URL ? { tokenUrl: env.TOKEN_URL } : {}),
         },
         cleanups,
       );
@@ -121,7 +126,7 @@ async function startOne(): Promise<() => Promise<void>> {
       cleanups.push(() => graphql.close());
       log(`[graphql] ${graphql.url}`);
     } else {
-      await startWorkers(infra, [service as 'analyzer' | 'renderer'], log);
+      await startWorkers(infra, [service as 'analyzer' | 'renderer'], log, renderer);
       const health = await startHealthEndpoint(infra, service, host, Number(env.HEALTH_PORT ?? 8090), cleanups);
       log(`[${service}] consuming; health at ${health.url}/health`);
     }

@@ -13,6 +13,7 @@ export const FAULTS = {
   'contract-drift': 'the served /api/v4/openapi.json lost IngestReceipt.seq (drift from the canonical contract)',
   'analyzer-silent': 'the analyzer consumes report.raw but never publishes report.analysed',
   'card-wrong-type': 'the rendered card is served as text/plain',
+  'og-relative': 'og:image and og:url of the public page are relative (link previews show no card)',
   'near-unsorted': 'reports near a point come back farthest first',
   'no-pong': 'the WebSocket hub never answers app-level pings',
   'poison-requeued': 'consumers requeue invalid messages forever instead of dead-lettering them',

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { loadOpenApi, OpenApiValidator } from '@cleanapp/contracts';
+import { OpenApiValidator } from '@cleanapp/contracts';
 import { Broker, redact, topologyFromContract, type Topology } from '@cleanapp/events/node';
 import { Hono } from 'hono';
 import { createApiApp, type ApiDeps } from './api/app.js';
+import { servedContract } from './api/served-contract.js';
 import { createIssuerApp, type OAuthClient } from './auth/issuer.js';
 import { KeyRing, testSigningKeyFromEnv } from './auth/keys.js';
 import type { JWK } from 'jose';
@@ -19,7 +20,7 @@ import { withApiFaults } from './faults/api.js';
 import { withWsFaults } from './faults/ws.js';
 import { versionInfo } from './version.js';
 import { RulesProvider } from './workers/rules-provider.js';
-import { startAnalyzer, startRenderer } from './workers/workers.js';
+import { startAnalyzer, startRenderer, type RenderOptions } from './workers/workers.js';
 import { startWsHub, type WsHubOptions } from './ws/hub.js';
 
 export type RuntimeMode = 'embedded' | 'standalone' | 'container';
@@ -120,6 +121,8 @@ export interface ApiOptions {
   runtimeMode: RuntimeMode;
   /** The URL clients use, written into the served contract's `servers` (defaults to the bound URL). */
   publicUrl?: string;
+  /** The token endpoint clients reach, written into the served contract's OAuth2 flows (defaults to `<issuer>/oauth/token`). */
+  tokenUrl?: string;
 }
 
 export async function startApiService(infra: Infra, options: ApiOptions, cleanups: Cleanups): Promise<{ url: string; verifier: TokenVerifier }> {
@@ -132,8 +135,7 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
   const server = await listen(options.host, options.port);
   cleanups.push(() => server.close());
   const url = options.publicUrl ?? server.url;
-  const served = loadOpenApi();
-  served.servers = [{ url, description: 'This deployment' }];
+  const served = servedContract({ apiUrl: url, tokenUrl: options.tokenUrl ?? `${options.issuer}/oauth/token` });
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
   const deps: ApiDeps = {
     validator: new OpenApiValidator(),
@@ -185,11 +187,15 @@ export async function startWsHubService(infra: Infra, options: WsHubServiceOptio
 }
 
 /** Analyzer and/or renderer consumers on the shared infrastructure. */
-export async function startWorkers(infra: Infra, kinds: ('analyzer' | 'renderer')[], log: (line: string) => void): Promise<void> {
+export async function startWorkers(infra: Infra, kinds: ('analyzer' | 'renderer')[], log: (line: string) => void, render?: RenderOptions): Promise<void> {
   const pipeline = new PipelineStore(infra.db);
   const deps = { broker: infra.broker, pipeline, relay: infra.relay, log, faults: infra.faults };
   if (kinds.includes('analyzer')) await startAnalyzer({ ...deps, provider: new RulesProvider() });
-  if (kinds.includes('renderer')) await startRenderer(deps);
+  if (kinds.includes('renderer')) {
+    // Pages carry absolute Open Graph URLs (link previews ignore relative ones), so this is required.
+    if (!render) throw new Error('the renderer needs the public URL of the API its pages link to (PUBLIC_URL)');
+    await startRenderer({ ...deps, ...render });
+  }
 }
 
 /** A `/health` endpoint for services without an HTTP API of their own (workers), for container health checks. */

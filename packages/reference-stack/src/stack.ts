@@ -94,13 +94,14 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     // A trusted test key in the JWKS, its private JWK in the target file: the auth suite mints tokens with it.
     const testSigningKey = await generateTestSigningKey();
     const issuer = await startIssuerService({ host, port: options.issuerPort ?? 0, audience, clients: [client], testSigningKey }, cleanups);
-    await startWorkers(infra, ['analyzer', 'renderer'], log);
     const corsOrigins = options.corsOrigins ?? ['http://localhost:5173'];
     const api = await startApiService(
       infra,
       { host, port: options.apiPort ?? 0, issuer: issuer.url, audience, corsOrigins, runtimeMode: options.runtimeMode ?? 'embedded' },
       cleanups,
     );
+    // After the API: the renderer's pages link to its URL.
+    await startWorkers(infra, ['analyzer', 'renderer'], log, { publicUrl: api.url });
     const ws = await startWsHubService(infra, { host, port: options.wsPort ?? 0, issuer: issuer.url, audience, log }, cleanups);
     // GraphQL: subgraphs `reports` + `analysis` and the gateway at /graphql, behind the same JWT.
     const graphql = await startGraphql({ host, db: infra.db, verifier: api.verifier, log, corsOrigins });

@@ -35,9 +35,18 @@ export function renderCard(r: RenderInput): string {
 `;
 }
 
-/** The public page of a report: plain HTML, the card embedded, Open Graph tags for link previews. */
-export function renderPage(r: RenderInput): string {
+/** Paths under the API base URL (as report.rendered's card_path/page_path, src/store/pipeline.ts). */
+const pagePath = (publicId: string) => `/r/${encodeURIComponent(publicId)}`;
+const cardPath = (publicId: string) => `/api/v4/reports/${encodeURIComponent(publicId)}/card.svg`;
+
+/**
+ * The public page of a report: plain HTML, the card embedded, Open Graph tags for link previews.
+ * `og:image`/`og:url` are absolute, from `publicUrl` (the API's public base URL): crawlers do not
+ * resolve relative ones.
+ */
+export function renderPage(r: RenderInput, publicUrl: string): string {
   const title = escapeXml(r.title || 'Untitled report');
+  const base = publicUrl.replace(/\/+$/, '');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -46,7 +55,9 @@ export function renderPage(r: RenderInput): string {
 <title>${title} · CleanApp</title>
 <meta property="og:title" content="${title}">
 <meta property="og:description" content="${escapeXml(r.analysis.summary)}">
-<meta property="og:image" content="/api/v4/reports/${escapeXml(r.publicId)}/card.svg">
+<meta property="og:type" content="article">
+<meta property="og:url" content="${escapeXml(base + pagePath(r.publicId))}">
+<meta property="og:image" content="${escapeXml(base + cardPath(r.publicId))}">
 </head>
 <body>
 <main data-public-id="${escapeXml(r.publicId)}">
@@ -54,7 +65,7 @@ export function renderPage(r: RenderInput): string {
 <p class="classification" data-classification="${escapeXml(r.analysis.classification)}">${escapeXml(r.analysis.summary)}</p>
 <p class="description">${escapeXml(r.description)}</p>
 <p class="location">${r.latitude.toFixed(5)}, ${r.longitude.toFixed(5)} · reported ${escapeXml(r.reportedAt)}</p>
-<img src="/api/v4/reports/${escapeXml(r.publicId)}/card.svg" alt="${title}" width="600" height="315">
+<img src="${escapeXml(cardPath(r.publicId))}" alt="${title}" width="600" height="315">
 </main>
 </body>
 </html>

@@ -34,8 +34,13 @@ export async function startAnalyzer(deps: WorkerDeps & { provider: AnalysisProvi
   );
 }
 
+export interface RenderOptions {
+  /** The API's public base URL: the page's Open Graph URLs are built from it. */
+  publicUrl: string;
+}
+
 /** Renderer: report.analysed → SVG card + HTML page stored → report.rendered. */
-export async function startRenderer(deps: WorkerDeps): Promise<void> {
+export async function startRenderer(deps: WorkerDeps & RenderOptions): Promise<void> {
   await deps.broker.consume(
     'report-renderer-queue',
     'report.analysed',
@@ -52,7 +57,7 @@ export async function startRenderer(deps: WorkerDeps): Promise<void> {
         reportedAt: report.reported_at,
         analysis: analysed.analysis,
       };
-      await deps.relay.publishAfterCommit(await deps.pipeline.recordRender(analysed, renderCard(input), renderPage(input)));
+      await deps.relay.publishAfterCommit(await deps.pipeline.recordRender(analysed, renderCard(input), renderPage(input, (deps.faults ?? NO_FAULTS).has('og-relative') ? '' : deps.publicUrl)));
     },
     consumeOptions(deps, 'renderer'),
   );
