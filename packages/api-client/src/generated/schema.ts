@@ -105,7 +105,10 @@ export interface paths {
         };
         /**
          * Published reports as map points
-         * @description Newest first; optionally inside a bounding box (all four bounds or none).
+         * @description Newest first; optionally inside a bounding box: all four bounds or none (a partial box is a 400
+         *     naming the missing bounds). OpenAPI 3.1 has no cross-parameter constraint, so the rule is stated by
+         *     `x-query-dependent-required` — JSON Schema `dependentRequired` over the query parameters — and the
+         *     reference stack's request validation enforces it.
          */
         get: operations["listReportPoints"];
         put?: never;
@@ -348,7 +351,12 @@ export interface components {
             tags?: string[];
             /**
              * Format: date-time
-             * @description When the reporter saw the problem (defaults to the time of submission).
+             * @description When the reporter saw the problem (defaults to the time of submission). An RFC 3339 date-time
+             *     (`T` or `t`, `Z`/`z` or an offset `±hh:mm` up to ±14:59, any number of fraction digits) between
+             *     0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: years 0001 to 9999, and on 0001-01-01 and
+             *     9999-12-31 no offset that moves the instant out of that range. The `pattern` states this for any
+             *     JSON Schema tool. Stored to the millisecond (further digits are cut); a leap second `:60` is stored
+             *     as `:59.999` of its minute.
              */
             reported_at?: string;
             /** @description Marks test data (smoke runs); synthetic reports can be deleted in bulk by an admin. */
@@ -943,13 +951,25 @@ export interface operations {
     listReportPoints: {
         parameters: {
             query?: {
-                /** @example 52.4 */
+                /**
+                 * @description Bounding box; requires the other three bounds.
+                 * @example 52.4
+                 */
                 min_latitude?: number;
-                /** @example 13.2 */
+                /**
+                 * @description Bounding box; requires the other three bounds.
+                 * @example 13.2
+                 */
                 min_longitude?: number;
-                /** @example 52.6 */
+                /**
+                 * @description Bounding box; requires the other three bounds.
+                 * @example 52.6
+                 */
                 max_latitude?: number;
-                /** @example 13.6 */
+                /**
+                 * @description Bounding box; requires the other three bounds.
+                 * @example 13.6
+                 */
                 max_longitude?: number;
                 /**
                  * @description Most points returned.

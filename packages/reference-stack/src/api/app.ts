@@ -1,5 +1,5 @@
 import type { components } from '@cleanapp/api-client';
-import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
+import { OpenApiValidator, type Operation, type Problem } from '@cleanapp/contracts';
 import type { Broker } from '@cleanapp/events/node';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Principal } from '../auth/verify.js';
@@ -78,6 +78,7 @@ export function createApiApp(deps: ApiDeps): Hono<HttpEnv> {
     const principal = await authenticate(deps.verifier, c.req.header('authorization'), op.security);
     const body = op.requestBody ? await readJsonBody(c.req.raw, maxBody) : undefined;
     const problems = deps.validator.validateRequest(op, { pathParams, query: url.searchParams, headers: c.req.raw.headers, body });
+    problems.push(...dependentQueryProblems(deps.validator, op, url.searchParams));
     if (problems.length > 0) throw new HttpError(400, 'validation_failed', 'The request does not match the contract', problems);
 
     const handler = handlers[op.operationId];
@@ -130,14 +131,9 @@ function createHandlers(deps: ApiDeps): Handlers {
       return { status: 200, body: await deps.queries.near(Number(query.get('latitude')), Number(query.get('longitude')), radius, limit, query.get('cursor') ?? undefined) };
     },
     async listReportPoints({ query }) {
-      const bounds = ['min_latitude', 'min_longitude', 'max_latitude', 'max_longitude'] as const;
-      const given = bounds.filter((b) => query.has(b));
-      if (given.length !== 0 && given.length !== 4) {
-        throw new HttpError(400, 'validation_failed', 'Give all four bounds or none',
-          bounds.filter((b) => !query.has(b)).map((b) => ({ location: `query/${b}`, message: 'is required with the other bounds' })));
-      }
-      const n = (b: (typeof bounds)[number]) => Number(query.get(b));
-      const bbox = given.length === 4 ? { minLat: n('min_latitude'), minLng: n('min_longitude'), maxLat: n('max_latitude'), maxLng: n('max_longitude') } : undefined;
+      // All four bounds or none: the contract's x-query-dependent-required, checked before the handler.
+      const n = (b: string) => Number(query.get(b));
+      const bbox = query.has('min_latitude') ? { minLat: n('min_latitude'), minLng: n('min_longitude'), maxLat: n('max_latitude'), maxLng: n('max_longitude') } : undefined;
       return { status: 200, body: await deps.queries.points(query.has('limit') ? Number(query.get('limit')) : 500, bbox) };
     },
     async getReportSummary() {
@@ -161,6 +157,19 @@ function createHandlers(deps: ApiDeps): Handlers {
       return { status: 200, body: { deleted: await deps.store.deleteSynthetic(query.get('source_id_prefix') ?? undefined) } };
     },
   };
+}
+
+/**
+ * The operation's `x-query-dependent-required` (JSON Schema `dependentRequired` over query parameters,
+ * which OpenAPI 3.1 cannot state otherwise): each missing parameter a given one requires is a problem.
+ */
+function dependentQueryProblems(validator: OpenApiValidator, op: Operation, query: URLSearchParams): Problem[] {
+  const rule = (validator.document.paths[op.path]?.[op.method.toLowerCase()] as { 'x-query-dependent-required'?: Record<string, string[]> } | undefined)?.['x-query-dependent-required'];
+  const missing = new Map<string, string>();
+  for (const [name, requires] of Object.entries(rule ?? {})) {
+    if (query.has(name)) for (const other of requires) if (!query.has(other) && !missing.has(other)) missing.set(other, name);
+  }
+  return [...missing].map(([name, by]) => ({ location: `query/${name}`, message: `is required with ${by}` }));
 }
 
 /** 200 with the value, or the contract's 404 envelope naming what is missing. */

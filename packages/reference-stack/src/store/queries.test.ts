@@ -16,6 +16,15 @@ describe('near-a-point cursors', () => {
     ['distance not decimal', Buffer.from(JSON.stringify({ v: 1, d: '1e3', s: 1 })).toString('base64url')],
     ['seq not an integer', Buffer.from(JSON.stringify({ v: 1, d: '1.000', s: 1.5 })).toString('base64url')],
     ['empty', ''],
+    // Issue 13: pattern-valid cursors this API never wrote must be a 400, not reach PostgreSQL.
+    ['seq out of bigint range', Buffer.from('{"d":1,"s":1e300}').toString('base64url')],
+    ['seq 1e300 with version', Buffer.from(JSON.stringify({ v: 1, d: '1.000', s: 1e300 })).toString('base64url')],
+    ['distance without millimetres', Buffer.from(JSON.stringify({ v: 1, d: '12', s: 1 })).toString('base64url')],
+    ['distance beyond the Earth', Buffer.from(JSON.stringify({ v: 1, d: '999999999.000', s: 1 })).toString('base64url')],
+    ['an extra key', Buffer.from(JSON.stringify({ v: 1, d: '1.000', s: 1, x: 1 })).toString('base64url')],
+    ['other key order', Buffer.from(JSON.stringify({ s: 1, d: '1.000', v: 1 })).toString('base64url')],
+    // Same bytes once decoded ('Q' → 'R' only sets unused padding bits), but not the cursor encodeCursor wrote.
+    ['non-canonical base64url', `${encodeCursor({ distance: '1.000', seq: 1 }).slice(0, -1)}R`],
   ])('reject %s', (_name, cursor) => {
     expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
   });

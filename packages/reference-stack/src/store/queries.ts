@@ -17,7 +17,8 @@ export interface NearPosition {
   seq: number;
 }
 
-const DISTANCE = /^\d{1,9}(\.\d{1,3})?$/;
+// What encodeCursor writes: millimetres with three decimals, at most half the Earth's circumference.
+const DISTANCE = /^\d{1,8}\.\d{3}$/;
 
 /** Opaque, base64url JSON: fits the contract's cursor pattern (REST) and is a plain String (GraphQL). */
 export function encodeCursor(position: NearPosition): string {
@@ -36,17 +37,25 @@ export function decodeCursor(cursor: string): NearPosition {
   if (!v || typeof v !== 'object' || v.v !== 1 || typeof v.d !== 'string' || !DISTANCE.test(v.d) || !Number.isSafeInteger(v.s) || (v.s as number) < 1) {
     throw new InvalidCursorError();
   }
-  return { distance: v.d, seq: v.s as number };
+  const position = { distance: v.d, seq: v.s as number };
+  // Only what encodeCursor wrote, byte for byte: no extra keys, other spellings (1e3, 1.0) or padding bits.
+  if (encodeCursor(position) !== cursor) throw new InvalidCursorError();
+  return position;
 }
 
 /** Mean Earth radius (IUGG), metres. */
 const EARTH_RADIUS_M = 6_371_008.8;
 
+// Coordinates rounded to 1e-12 degrees (0.1 µm): PostgreSQL raises an error, not zero, when float8
+// arithmetic underflows, as it would on a valid but subnormal coordinate such as 5e-324 (query or row).
+const deg = (x: string) => `cast(round(cast(${x} as numeric), 12) as double precision)`;
+const [LAT1, LNG1, LAT2, LNG2] = [deg('$1'), deg('$2'), deg('latitude'), deg('longitude')];
+
 // Haversine great-circle distance in metres, rounded to millimetres as an exact numeric so keyset
 // cursors compare exactly (no float round-trip). $1 = latitude, $2 = longitude of the query point.
 const DISTANCE_SQL = `round(cast(2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(
-    power(sin(radians(latitude - $1) / 2), 2)
-    + cos(radians($1)) * cos(radians(latitude)) * power(sin(radians(longitude - $2) / 2), 2)
+    power(sin(radians(${LAT2} - ${LAT1}) / 2), 2)
+    + cos(radians(${LAT1})) * cos(radians(${LAT2})) * power(sin(radians(${LNG2} - ${LNG1}) / 2), 2)
   ))) as numeric), 3)`;
 
 export interface NearQuery {

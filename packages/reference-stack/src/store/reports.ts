@@ -68,8 +68,8 @@ export class ReportStore {
           body.longitude,
           body.title ?? '',
           body.description ?? '',
-          JSON.stringify(body.tags ?? []),
-          body.reported_at ?? now,
+          JSON.stringify((body.tags ?? []).map(wellFormed)),
+          body.reported_at === undefined ? now : storableInstant(body.reported_at),
           body.synthetic ?? false,
         ],
       );
@@ -164,6 +164,21 @@ export class ReportStore {
     });
   }
 }
+
+/**
+ * A contract-valid date-time as PostgreSQL can hold it, to the millisecond the API gives back. A leap
+ * second becomes the last millisecond of its minute (PostgreSQL has none: it refuses :60.5 and moves
+ * :60 into the next day); further fraction digits are cut, since PostgreSQL would round them and
+ * 9999-12-31T23:59:59.9999995Z would round into year 10000, which RFC 3339 cannot write.
+ */
+export const storableInstant = (dateTime: string): string =>
+  dateTime.replace(/^(\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:)60(?:\.\d+)?/, '$159.999').replace(/(\.\d{1,3})\d*/, '$1');
+
+/**
+ * Lone UTF-16 surrogates (legal in a JSON string escape) become U+FFFD, as the driver does for text
+ * columns; jsonb refuses them outright.
+ */
+const wellFormed = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
 
 export function toReport(row: Row): Schemas['Report'] {
   return {
