@@ -48,11 +48,13 @@ describe('lintOpenApi (Redocly + cleanapp rules) on split fixtures', { timeout: 
     ]);
   });
 
-  it('reports missing 4xx, missing X-Request-ID, implicit security, unknown schemes and scopes', async () => {
+  it('reports missing 4xx, missing X-Request-ID and X-Process-Time, implicit security, unknown schemes and scopes', async () => {
     expect(await lint('policy-violations')).toEqual([
       at('policy-violations/paths/reports.yaml', '/delete/security/0/apiKey', 'cleanapp/operation-security', 'Security scheme `apiKey` is not defined'),
       at('policy-violations/paths/reports.yaml', '/get', 'cleanapp/operation-security', 'must declare `security` explicitly'),
       at('policy-violations/paths/reports.yaml', '/get/responses', 'cleanapp/error-responses', 'at least one 4xx response'),
+      at('policy-violations/paths/reports.yaml', '/get/responses/200/headers', 'cleanapp/response-process-time', '`X-Process-Time` header'),
+      at('policy-violations/paths/reports.yaml', '/post/responses/202', 'cleanapp/response-process-time', '`X-Process-Time` header'),
       at('policy-violations/paths/reports.yaml', '/post/responses/202', 'cleanapp/response-request-id', '`X-Request-ID` header'),
       at('policy-violations/paths/reports.yaml', '/post/security/0/auth/0', 'cleanapp/operation-security', 'Scope `report:write` is not defined by the OAuth2 scheme `auth`'),
     ]);

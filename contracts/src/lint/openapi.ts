@@ -28,6 +28,7 @@ export const openapiRules = {
   'security-scopes-defined': 'off',
   'cleanapp/error-responses': 'error',
   'cleanapp/response-request-id': 'error',
+  'cleanapp/response-process-time': 'error',
   'cleanapp/operation-security': 'error',
   'cleanapp/no-invalid-header-examples': 'error',
   'cleanapp/oauth-flow-urls': 'error',

@@ -83,8 +83,11 @@ const errorResponses: Oas3Rule = ({ schema = 'ErrorEnvelope' }: { schema?: strin
   };
 };
 
-/** (b) Every response declares the correlation header (header names are case-insensitive). */
-const responseRequestId: Oas3Rule = ({ header = 'X-Request-ID' }: { header?: string }) => ({
+/**
+ * (b) Every response declares a header every response carries (names are case-insensitive): the
+ * correlation id `X-Request-ID`, the server time `X-Process-Time`.
+ */
+const responseHeader = (defaultHeader: string): Oas3Rule => ({ header = defaultHeader }: { header?: string }) => ({
   Response(raw: object, ctx: Ctx) {
     const response = raw as Node;
     const headers = isObject(response.headers) ? Object.keys(response.headers) : [];
@@ -282,7 +285,8 @@ export const cleanappPlugin: Plugin = {
   rules: {
     oas3: {
       'error-responses': errorResponses,
-      'response-request-id': responseRequestId,
+      'response-request-id': responseHeader('X-Request-ID'),
+      'response-process-time': responseHeader('X-Process-Time'),
       'operation-security': operationSecurity,
       'no-invalid-header-examples': noInvalidHeaderExamples,
       'oauth-flow-urls': oauthFlowUrls,

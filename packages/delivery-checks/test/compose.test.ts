@@ -114,13 +114,14 @@ describe('compose.yaml: the reference stack as containers', () => {
     expect(svc.restart).toBe('unless-stopped');
   });
 
+  // The platform standard: every service answers GET /healthz (503 while a dependency is down).
   const HEALTH: Record<string, string> = {
-    'token-issuer': 'http://127.0.0.1:8081/health',
-    api: 'http://127.0.0.1:8080/api/v4/health',
-    analyzer: 'http://127.0.0.1:8090/health',
-    renderer: 'http://127.0.0.1:8090/health',
-    graphql: 'http://127.0.0.1:4000/health',
-    'ws-hub': 'http://127.0.0.1:8082/health',
+    'token-issuer': 'http://127.0.0.1:8081/healthz',
+    api: 'http://127.0.0.1:8080/healthz',
+    analyzer: 'http://127.0.0.1:8090/healthz',
+    renderer: 'http://127.0.0.1:8090/healthz',
+    graphql: 'http://127.0.0.1:4000/healthz',
+    'ws-hub': 'http://127.0.0.1:8082/healthz',
   };
   it.each(Object.entries(HEALTH))('%s: health check is node fetch(%s) (no curl in slim images)', (name, url) => {
     const test = services[name]!.healthcheck.test as string[];

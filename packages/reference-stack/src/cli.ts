@@ -4,9 +4,9 @@
 import { parseArgs } from 'node:util';
 import { TokenVerifier } from './auth/verify.js';
 import { DependencyNotFoundError } from './deps/resolve.js';
-import { startGraphql } from './graphql/index.js';
 import { Cleanups } from './http/listen.js';
-import { parseClients, startApiService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
+import { authRequiredFrom } from './ops.js';
+import { parseClients, startApiService, startGraphqlService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 import { parseFaults } from './faults.js';
 import { startStack } from './stack.js';
 
@@ -18,7 +18,9 @@ const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer|graphql
 all (default)   every service in one process on free ports; writes a target file and prints its path
                 --api-port N --issuer-port N --host H --target-file F --broker-environment ENV --ephemeral
 <service>       one service, configured by environment variables:
-  all services  HOST (127.0.0.1), PORT, CLEANAPP_RUNTIME_MODE (standalone|container)
+  all services  HOST (127.0.0.1), PORT, CLEANAPP_RUNTIME_MODE (standalone|container), AUTH_REQUIRED
+                (default true; false = accept requests without a token, local development only);
+                GET /healthz (200 ready, 503 naming the dependency that is down) and GET /version
   api, workers  AMQP_URL, DATABASE_URL, DATABASE_SCHEMA (cleanapp), BROKER_ENVIRONMENT, BROKER_PREFIX
                 (isolates several stacks on one broker)
   token-issuer  PORT (8081), ISSUER_URL (public URL, default the bound one), OAUTH_CLIENTS
@@ -27,7 +29,7 @@ all (default)   every service in one process on free ports; writes a target file
                 (default TOKEN_ISSUER/.well-known/jwks.json), CORS_ORIGINS (comma separated), PUBLIC_URL,
                 TOKEN_URL (the token endpoint clients reach; default TOKEN_ISSUER/oauth/token): both go
                 into the served /api/v4/openapi.json
-  analyzer, renderer  HEALTH_PORT (8090): GET /health for container health checks
+  analyzer, renderer  HEALTH_PORT (8090): GET /healthz, /version (and /health) for container health checks
   renderer      PUBLIC_URL (required: the API's public URL; the pages' og:image and og:url)
   graphql       PORT (4000) for the gateway's /graphql, TOKEN_ISSUER, JWKS_URL, CORS_ORIGINS,
                 DATABASE_URL, DATABASE_SCHEMA; the subgraphs listen on free ports of HOST
@@ -62,6 +64,7 @@ if (!SERVICES.includes(service)) {
 const env = process.env;
 const log = (line: string) => console.error(line);
 const mode: RuntimeMode = env.CLEANAPP_RUNTIME_MODE === 'container' ? 'container' : 'standalone';
+const runtime = { runtimeMode: mode, authRequired: authRequiredFrom(env) };
 const required = (name: string): string => {
   const value = env[name];
   if (!value) {
@@ -78,7 +81,7 @@ async function startOne(): Promise<() => Promise<void>> {
   try {
     if (service === 'token-issuer') {
       const clients = parseClients(required('OAUTH_CLIENTS'));
-      const issuer = await startIssuerService({ host, port: Number(env.PORT ?? 8081), audience, clients, ...(env.ISSUER_URL ? { publicUrl: env.ISSUER_URL } : {}) }, cleanups);
+      const issuer = await startIssuerService({ ...runtime, host, port: Number(env.PORT ?? 8081), audience, clients, ...(env.ISSUER_URL ? { publicUrl: env.ISSUER_URL } : {}) }, cleanups);
       log(`[token-issuer] ${issuer.url} (${clients.length} clients)`);
       return () => cleanups.run();
     }
@@ -105,7 +108,7 @@ async function startOne(): Promise<() => Promise<void>> {
           issuer: issuerUrl,
           audience,
           corsOrigins,
-          runtimeMode: mode,
+          ...runtime,
           ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}),
           ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
           ...(env.TOKEN_URL ? { tokenUrl: env.TOKEN_URL } : {}),
@@ -116,19 +119,18 @@ async function startOne(): Promise<() => Promise<void>> {
     } else if (service === 'ws-hub') {
       const ws = await startWsHubService(
         infra,
-        { host, port: Number(env.PORT ?? 8082), issuer: issuerUrl, audience, log, ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}), ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) },
+        { ...runtime, host, port: Number(env.PORT ?? 8082), issuer: issuerUrl, audience, log, ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}), ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}) },
         cleanups,
       );
       log(`[ws-hub] ${ws.url}`);
     } else if (service === 'graphql') {
       const verifier = new TokenVerifier({ issuer: issuerUrl, audience, jwksUrl: env.JWKS_URL ?? `${issuerUrl}/.well-known/jwks.json` });
-      const graphql = await startGraphql({ host, db: infra.db, verifier, log, corsOrigins, ports: { gateway: Number(env.PORT ?? 4000) } });
-      cleanups.push(() => graphql.close());
+      const graphql = await startGraphqlService(infra, { ...runtime, host, port: Number(env.PORT ?? 4000), verifier, log, corsOrigins }, cleanups);
       log(`[graphql] ${graphql.url}`);
     } else {
       await startWorkers(infra, [service as 'analyzer' | 'renderer'], log, renderer);
-      const health = await startHealthEndpoint(infra, service, host, Number(env.HEALTH_PORT ?? 8090), cleanups);
-      log(`[${service}] consuming; health at ${health.url}/health`);
+      const health = await startHealthEndpoint(infra, service as 'analyzer' | 'renderer', host, Number(env.HEALTH_PORT ?? 8090), cleanups, runtime);
+      log(`[${service}] consuming; health at ${health.url}/healthz`);
     }
     return () => cleanups.run();
   } catch (error) {

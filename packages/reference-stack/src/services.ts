@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { OpenApiValidator } from '@cleanapp/contracts';
 import { Broker, redact, topologyFromContract, type Topology } from '@cleanapp/events/node';
-import { Hono } from 'hono';
 import { createApiApp, type ApiDeps } from './api/app.js';
 import { servedContract } from './api/served-contract.js';
 import { createIssuerApp, type OAuthClient } from './auth/issuer.js';
@@ -10,7 +9,7 @@ import type { JWK } from 'jose';
 import { TokenVerifier } from './auth/verify.js';
 import { resolveBroker, resolveDatabase, type Resolved } from './deps/resolve.js';
 import { Cleanups, listen } from './http/listen.js';
-import { checkDb, dropSchema, openDatabase, type Database } from './store/db.js';
+import { dropSchema, openDatabase, type Database } from './store/db.js';
 import { OutboxRelay } from './store/outbox.js';
 import { PipelineStore } from './store/pipeline.js';
 import { QueryStore } from './store/queries.js';
@@ -18,7 +17,10 @@ import { ReportStore } from './store/reports.js';
 import { NO_FAULTS, type Faults } from './faults.js';
 import { withApiFaults } from './faults/api.js';
 import { withWsFaults } from './faults/ws.js';
-import { versionInfo } from './version.js';
+import { startGraphql } from './graphql/index.js';
+import type { Authorizer } from './http/auth/index.js';
+import { platformApp } from './http/ops/index.js';
+import { authorizerFor, infraChecks, runtimeOf, serviceOps, type ServiceRuntime } from './ops.js';
 import { RulesProvider } from './workers/rules-provider.js';
 import { startAnalyzer, startRenderer, type RenderOptions } from './workers/workers.js';
 import { startWsHub, type WsHubOptions } from './ws/hub.js';
@@ -86,7 +88,7 @@ export async function startInfra(options: InfraOptions, cleanups: Cleanups): Pro
   return { amqp, database, db, broker, topology, store, relay, faults };
 }
 
-export interface IssuerOptions {
+export interface IssuerOptions extends Partial<ServiceRuntime> {
   host: string;
   port: number;
   audience: string;
@@ -106,11 +108,12 @@ export async function startIssuerService(options: IssuerOptions, cleanups: Clean
   const server = await listen(options.host, options.port);
   cleanups.push(() => server.close());
   const url = options.publicUrl ?? server.url;
-  server.mount(createIssuerApp({ issuer: url, audience: options.audience, clients: options.clients, keys }));
+  const ops = serviceOps('token-issuer', runtimeOf(options), { audience: options.audience, clients: options.clients.map((c) => c.clientId) }, {});
+  server.mount(createIssuerApp({ issuer: url, audience: options.audience, clients: options.clients, keys, ops }));
   return { url };
 }
 
-export interface ApiOptions {
+export interface ApiOptions extends Partial<ServiceRuntime> {
   host: string;
   port: number;
   /** Expected `iss` of tokens, and where to fetch the JWKS (defaults to `<issuer>/.well-known/jwks.json`). */
@@ -118,7 +121,6 @@ export interface ApiOptions {
   jwksUrl?: string;
   audience: string;
   corsOrigins: string[];
-  runtimeMode: RuntimeMode;
   /** The URL clients use, written into the served contract's `servers` (defaults to the bound URL). */
   publicUrl?: string;
   /** The token endpoint clients reach, written into the served contract's OAuth2 flows (defaults to `<issuer>/oauth/token`). */
@@ -126,12 +128,13 @@ export interface ApiOptions {
 }
 
 export async function startApiService(infra: Infra, options: ApiOptions, cleanups: Cleanups): Promise<{ url: string; verifier: TokenVerifier }> {
-  const version = versionInfo('cleanapp-api', options.runtimeMode, {
+  const runtime = runtimeOf(options);
+  const { version } = serviceOps('cleanapp-api', runtime, {
     corsOrigins: options.corsOrigins,
     audience: options.audience,
     broker: infra.topology.exchange.name,
     db: infra.database.source,
-  });
+  }, infraChecks(infra));
   const server = await listen(options.host, options.port);
   cleanups.push(() => server.close());
   const url = options.publicUrl ?? server.url;
@@ -139,7 +142,7 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
   const deps: ApiDeps = {
     validator: new OpenApiValidator(),
-    verifier,
+    verifier: authorizerFor(verifier, runtime),
     store: infra.store,
     queries: new QueryStore(infra.db),
     relay: infra.relay,
@@ -153,7 +156,7 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
   return { url, verifier };
 }
 
-export interface WsHubServiceOptions {
+export interface WsHubServiceOptions extends Partial<ServiceRuntime> {
   host: string;
   port: number;
   /** Expected `iss` of tokens, and where to fetch the JWKS (defaults to `<issuer>/.well-known/jwks.json`). */
@@ -171,11 +174,13 @@ export interface WsHubServiceOptions {
  */
 export async function startWsHubService(infra: Infra, options: WsHubServiceOptions, cleanups: Cleanups): Promise<{ url: string; publicUrl: string; privilegedUrl: string }> {
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
+  const runtime = runtimeOf(options);
   const hubOptions: WsHubOptions = {
     host: options.host,
     port: options.port,
     ...(options.publicUrl ? { baseUrl: options.publicUrl } : {}),
-    verifier,
+    verifier: authorizerFor(verifier, runtime),
+    ops: serviceOps('ws-hub', runtime, { audience: options.audience, broker: infra.topology.exchange.name }, infraChecks(infra)),
     broker: infra.broker,
     log: options.log,
     isPublic: async (publicId) => (await infra.store.publishedReport(publicId)) !== undefined,
@@ -198,19 +203,40 @@ export async function startWorkers(infra: Infra, kinds: ('analyzer' | 'renderer'
   }
 }
 
-/** A `/health` endpoint for services without an HTTP API of their own (workers), for container health checks. */
-export async function startHealthEndpoint(infra: Infra, service: string, host: string, port: number, cleanups: Cleanups): Promise<{ url: string }> {
+/**
+ * /healthz and /version (and the older /health, which compose used) for the workers, which have no HTTP
+ * API of their own.
+ */
+export async function startHealthEndpoint(infra: Infra, service: 'analyzer' | 'renderer', host: string, port: number, cleanups: Cleanups, runtime: Partial<ServiceRuntime> = {}): Promise<{ url: string }> {
   const server = await listen(host, port);
   cleanups.push(() => server.close());
-  const app = new Hono();
-  app.get('/health', async (c) => {
-    const db = await checkDb(infra.db);
-    const amqp = infra.broker.state;
-    const up = db.status === 'up' && amqp.up;
-    return c.json({ status: up ? 'ok' : 'down', service, dependencies: { db, amqp: amqp.up ? { status: 'up' } : { status: 'down', error: amqp.error } } }, up ? 200 : 503);
-  });
-  server.mount(app);
+  server.mount(platformApp(serviceOps(service, runtimeOf(runtime), { broker: infra.topology.exchange.name, db: infra.database.source }, infraChecks(infra)), { healthAliases: ['/health'] }));
   return { url: server.url };
+}
+
+export interface GraphqlServiceOptions extends Partial<ServiceRuntime> {
+  host: string;
+  /** The gateway's port (0: any free port); the subgraphs listen on free ports of `host`. */
+  port: number;
+  verifier: Authorizer;
+  corsOrigins: string[];
+  log: (line: string) => void;
+}
+
+/** The GraphQL gateway and its subgraphs on the stack's database, behind the same JWT. */
+export async function startGraphqlService(infra: Infra, options: GraphqlServiceOptions, cleanups: Cleanups): Promise<{ url: string; subgraphs: Record<string, string> }> {
+  const runtime = runtimeOf(options);
+  const graphql = await startGraphql({
+    host: options.host,
+    db: infra.db,
+    verifier: authorizerFor(options.verifier, runtime),
+    log: options.log,
+    corsOrigins: options.corsOrigins,
+    ports: { gateway: options.port },
+    ops: serviceOps('graphql', runtime, { corsOrigins: options.corsOrigins }, { db: infraChecks(infra).db! }),
+  });
+  cleanups.push(() => graphql.close());
+  return { url: graphql.url, subgraphs: graphql.subgraphs };
 }
 
 /** `id:secret:scope scope,id2:secret2:scope` → clients (the issuer's configuration in containers). */

@@ -6,10 +6,10 @@ import { fetchClientCredentialsToken } from '@cleanapp/api-client';
 import type { SmokeTarget, TestSigningKey } from '@cleanapp/contracts';
 import { generateTestSigningKey } from './auth/keys.js';
 import type { Resolved } from './deps/resolve.js';
-import { startGraphql } from './graphql/index.js';
 import type { Faults } from './faults.js';
 import { Cleanups } from './http/listen.js';
-import { newSecret, startApiService, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
+import { authRequiredFrom } from './ops.js';
+import { newSecret, startApiService, startGraphqlService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 
 export interface StackOptions {
   /** Overrides AMQP_URL / DATABASE_URL resolution. */
@@ -32,6 +32,8 @@ export interface StackOptions {
   /** Where to write the target file (default: <repo>/.stack/target[-<id>].json). */
   targetFile?: string;
   runtimeMode?: RuntimeMode;
+  /** false: every service accepts requests without a token (local development only). Default: AUTH_REQUIRED of `env`, on unless false. */
+  authRequired?: boolean;
   log?: (line: string) => void;
   /** Deliberate faults for the suites' own tests (faults.ts); never set them otherwise. */
   faults?: Faults;
@@ -54,7 +56,8 @@ export interface RunningStack {
   id: string;
   target: StackTarget;
   targetFile: string;
-  urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string>; ws: string };
+  /** analyzer, renderer: their /healthz and /version (the workers have no other HTTP). */
+  urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string>; ws: string; analyzer: string; renderer: string };
   /** What was used for each dependency, and where it came from. */
   dependencies: { amqp: Resolved; database: Resolved };
   /** A client-credentials access token from the stack's own issuer (default: all of the client's scopes). */
@@ -93,19 +96,20 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const client = { clientId: 'smoke-runner', clientSecret: newSecret(), scopes: ['report:submit', 'report:read', 'admin'] };
     // A trusted test key in the JWKS, its private JWK in the target file: the auth suite mints tokens with it.
     const testSigningKey = await generateTestSigningKey();
-    const issuer = await startIssuerService({ host, port: options.issuerPort ?? 0, audience, clients: [client], testSigningKey }, cleanups);
+    const runtime = { runtimeMode: options.runtimeMode ?? 'embedded', authRequired: options.authRequired ?? authRequiredFrom(env) } as const;
+    const issuer = await startIssuerService({ ...runtime, host, port: options.issuerPort ?? 0, audience, clients: [client], testSigningKey }, cleanups);
     const corsOrigins = options.corsOrigins ?? ['http://localhost:5173'];
     const api = await startApiService(
       infra,
-      { host, port: options.apiPort ?? 0, issuer: issuer.url, audience, corsOrigins, runtimeMode: options.runtimeMode ?? 'embedded' },
+      { ...runtime, host, port: options.apiPort ?? 0, issuer: issuer.url, audience, corsOrigins },
       cleanups,
     );
     // After the API: the renderer's pages link to its URL.
     await startWorkers(infra, ['analyzer', 'renderer'], log, { publicUrl: api.url });
-    const ws = await startWsHubService(infra, { host, port: options.wsPort ?? 0, issuer: issuer.url, audience, log }, cleanups);
+    const [analyzer, renderer] = await Promise.all((['analyzer', 'renderer'] as const).map((worker) => startHealthEndpoint(infra, worker, host, 0, cleanups, runtime)));
+    const ws = await startWsHubService(infra, { ...runtime, host, port: options.wsPort ?? 0, issuer: issuer.url, audience, log }, cleanups);
     // GraphQL: subgraphs `reports` + `analysis` and the gateway at /graphql, behind the same JWT.
-    const graphql = await startGraphql({ host, db: infra.db, verifier: api.verifier, log, corsOrigins });
-    cleanups.push(() => graphql.close());
+    const graphql = await startGraphqlService(infra, { ...runtime, host, port: 0, verifier: api.verifier, log, corsOrigins }, cleanups);
 
     const nameMap: Record<string, string> = {};
     for (const q of infra.topology.queues) nameMap[q.canonical] = q.name;
@@ -134,7 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       id,
       target,
       targetFile,
-      urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url },
+      urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url, analyzer: analyzer!.url, renderer: renderer!.url },
       dependencies: { amqp: infra.amqp, database: infra.database },
       token: async (scope) => (await fetchClientCredentialsToken(target.auth, scope ?? '')).accessToken,
       stop: () => cleanups.run(),

@@ -23,6 +23,7 @@ function gitSha(): string {
 export function versionInfo(
   service: string,
   mode: components['schemas']['Version']['runtime_mode'],
+  authRequired: boolean,
   config: Record<string, unknown>,
   env: NodeJS.ProcessEnv = process.env,
 ): components['schemas']['Version'] {
@@ -31,7 +32,8 @@ export function versionInfo(
     version: pkg.version,
     git_sha: env.GIT_SHA || gitSha(),
     build_time: env.BUILD_TIME || startedAt,
-    config_version: createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12),
+    config_version: createHash('sha256').update(JSON.stringify({ ...config, authRequired })).digest('hex').slice(0, 12),
     runtime_mode: mode,
+    auth_required: authRequired,
   };
 }

@@ -20,6 +20,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness, the platform standard
+         * @description Every service of the platform (API, token issuer, analyzer, renderer, GraphQL gateway, WebSocket hub)
+         *     answers `GET /healthz` and `GET /version` on its own port. 200 when the service is ready and every
+         *     dependency it has (broker `amqp`, database `db`) is up; 503 with the error envelope otherwise, one
+         *     detail per dependency that is down (also while the service is still starting).
+         */
+        get: operations["getHealthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/version": {
         parameters: {
             query?: never;
@@ -27,7 +50,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What is deployed */
+        /**
+         * What is deployed
+         * @description Every service of the platform answers `GET /version` on its own port with its own `service`.
+         */
         get: operations["getVersion"];
         put?: never;
         post?: never;
@@ -312,6 +338,20 @@ export interface components {
                 request_id: string;
             };
         };
+        /** @description The platform's health answer, the same on every service; 200 only when every dependency the service has is up (otherwise 503 with the error envelope). */
+        Healthz: {
+            /** @enum {string} */
+            status: "ok";
+            /** @description The answering service (`cleanapp-api`, `token-issuer`, `analyzer`, `renderer`, `graphql`, `ws-hub`). */
+            service: string;
+            /** Format: date-time */
+            time: string;
+            /** @description The dependencies this service has (none for the token issuer). */
+            dependencies: {
+                amqp?: components["schemas"]["DependencyState"];
+                db?: components["schemas"]["DependencyState"];
+            };
+        };
         Version: {
             service: string;
             /** @description Semantic version of the deployed service. */
@@ -327,6 +367,8 @@ export interface components {
              * @enum {string}
              */
             runtime_mode: "embedded" | "standalone" | "container";
+            /** @description false when the service accepts requests without a token (AUTH_REQUIRED=false, local development only); a gate refuses such an environment. */
+            auth_required: boolean;
         };
         /**
          * @description `publish` makes the report visible once processed; `quarantine` stores and processes it but hides it
@@ -494,6 +536,7 @@ export interface components {
         BadRequest: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 [name: string]: unknown;
             };
             content: {
@@ -519,6 +562,7 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 [name: string]: unknown;
             };
             content: {
@@ -538,6 +582,7 @@ export interface components {
         Unauthorized: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 [name: string]: unknown;
             };
             content: {
@@ -557,6 +602,7 @@ export interface components {
         Forbidden: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 [name: string]: unknown;
             };
             content: {
@@ -576,6 +622,7 @@ export interface components {
         Conflict: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 [name: string]: unknown;
             };
             content: {
@@ -595,6 +642,7 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 [name: string]: unknown;
             };
             content: {
@@ -614,6 +662,7 @@ export interface components {
         UnsupportedMediaType: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 [name: string]: unknown;
             };
             content: {
@@ -633,6 +682,7 @@ export interface components {
         NotFound: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "X-Process-Time": components["headers"]["X-Process-Time"];
                 [name: string]: unknown;
             };
             content: {
@@ -687,6 +737,11 @@ export interface components {
          * @example 7f1c7a2e-3d4b-4c55-9d1e-2b7c1f0a9e11
          */
         "X-Request-ID": string;
+        /**
+         * @description Time the server spent on the request, in milliseconds (a number ≥ 0); every response of every service carries it.
+         * @example 3.25
+         */
+        "X-Process-Time": number;
     };
     pathItems: never;
 }
@@ -711,6 +766,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -721,8 +777,7 @@ export interface operations {
                      *       "time": "2026-11-22T10:00:00.000Z",
                      *       "dependencies": {
                      *         "amqp": {
-                     *           "status": "up",
-                     *           "latency_ms": 1.4
+                     *           "status": "up"
                      *         },
                      *         "db": {
                      *           "status": "up",
@@ -736,6 +791,77 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getHealthz: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional correlation id chosen by the client (printable ASCII, at most 128 characters); echoed in the response.
+                 * @example smoke-2f9d0c4e
+                 */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready; every dependency is up. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "service": "cleanapp-api",
+                     *       "time": "2026-11-22T10:00:00.000Z",
+                     *       "dependencies": {
+                     *         "amqp": {
+                     *           "status": "up"
+                     *         },
+                     *         "db": {
+                     *           "status": "up",
+                     *           "latency_ms": 0.8
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Healthz"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not ready; names each dependency that is down. */
+            503: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unavailable",
+                     *         "message": "Dependencies down: amqp",
+                     *         "details": [
+                     *           {
+                     *             "location": "dependencies/amqp",
+                     *             "message": "down: connect ECONNREFUSED 127.0.0.1:5672"
+                     *           }
+                     *         ],
+                     *         "request_id": "7f1c7a2e-3d4b-4c55-9d1e-2b7c1f0a9e11"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     getVersion: {
@@ -757,6 +883,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -766,8 +893,9 @@ export interface operations {
                      *       "version": "4.0.0",
                      *       "git_sha": "3bc6b11386c9",
                      *       "build_time": "2026-11-22T09:58:12.000Z",
-                     *       "config_version": "1",
-                     *       "runtime_mode": "embedded"
+                     *       "config_version": "5d1c0f3a9b27",
+                     *       "runtime_mode": "embedded",
+                     *       "auth_required": true
                      *     }
                      */
                     "application/json": components["schemas"]["Version"];
@@ -795,6 +923,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -841,6 +970,7 @@ export interface operations {
             202: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -905,6 +1035,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -993,6 +1124,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1036,6 +1168,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1094,6 +1227,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1152,6 +1286,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1189,6 +1324,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1220,6 +1356,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1272,6 +1409,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1324,6 +1462,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1366,6 +1505,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-Process-Time": components["headers"]["X-Process-Time"];
                     [name: string]: unknown;
                 };
                 content: {

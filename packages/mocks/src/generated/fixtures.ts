@@ -15,6 +15,14 @@ export const operationInfo = {
     statuses: [200, 400, 503],
     scopes: null,
   },
+  getHealthz: {
+    method: 'GET',
+    path: '/healthz',
+    mswPath: '/healthz',
+    successStatus: 200,
+    statuses: [200, 400, 503],
+    scopes: null,
+  },
   getVersion: {
     method: 'GET',
     path: '/version',
@@ -133,7 +141,6 @@ export const responseExamples = {
         dependencies: {
           amqp: {
             status: 'up',
-            latency_ms: 1.4,
           },
           db: {
             status: 'up',
@@ -169,6 +176,57 @@ export const responseExamples = {
       } satisfies ResponseBody<'getHealth', 503, 'application/json'>,
     },
   },
+  getHealthz: {
+    200: {
+      contentType: 'application/json' as const,
+      body: {
+        status: 'ok',
+        service: 'cleanapp-api',
+        time: '2026-11-22T10:00:00.000Z',
+        dependencies: {
+          amqp: {
+            status: 'up',
+          },
+          db: {
+            status: 'up',
+            latency_ms: 0.8,
+          },
+        },
+      } satisfies ResponseBody<'getHealthz', 200, 'application/json'>,
+    },
+    400: {
+      contentType: 'application/json' as const,
+      body: {
+        error: {
+          code: 'validation_failed',
+          message: 'The request does not match the contract',
+          details: [
+            {
+              location: 'body/latitude',
+              message: 'must be <= 90',
+            },
+          ],
+          request_id: '7f1c7a2e-3d4b-4c55-9d1e-2b7c1f0a9e11',
+        },
+      } satisfies ResponseBody<'getHealthz', 400, 'application/json'>,
+    },
+    503: {
+      contentType: 'application/json' as const,
+      body: {
+        error: {
+          code: 'unavailable',
+          message: 'Dependencies down: amqp',
+          details: [
+            {
+              location: 'dependencies/amqp',
+              message: 'down: connect ECONNREFUSED 127.0.0.1:5672',
+            },
+          ],
+          request_id: '7f1c7a2e-3d4b-4c55-9d1e-2b7c1f0a9e11',
+        },
+      } satisfies ResponseBody<'getHealthz', 503, 'application/json'>,
+    },
+  },
   getVersion: {
     200: {
       contentType: 'application/json' as const,
@@ -177,8 +235,9 @@ export const responseExamples = {
         version: '4.0.0',
         git_sha: '3bc6b11386c9',
         build_time: '2026-11-22T09:58:12.000Z',
-        config_version: '1',
+        config_version: '5d1c0f3a9b27',
         runtime_mode: 'embedded',
+        auth_required: true,
       } satisfies ResponseBody<'getVersion', 200, 'application/json'>,
     },
     400: {
@@ -954,6 +1013,11 @@ export const responseExamples = {
 /** The contract's request examples by operationId: path/required query parameter examples and named JSON bodies. */
 export const requestExamples = {
   getHealth: {
+    path: {},
+    query: {},
+    bodies: {},
+  },
+  getHealthz: {
     path: {},
     query: {},
     bodies: {},

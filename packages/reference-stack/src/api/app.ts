@@ -8,6 +8,7 @@ import { readJsonBody } from '../http/body-limit/index.js';
 import { cors } from '../http/cors/index.js';
 import { HttpError, onHttpError } from '../http/error/index.js';
 import { exchange, type HttpEnv } from '../http/exchange/index.js';
+import { brokerCheck, health, type Ops } from '../http/ops/index.js';
 import { checkDb, type Database } from '../store/db.js';
 import type { OutboxRelay } from '../store/outbox.js';
 import type { QueryStore } from '../store/queries.js';
@@ -92,21 +93,12 @@ export function createApiApp(deps: ApiDeps): Hono<HttpEnv> {
 }
 
 function createHandlers(deps: ApiDeps): Handlers {
+  const ops: Ops = { version: deps.version, checks: { amqp: brokerCheck(deps.broker), db: () => checkDb(deps.db) } };
+  const healthz: Handler = async () => ({ status: 200, body: await health(ops) });
   return {
-    async getHealth() {
-      const [db, amqp] = await Promise.all([checkDb(deps.db), Promise.resolve(deps.broker.state)]);
-      const deps_ = {
-        amqp: amqp.up ? { status: 'up' as const } : { status: 'down' as const, error: amqp.error ?? 'down' },
-        db,
-      };
-      const down = Object.entries(deps_).filter(([, s]) => s.status === 'down');
-      if (down.length > 0) {
-        throw new HttpError(503, 'unavailable', `Dependencies down: ${down.map(([n]) => n).join(', ')}`,
-          down.map(([n, s]) => ({ location: `dependencies/${n}`, message: `down: ${'error' in s ? s.error : 'unknown'}` })));
-      }
-      const body: Schemas['Health'] = { status: 'ok', service: deps.version.service, time: new Date().toISOString(), dependencies: deps_ };
-      return { status: 200, body };
-    },
+    // /api/v4/health (kept for existing clients) and the platform's /healthz: the same check.
+    getHealth: healthz,
+    getHealthz: healthz,
     async getVersion() {
       return { status: 200, body: deps.version };
     },

@@ -1,6 +1,8 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { SignJWT } from 'jose';
+import type { HttpEnv } from '../http/exchange/index.js';
+import { platformApp, type Ops } from '../http/ops/index.js';
 import type { KeyRing } from './keys.js';
 
 export interface OAuthClient {
@@ -15,6 +17,8 @@ export interface IssuerOptions {
   clients: OAuthClient[];
   keys: KeyRing;
   tokenTtlSeconds?: number;
+  /** /healthz and /version (the platform standard); the service passes them. */
+  ops?: Ops;
 }
 
 const safeEqual = (a: string, b: string) => {
@@ -39,8 +43,8 @@ function oauthError(status: 400 | 401, error: string, description: string): Resp
  * OAuth2 client-credentials token endpoint (`POST /oauth/token`) and JWKS (`GET /.well-known/jwks.json`).
  * Accepts client_secret_basic and client_secret_post; scope defaults to all the client's scopes.
  */
-export function createIssuerApp(options: IssuerOptions): Hono {
-  const app = new Hono();
+export function createIssuerApp(options: IssuerOptions): Hono<HttpEnv> {
+  const app = platformApp(options.ops);
   const ttl = options.tokenTtlSeconds ?? 900;
 
   app.get('/.well-known/jwks.json', (c) => c.json(options.keys.jwks(), 200, { 'cache-control': 'max-age=60' }));

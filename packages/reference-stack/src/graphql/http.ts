@@ -5,6 +5,7 @@ import { authenticate, READ_REQUIREMENT, type Authorizer } from '../http/auth/in
 import { corsHeaders, isPreflight, preflightResponse, type CorsOptions } from '../http/cors/index.js';
 import { errorResponse, HttpError, type ErrorBody } from '../http/error/index.js';
 import { beginExchange, exchangeHeaders, type Exchange } from '../http/exchange/index.js';
+import { opsBody, type Ops } from '../http/ops/index.js';
 
 const exchanges = new WeakMap<Request, Exchange>();
 
@@ -19,7 +20,11 @@ const graphqlBody: ErrorBody = (error, requestId) => ({
 export interface HttpPluginOptions {
   authorizer: Authorizer;
   cors: CorsOptions;
+  /** /healthz and /version (the gateway passes them); their errors are the REST envelope, not GraphQL `errors`. */
+  ops?: Ops;
 }
+
+const asHttpError = (error: unknown) => (error instanceof HttpError ? error : new HttpError(500, 'internal', 'Internal error'));
 
 /** Everything but the health checks and CORS preflights (which carry no credentials) needs `report:read`. */
 export function useHttp(options: HttpPluginOptions): Plugin {
@@ -31,6 +36,11 @@ export function useHttp(options: HttpPluginOptions): Plugin {
       try {
         if (isPreflight(request.method, header(request))) return endResponse(preflightResponse(options.cors, request.headers.get('origin')));
         if (url.pathname === '/health' || url.pathname === '/readiness') return;
+        const ops = options.ops && opsBody(options.ops, request.method, url.pathname);
+        if (ops) {
+          endResponse(await ops.then((body) => Response.json(body, { headers: { 'cache-control': 'no-store' } }), (error: unknown) => errorResponse(asHttpError(error), current)));
+          return;
+        }
         await authenticate(options.authorizer, request.headers.get('authorization') ?? undefined, READ_REQUIREMENT);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
@@ -38,8 +48,8 @@ export function useHttp(options: HttpPluginOptions): Plugin {
       }
     },
     onResponse({ request, response }) {
-      const current = exchanges.get(request);
-      if (!current) return;
+      // yoga answers its own /health before any plugin's onRequest: that exchange begins here.
+      const current = exchanges.get(request) ?? beginExchange(header(request));
       const headers = { ...corsHeaders(options.cors, request.headers.get('origin'), current), ...exchangeHeaders(current) };
       for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     },

@@ -1,13 +1,14 @@
 // Starts the two subgraphs and the gateway (each its own HTTP server, as separate services would be).
 // The gateway plans every operation over the committed supergraph and calls the subgraphs over HTTP.
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { contractPaths } from '@cleanapp/contracts';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Authorizer } from '../http/auth/index.js';
-import { bind, closeServer } from '../http/listen.js';
+import { bind, closeServer, createHttpServer } from '../http/listen.js';
+import type { Ops } from '../http/ops/index.js';
 import type { Queryable } from '../store/db.js';
 import { buildAnalysisSchema } from './analysis.js';
 import { useFiniteNumbers } from './finite.js';
@@ -30,6 +31,8 @@ export interface GraphqlOptions {
   subgraphTimeoutMs?: number;
   /** Browser origins allowed to call the gateway (CORS); default none. Subgraphs never answer CORS. */
   corsOrigins?: string[];
+  /** The gateway's /healthz and /version. */
+  ops?: Ops;
 }
 
 export interface RunningGraphql {
@@ -46,7 +49,13 @@ function logger(service: string, log: (line: string) => void): YogaLogger {
   return { debug: () => undefined, info: () => undefined, warn: line('warn'), error: line('error') };
 }
 
-function yogaFor(service: string, schema: GraphQLSchema, verifier: Authorizer, log: (line: string) => void, corsOrigins: string[] = []): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+/** A yoga server on the stack's one HTTP plumbing (body limit, 431/400 envelopes). */
+function serverFor(service: string, schema: GraphQLSchema, verifier: Authorizer, log: (line: string) => void, corsOrigins: string[] = [], ops?: Ops): Server {
+  const yoga = yogaFor(service, schema, verifier, log, corsOrigins, ops);
+  return createHttpServer((request) => yoga.fetch(request));
+}
+
+function yogaFor(service: string, schema: GraphQLSchema, verifier: Authorizer, log: (line: string) => void, corsOrigins: string[], ops?: Ops): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -54,7 +63,7 @@ function yogaFor(service: string, schema: GraphQLSchema, verifier: Authorizer, l
     graphiql: false,
     landingPage: false,
     logging: logger(service, log),
-    plugins: [useHttp({ authorizer: verifier, cors: { origins: corsOrigins, methods: ['GET', 'POST'], allowHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'] } }), useFiniteNumbers()],
+    plugins: [useHttp({ authorizer: verifier, cors: { origins: corsOrigins, methods: ['GET', 'POST'], allowHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'] }, ...(ops ? { ops } : {}) }), useFiniteNumbers()],
   });
 }
 
@@ -73,7 +82,7 @@ export async function startGraphql(options: GraphqlOptions): Promise<RunningGrap
       ['analysis', buildAnalysisSchema(options.db)],
     ];
     for (const [name, schema] of builders) {
-      const server = createServer(yogaFor(name, schema, options.verifier, log));
+      const server = serverFor(name, schema, options.verifier, log);
       servers.push(server);
       subgraphs[name] = `${await bind(server, host, options.ports?.[name as 'reports' | 'analysis'] ?? 0)}/graphql`;
     }
@@ -105,7 +114,7 @@ export async function startGraphql(options: GraphqlOptions): Promise<RunningGrap
         };
       },
     });
-    const gateway = createServer(yogaFor('gateway', gatewaySchema, options.verifier, log, options.corsOrigins));
+    const gateway = serverFor('gateway', gatewaySchema, options.verifier, log, options.corsOrigins, options.ops);
     servers.push(gateway);
     const url = `${await bind(gateway, host, options.ports?.gateway ?? 0)}/graphql`;
     log(`[graphql] gateway ${url}; subgraphs ${Object.entries(subgraphs).map(([n, u]) => `${n} ${u}`).join(', ')}`);

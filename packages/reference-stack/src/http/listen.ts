@@ -1,6 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
+import { withBodyLimit } from './body-limit/index.js';
+import { errorResponse, HttpError } from './error/index.js';
+import { beginExchange } from './exchange/index.js';
 
 /** What listen() serves: a Hono app, or anything else with a fetch handler. */
 export interface App {
@@ -13,6 +17,43 @@ export interface Listening {
   /** Mounts the app; requests before that get a 503 "starting". */
   mount(app: App): void;
   close(): Promise<void>;
+}
+
+/** Largest request head (request line + headers) a server reads; Node's default, stated so the 431 message can name it. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * The one way a surface gets a node:http server: bodies limited (413 envelope), oversized or malformed
+ * request heads answered with the 431/400 envelope instead of Node's bare answer.
+ */
+export function createHttpServer(fetch: App['fetch']): Server {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, getRequestListener(withBodyLimit(fetch)));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => void answerClientError(error, socket));
+  return server;
+}
+
+/** A request Node could not parse: no head was read, so the exchange gets a fresh request id. */
+async function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): Promise<void> {
+  if (error.code === 'ECONNRESET' || error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.destroy();
+  const refusal =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new HttpError(431, 'bad_request', `Request headers exceed ${MAX_HEADER_BYTES} bytes`)
+      : new HttpError(400, 'bad_request', 'Malformed HTTP request');
+  await writeRawResponse(socket, errorResponse(refusal, beginExchange(() => undefined))).catch(() => socket.destroy());
+}
+
+/** Writes a whole Response to a raw socket (upgrade refusals, client errors), then closes it. */
+export async function writeRawResponse(socket: Duplex, response: Response): Promise<void> {
+  const body = await response.text();
+  if (socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const headers = { ...Object.fromEntries(response.headers), 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n${head}\r\n\r\n${body}`);
 }
 
 /** Binds a server; resolves with the URL clients use (a wildcard host is reached over loopback). */
@@ -41,7 +82,8 @@ export function closeServer(server: Server): Promise<void> {
  */
 export async function listen(host: string, port: number): Promise<Listening> {
   let mounted: App | undefined;
-  const server = createServer(getRequestListener((req: Request) => (mounted ? mounted.fetch(req) : new Response('starting', { status: 503 }))));
+  const starting = (req: Request) => errorResponse(new HttpError(503, 'unavailable', 'The service is starting'), beginExchange((name) => req.headers.get(name)));
+  const server = createHttpServer((req) => (mounted ? mounted.fetch(req) : starting(req)));
   // Outlive clients' and proxies' idle timeouts (undici 4 s, typical load balancers 60 s), so the
   // server never closes a kept-alive socket just as a client reuses it.
   server.keepAliveTimeout = 65_000;

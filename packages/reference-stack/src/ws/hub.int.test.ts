@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import type { ReportRenderedPayload } from '@cleanapp/events';
 import { Broker, topologyFromContract } from '@cleanapp/events/node';
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
 import { WebSocket, type ClientOptions } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIssuerApp, type OAuthClient } from '../auth/issuer.js';
@@ -60,7 +59,7 @@ let broker: Broker;
 async function startIssuer(tokenTtlSeconds?: number): Promise<Issuer> {
   const keys = await KeyRing.create();
   const client: OAuthClient = { clientId: 'ws-test', clientSecret: randomBytes(24).toString('base64url'), scopes: ['report:read', 'report:submit'] };
-  let app: Hono | undefined;
+  let app: ReturnType<typeof createIssuerApp> | undefined;
   let url = '';
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: (req) => (app ? app.fetch(req) : new Response('starting', { status: 503 })), hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {

@@ -1,15 +1,14 @@
-import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ReportRenderedPayload } from '@cleanapp/events';
 import type { Broker } from '@cleanapp/events/node';
-import { getRequestListener } from '@hono/node-server';
-import { Hono } from 'hono';
 import { decodeJwt } from 'jose';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { authenticate, bearerToken, READ_REQUIREMENT, type Authorizer } from '../http/auth/index.js';
-import { errorResponse, HttpError, onHttpError } from '../http/error/index.js';
-import { beginExchange, exchange, exchangeHeaders, type Exchange, type HttpEnv } from '../http/exchange/index.js';
-import { bind, closeServer } from '../http/listen.js';
+import { errorResponse, HttpError } from '../http/error/index.js';
+import { beginExchange, exchangeHeaders, type Exchange } from '../http/exchange/index.js';
+import { bind, closeServer, createHttpServer, writeRawResponse } from '../http/listen.js';
+import { platformApp, type Ops } from '../http/ops/index.js';
 
 /**
  * The WebSocket hub: a public and a privileged live stream of `report.rendered`, on its own node:http
@@ -59,6 +58,8 @@ export interface WsHubOptions {
   closeTimeoutMs?: number;
   /** Wraps the hub's replies when it is built (how src/faults/ gets in). */
   wrapReply?: (reply: Reply) => Reply;
+  /** /healthz and /version (the platform standard); the service passes them. */
+  ops?: Ops;
 }
 
 /** The frame the hub answers a valid client message with (undefined: none). */
@@ -153,20 +154,6 @@ function selectProtocol(protocols: Set<string>): string | false {
   return [...protocols].find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX)) ?? false;
 }
 
-/** Refuses an upgrade with a plain HTTP response (the surfaces' one error response), then closes. */
-async function refuse(socket: Duplex, response: Response): Promise<void> {
-  const body = await response.text();
-  if (socket.destroyed) return;
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const headers = { ...Object.fromEntries(response.headers), 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
-  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n${head}\r\n\r\n${body}`);
-}
-
 export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
   const log = options.log ?? (() => undefined);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
@@ -193,10 +180,8 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
   });
   wss.on('error', (error) => log(`[ws] server error: ${error.message}`));
 
-  // Plain HTTP: health for container checks; a stream path without Upgrade is a 426, anything else a 404.
-  const app = new Hono<HttpEnv>();
-  app.use(exchange());
-  app.onError(onHttpError(undefined, (line, error) => log(`[ws] ${line}: ${(error as Error).message}`)));
+  // Plain HTTP: /healthz, /version (and /health) for container checks; a stream path without Upgrade is a 426, anything else a 404.
+  const app = platformApp(options.ops, { log: (line, error) => log(`[ws] ${line}: ${(error as Error).message}`) });
   app.get('/health', (c) => {
     const up = options.broker.state.up;
     return c.json({ status: up ? 'ok' : 'down', service: 'ws-hub', clients: clients.size, dependencies: { amqp: options.broker.state } }, up ? 200 : 503, { 'cache-control': 'no-store' });
@@ -209,14 +194,13 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
     throw new HttpError(404, 'not_found', `No route for ${c.req.method} ${path}`);
   });
 
-  const server = createServer(getRequestListener(app.fetch));
-  server.on('clientError', (_error, socket) => socket.destroy());
+  const server = createHttpServer(app.fetch);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const current = beginExchange((name) => header(req, name));
     onUpgrade(req, socket, head, current).catch((error: unknown) => {
       const refusal = error instanceof HttpError ? error : new HttpError(500, 'internal', 'The upgrade could not be handled');
       log(`[ws] ${pathOf(req)} refused (${refusal.status}): ${(error as Error).message} [${current.requestId}]`);
-      return refuse(socket, errorResponse(refusal, current));
+      return writeRawResponse(socket, errorResponse(refusal, current));
     }).catch((error: unknown) => log(`[ws] refusal failed: ${(error as Error).message}`));
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../error/index.js';
-import { authenticate, bearerToken, type Authorizer } from './index.js';
+import { ANONYMOUS_DEVELOPER, authenticate, bearerToken, openAuthorizer, type Authorizer } from './index.js';
 
 const answering = (result: Awaited<ReturnType<Authorizer['authorize']>>): Authorizer => ({ authorize: async () => result });
 
@@ -24,5 +24,19 @@ describe('bearerToken', () => {
   it('extracts the token of a Bearer value only', () => {
     expect(bearerToken('Bearer a.b.c')).toBe('a.b.c');
     for (const other of [undefined, '', 'Bearer', 'Bearer ', 'Basic abc', 'bearer a.b.c', 'Bearer a b']) expect(bearerToken(other)).toBeUndefined();
+  });
+});
+
+describe('openAuthorizer (AUTH_REQUIRED=false)', () => {
+  const refusing = answering({ ok: false, status: 401, message: 'bad token' });
+
+  it('lets a request without credentials through with the scopes its operation asks for', async () => {
+    const principal = await authenticate(openAuthorizer(refusing), undefined, [{ cleanappAuth: ['report:submit'] }, { cleanappAuth: ['admin'] }]);
+    expect(principal).toEqual({ clientId: ANONYMOUS_DEVELOPER, scopes: new Set(['report:submit', 'admin']) });
+  });
+
+  it('still checks a token that is sent, and leaves public operations to the verifier', async () => {
+    expect(await authenticate(openAuthorizer(refusing), 'Bearer forged', [{ cleanappAuth: ['report:read'] }]).catch((e: unknown) => e)).toMatchObject({ status: 401 });
+    expect(await authenticate(openAuthorizer(answering({ ok: true })), undefined, [])).toBeUndefined();
   });
 });

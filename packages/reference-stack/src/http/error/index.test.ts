@@ -5,15 +5,15 @@ import { errorResponse, HttpError, onHttpError } from './index.js';
 
 describe('errorResponse', () => {
   it('writes the envelope with the request id, the error headers and no-store', async () => {
-    const res = errorResponse(new HttpError(405, 'method_not_allowed', 'no', [{ location: 'path', message: 'x' }], { allow: 'GET' }), { requestId: 'rid' });
+    const res = errorResponse(new HttpError(405, 'method_not_allowed', 'no', [{ location: 'path', message: 'x' }], { allow: 'GET' }), { requestId: 'rid', startedAt: performance.now() });
     expect(res.status).toBe(405);
     expect(Object.fromEntries(res.headers)).toMatchObject({ allow: 'GET', 'cache-control': 'no-store', 'content-type': 'application/json', 'x-request-id': 'rid' });
     expect(await res.json()).toEqual({ error: { code: 'method_not_allowed', message: 'no', details: [{ location: 'path', message: 'x' }], request_id: 'rid' } });
   });
 
   it('leaves out empty details and lets a surface spell its own body', async () => {
-    expect(await errorResponse(new HttpError(404, 'not_found', 'gone', []), { requestId: 'r' }).json()).toEqual({ error: { code: 'not_found', message: 'gone', request_id: 'r' } });
-    expect(await errorResponse(new HttpError(401, 'unauthorized', 'who'), { requestId: 'r' }, (e) => ({ errors: [e.message] })).json()).toEqual({ errors: ['who'] });
+    expect(await errorResponse(new HttpError(404, 'not_found', 'gone', []), { requestId: 'r', startedAt: performance.now() }).json()).toEqual({ error: { code: 'not_found', message: 'gone', request_id: 'r' } });
+    expect(await errorResponse(new HttpError(401, 'unauthorized', 'who'), { requestId: 'r', startedAt: performance.now() }, (e) => ({ errors: [e.message] })).json()).toEqual({ errors: ['who'] });
   });
 });
 

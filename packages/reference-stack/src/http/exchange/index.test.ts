@@ -5,7 +5,14 @@ import { beginExchange, exchange, exchangeHeaders, type HttpEnv } from './index.
 describe('exchange', () => {
   it('keeps a valid client request id and names it in the common headers', () => {
     const ex = beginExchange((name) => (name === 'x-request-id' ? 'rid-1' : undefined));
-    expect(exchangeHeaders(ex)).toEqual({ 'X-Request-ID': 'rid-1' });
+    expect(exchangeHeaders(ex)).toEqual({ 'X-Request-ID': 'rid-1', 'X-Process-Time': expect.stringMatching(/^\d+\.\d{2}$/) });
+  });
+
+  it('measures X-Process-Time from the start of the exchange, in milliseconds', () => {
+    const ex = { requestId: 'r', startedAt: performance.now() - 1234.5 };
+    expect(Number(exchangeHeaders(ex)['X-Process-Time'])).toBeGreaterThanOrEqual(1234.5);
+    // A clock that seems to run backwards never yields a negative time.
+    expect(exchangeHeaders({ requestId: 'r', startedAt: performance.now() + 10_000 })['X-Process-Time']).toBe('0.00');
   });
 
   it('stamps the common headers on responses, thrown errors included', async () => {
@@ -18,8 +25,10 @@ describe('exchange', () => {
     });
     const ok = await app.request('/ok', { headers: { 'x-request-id': 'rid-2' } });
     expect([ok.headers.get('x-request-id'), await ok.text()]).toEqual(['rid-2', 'rid-2']);
+    expect(Number(ok.headers.get('x-process-time'))).toBeGreaterThanOrEqual(0);
     const boom = await app.request('/boom', { headers: { 'x-request-id': 'bad id' } });
     expect(boom.status).toBe(500);
     expect(boom.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(boom.headers.get('x-process-time')).toMatch(/^\d+\.\d{2}$/);
   });
 });
