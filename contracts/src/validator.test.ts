@@ -9,6 +9,7 @@ describe('OpenApiValidator', () => {
       [
         'deleteSyntheticReports',
         'getHealth',
+        'getHealthz',
         'getOpenApiDocument',
         'getReceipt',
         'getReport',

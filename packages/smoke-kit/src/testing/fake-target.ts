@@ -114,7 +114,7 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
       });
     }
     if (req.method === 'GET' && url.pathname === '/version') {
-      return json(200, { service: 'fake-api', version: '4.0.0', git_sha: 'unknown', build_time: now, config_version: '1', runtime_mode: 'embedded' });
+      return json(200, { service: 'fake-api', version: '4.0.0', git_sha: 'unknown', build_time: now, config_version: '1', runtime_mode: 'embedded', auth_required: true });
     }
     if (req.method === 'GET' && url.pathname === '/api/v4/openapi.json') return json(200, loadOpenApi());
     if (url.pathname === '/api/v4/reports' && req.method === 'POST') {
