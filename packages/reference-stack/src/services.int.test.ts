@@ -5,6 +5,7 @@ import { createApiClient } from '@cleanapp/api-client';
 import { Broker, topologyFromContract } from '@cleanapp/events/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dropSchema } from './store/db.js';
+import { expectOpsEndpoints } from './testing/platform.js';
 import { freePort } from './testing/ports.js';
 
 // Each service as its own process, configured only by environment variables — what compose/ runs.
@@ -42,7 +43,7 @@ beforeAll(async () => {
   await Promise.all([
     start('api', { PORT: String(ports.api), TOKEN_ISSUER: `http://127.0.0.1:${ports.issuer}`, CORS_ORIGINS: 'https://app.example.test' }),
     start('analyzer', { HEALTH_PORT: String(ports.analyzer) }),
-    start('renderer', { HEALTH_PORT: String(ports.renderer) }),
+    start('renderer', { HEALTH_PORT: String(ports.renderer), PUBLIC_URL: `http://127.0.0.1:${ports.api}` }),
   ]);
 }, 90_000);
 
@@ -74,6 +75,13 @@ describe('services started one by one, configured by environment variables', () 
       const health = await fetch(`http://127.0.0.1:${ports[worker]}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', service: worker });
+    }
+  });
+
+  it('each answer /healthz and /version with their own identity (the platform standard)', async () => {
+    const services = { issuer: ['token-issuer', []], api: ['cleanapp-api', ['amqp', 'db']], analyzer: ['analyzer', ['amqp', 'db']], renderer: ['renderer', ['amqp', 'db']] } as const;
+    for (const [key, [service, dependencies]] of Object.entries(services)) {
+      await expectOpsEndpoints(`http://127.0.0.1:${ports[key as keyof typeof ports]}`, service, { authRequired: true, runtimeMode: 'standalone', dependencies: [...dependencies] });
     }
   });
 
