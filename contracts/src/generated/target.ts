@@ -12,6 +12,10 @@ export interface SmokeTargetFile {
    * Environment name (embedded, ci, staging, ...); shown in every report.
    */
   name: string;
+  /**
+   * Informational: the isolation namespace of this environment on a shared broker and database (the reference stack's broker name prefix and database schema). The suites use the broker names in amqp.nameMap.
+   */
+  namespace?: string;
   rest: {
     /**
      * Origin of the REST API (http:// or https://); contract paths start with /api/v4.

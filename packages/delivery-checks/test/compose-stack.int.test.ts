@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { Broker, topologyFromContract } from '@cleanapp/events/node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
@@ -138,6 +139,8 @@ describe.skipIf(!depsUp)('compose stack without Docker (RabbitMQ and PostgreSQL 
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await client.end();
+    // An explicitly named namespace (BROKER_PREFIX) is kept when its services stop: remove it here.
+    await Broker.deleteTopologyAt(AMQP_URL, topologyFromContract({ prefix: vars.CLEANAPP_BROKER_PREFIX! }));
   }, 60_000);
 
   it('every service became healthy through its own compose health check', () => {

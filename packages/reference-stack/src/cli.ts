@@ -1,6 +1,7 @@
 // `pnpm stack [service]`: with no service (or `all`) starts the whole reference stack in this process,
 // writes a target file and prints its path; with a service name starts only that service, configured by
-// environment variables (what compose/ runs). Runs until SIGINT/SIGTERM.
+// environment variables (what compose/ runs). Runs until SIGINT/SIGTERM/SIGHUP, or until the process that
+// started it goes away (pnpm does not forward signals to its script): it never outlives its launcher.
 import { parseArgs } from 'node:util';
 import { TokenVerifier } from './auth/verify.js';
 import { DependencyNotFoundError } from './deps/resolve.js';
@@ -8,6 +9,7 @@ import { Cleanups } from './http/listen.js';
 import { authRequiredFrom } from './ops.js';
 import { parseClients, startApiService, startGraphqlService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 import { parseFaults } from './faults.js';
+import { stopOnExitOf } from './lifetime.js';
 import { startStack } from './stack.js';
 
 const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub'] as const;
@@ -16,7 +18,10 @@ type Service = (typeof SERVICES)[number];
 const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer|graphql|ws-hub] [options]
 
 all (default)   every service in one process on free ports; writes a target file and prints its path
-                --api-port N --issuer-port N --host H --target-file F --broker-environment ENV --ephemeral
+                --api-port N --issuer-port N --host H --target-file F --broker-environment ENV
+                --namespace NAME (or CLEANAPP_NAMESPACE): broker prefix NAME. and database schema NAME,
+                kept on stop; \`cleanapp\` = the canonical names. Default: a throwaway stack_<id>
+                namespace, removed on stop, so stacks on one broker and database never meet
 <service>       one service, configured by environment variables:
   all services  HOST (127.0.0.1), PORT, CLEANAPP_RUNTIME_MODE (standalone|container), AUTH_REQUIRED
                 (default true; false = accept requests without a token, local development only);
@@ -47,6 +52,8 @@ const { values, positionals } = parseArgs({
     host: { type: 'string' },
     'target-file': { type: 'string' },
     'broker-environment': { type: 'string' },
+    namespace: { type: 'string' },
+    // Accepted for old scripts: throwaway is the default now.
     ephemeral: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
@@ -144,8 +151,8 @@ try {
   if (service === 'all') {
     const stack = await startStack({
       faults: parseFaults(env.CLEANAPP_FAULTS),
-      ephemeral: values.ephemeral,
       runtimeMode: mode,
+      ...((values.namespace ?? env.CLEANAPP_NAMESPACE) ? { namespace: values.namespace ?? env.CLEANAPP_NAMESPACE } : {}),
       log,
       ...(values['api-port'] ? { apiPort: Number(values['api-port']) } : {}),
       ...(values['issuer-port'] ? { issuerPort: Number(values['issuer-port']) } : {}),
@@ -158,12 +165,7 @@ try {
   } else {
     stop = await startOne();
   }
-  const shutdown = async () => {
-    await stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  stopOnExitOf(stop, log);
 } catch (error) {
   console.error(error instanceof DependencyNotFoundError ? error.message : `Could not start ${service}: ${(error as Error).stack}`);
   process.exit(2);

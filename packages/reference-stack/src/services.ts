@@ -46,6 +46,10 @@ export interface InfraOptions {
   /** Database schema; throwaway stacks use a unique one and drop it on stop. */
   schema: string;
   dropSchemaOnStop?: boolean;
+  /** Throwaway broker names, declared expiring when unused: every process of a throwaway namespace passes it. */
+  expiringBrokerNames?: boolean;
+  /** Deletes the broker names on stop: the owner of a throwaway namespace only, never an explicitly named one. */
+  deleteBrokerNamesOnStop?: boolean;
   /** Broker names: an environment of the contract's name maps, and a prefix for throwaway stacks. */
   brokerEnvironment?: string;
   brokerPrefix?: string;
@@ -72,12 +76,12 @@ export async function startInfra(options: InfraOptions, cleanups: Cleanups): Pro
     ...(options.brokerEnvironment ? { environment: options.brokerEnvironment } : {}),
     ...(options.brokerPrefix ? { prefix: options.brokerPrefix } : {}),
   });
-  const broker = new Broker(amqp.url, topology, options.brokerPrefix ? { expiresMs: 10 * 60_000 } : {});
+  const broker = new Broker(amqp.url, topology, options.expiringBrokerNames ? { expiresMs: 10 * 60_000 } : {});
   cleanups.push(() => broker.close());
   // A broker that is down at start is not fatal: health says so, ingest stores reports in the outbox,
   // and the broker keeps reconnecting in the background.
   await broker.start().catch((e: unknown) => log(`[stack] ${(e as Error).message}; retrying in the background`));
-  if (options.brokerPrefix) cleanups.push(() => broker.deleteTopology());
+  if (options.deleteBrokerNamesOnStop) cleanups.push(() => broker.deleteTopology());
 
   const store = new ReportStore(db);
   const relay = new OutboxRelay(db, broker);
@@ -169,7 +173,7 @@ export interface WsHubServiceOptions extends Partial<ServiceRuntime> {
 }
 
 /**
- * The WebSocket hub (src/ws/hub.ts): consumes report-notify-queue and pushes report.rendered to
+ * The WebSocket hub (src/ws/hub.ts): subscribes to report-notify-queue (its own queue per instance) and pushes report.rendered to
  * /ws/public (reports in the publish lane only) and /ws/privileged (JWT with report:read; everything).
  */
 export async function startWsHubService(infra: Infra, options: WsHubServiceOptions, cleanups: Cleanups): Promise<{ url: string; publicUrl: string; privilegedUrl: string }> {
@@ -183,7 +187,7 @@ export async function startWsHubService(infra: Infra, options: WsHubServiceOptio
     ops: serviceOps('ws-hub', runtime, { audience: options.audience, broker: infra.topology.exchange.name }, infraChecks(infra)),
     broker: infra.broker,
     log: options.log,
-    isPublic: async (publicId) => (await infra.store.publishedReport(publicId)) !== undefined,
+    lookup: async (publicId) => (await infra.store.anyReport(publicId))?.lane,
   };
   const hub = await startWsHub(withWsFaults(hubOptions, infra.faults));
   // Registered after the broker's cleanup, so it runs before it: clients get 1001 while the broker is still up.

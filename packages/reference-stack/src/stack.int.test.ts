@@ -91,7 +91,7 @@ describe('reference stack (broker + database resolved as a developer would get t
   });
 
   it('runs the pipeline: ingest → analysis → render → report.rendered, idempotent on content', async () => {
-    // The WebSocket hub consumes report-notify-queue; a temporary tap queue on report.rendered sees the events too.
+    // Each WebSocket hub has its own report.rendered queue; a temporary tap queue on report.rendered sees the events too.
     const conn = await connect(stack.target.amqp.url);
     const ch = await conn.createChannel();
     const { queue: notify } = await ch.assertQueue('', { exclusive: true });

@@ -22,14 +22,21 @@ export interface StackOptions {
   issuerPort?: number;
   wsPort?: number;
   /**
-   * Throwaway mode (default true): broker names get a unique prefix and expire, the database schema
-   * is unique and dropped on stop — so parallel stacks on a shared broker/database never meet.
+   * An explicit namespace (e.g. for compose or a shared dev stack): broker names get the prefix
+   * `<namespace>.`, the database schema is `<namespace>`, and neither is removed on stop. `cleanapp` is
+   * the canonical namespace: unprefixed broker names and schema `cleanapp` (what compose's services use).
+   */
+  namespace?: string;
+  /**
+   * Without `namespace`: a throwaway namespace `stack_<id>` (default true) — broker names get a unique
+   * prefix and expire, the database schema is unique, and both are removed on stop, so parallel stacks
+   * on a shared broker/database never meet; false = the canonical namespace `cleanapp`.
    */
   ephemeral?: boolean;
   /** Broker name map: an environment from the contract's x-cleanapp-name-maps. */
   brokerEnvironment?: string;
   corsOrigins?: string[];
-  /** Where to write the target file (default: <repo>/.stack/target[-<id>].json). */
+  /** Where to write the target file (default: <repo>/.stack/target-<namespace>.json; target.json for `cleanapp`). */
   targetFile?: string;
   runtimeMode?: RuntimeMode;
   /** false: every service accepts requests without a token (local development only). Default: AUTH_REQUIRED of `env`, on unless false. */
@@ -52,8 +59,30 @@ export type StackTarget = With<SmokeTarget, 'auth' | 'amqp' | 'graphql' | 'webso
   websocket: With<NonNullable<SmokeTarget['websocket']>, 'publicUrl' | 'privilegedUrl'>;
 };
 
+/** Where a stack's state lives on the shared broker and database. */
+export interface StackNamespace {
+  name: string;
+  /** Prepended to every exchange and queue name ('' for the canonical namespace). */
+  brokerPrefix: string;
+  schema: string;
+  /** A throwaway namespace: its queues, exchanges, schema and target file are removed on stop. */
+  disposable: boolean;
+}
+
+export const CANONICAL_NAMESPACE = 'cleanapp';
+const NAMESPACE_NAME = /^[a-z][a-z0-9_]{0,47}$/;
+
+/** The namespace a stack uses: explicit, canonical (ephemeral false) or throwaway (default). */
+export function stackNamespace(options: Pick<StackOptions, 'namespace' | 'ephemeral'>, id: string): StackNamespace {
+  const name = options.namespace ?? (options.ephemeral === false ? CANONICAL_NAMESPACE : `stack_${id}`);
+  if (!NAMESPACE_NAME.test(name)) throw new Error(`Invalid namespace "${name}": lower-case letters, digits and _, starting with a letter (it names a database schema)`);
+  const canonical = name === CANONICAL_NAMESPACE;
+  return { name, brokerPrefix: canonical ? '' : `${name}.`, schema: name, disposable: options.namespace === undefined && !canonical };
+}
+
 export interface RunningStack {
   id: string;
+  namespace: StackNamespace;
   target: StackTarget;
   targetFile: string;
   /** analyzer, renderer: their /healthz and /version (the workers have no other HTTP). */
@@ -72,21 +101,25 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
-  const ephemeral = options.ephemeral ?? true;
   const id = randomBytes(4).toString('hex');
+  const namespace = stackNamespace(options, id);
+  const ephemeral = namespace.disposable;
   const cleanups = new Cleanups(log);
+  log(`[stack] namespace ${namespace.name}: broker prefix "${namespace.brokerPrefix}", database schema ${namespace.schema}${ephemeral ? '; removed on stop' : ''}`);
 
   try {
     const infra = await startInfra(
       {
         env,
         log,
-        schema: ephemeral ? `stack_${id}` : 'cleanapp',
+        schema: namespace.schema,
         dropSchemaOnStop: ephemeral,
+        expiringBrokerNames: ephemeral,
+        deleteBrokerNamesOnStop: ephemeral,
         ...(options.amqpUrl ? { amqpUrl: options.amqpUrl } : {}),
         ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
         ...(options.brokerEnvironment ? { brokerEnvironment: options.brokerEnvironment } : {}),
-        ...(ephemeral ? { brokerPrefix: `t-${id}.` } : {}),
+        ...(namespace.brokerPrefix ? { brokerPrefix: namespace.brokerPrefix } : {}),
         ...(options.faults ? { faults: options.faults } : {}),
       },
       cleanups,
@@ -112,9 +145,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const graphql = await startGraphqlService(infra, { ...runtime, host, port: 0, verifier: api.verifier, log, corsOrigins }, cleanups);
 
     const nameMap: Record<string, string> = {};
-    for (const q of infra.topology.queues) nameMap[q.canonical] = q.name;
+    for (const q of [...infra.topology.queues, ...infra.topology.subscriptions]) nameMap[q.canonical] = q.name;
     const target: StackTarget = {
-      name: ephemeral ? `embedded-${id}` : 'embedded',
+      name: namespace.name === CANONICAL_NAMESPACE ? 'embedded' : `embedded-${namespace.name}`,
+      namespace: namespace.name,
       rest: { baseUrl: api.url },
       auth: { tokenUrl: `${issuer.url}/oauth/token`, clientId: client.clientId, clientSecret: client.clientSecret, audience, testSigningKey: testSigningKey as TestSigningKey },
       amqp: {
@@ -126,7 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       cors: { allowedOrigin: corsOrigins[0]! },
       services: ['api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub'],
     };
-    const targetFile = options.targetFile ?? join(repoRoot, '.stack', ephemeral ? `target-${id}.json` : 'target.json');
+    const targetFile = options.targetFile ?? join(repoRoot, '.stack', namespace.name === CANONICAL_NAMESPACE ? 'target.json' : `target-${namespace.name}.json`);
     mkdirSync(dirname(targetFile), { recursive: true });
     // The file holds the client secret and test signing key of this local stack; readable by the owner only.
     writeFileSync(targetFile, `${JSON.stringify(target, null, 2)}\n`, { mode: 0o600 });
@@ -136,6 +170,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
     return {
       id,
+      namespace,
       target,
       targetFile,
       urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url, analyzer: analyzer!.url, renderer: renderer!.url },

@@ -5,6 +5,7 @@ import { contractPaths } from '@cleanapp/contracts';
 import { connect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReportRawPayload } from '../index.js';
+import type { ReportRenderedPayload } from '../index.js';
 import { Broker, InvalidPayloadError, PermanentError, type DeliveryInfo } from './broker.js';
 import { topologyFromContract } from './topology.js';
 
@@ -139,5 +140,69 @@ describe('Broker (events over a real RabbitMQ)', () => {
     await ch.deleteQueue(other);
     await conn.close();
     expect(copies).toBe(1);
+  });
+});
+
+describe('Broker.subscribe (per-instance fan-out)', () => {
+  const renderedExample = (JSON.parse(readFileSync(join(contractPaths.eventSchemas, 'report.rendered.json'), 'utf8')) as { examples: ReportRenderedPayload[] }).examples[0]!;
+  const instances: Broker[] = [];
+  afterAll(async () => {
+    for (const b of instances) await b.close();
+  });
+
+  /** A subscriber on its own connection, as a separate process would have. */
+  async function subscriber(fail?: (id: string) => boolean) {
+    const b = new Broker(url, topology, { expiresMs: 120_000 });
+    instances.push(b);
+    await b.start();
+    const got: string[] = [];
+    const dropped: string[] = [];
+    const sub = await b.subscribe(
+      'report-notify-queue',
+      'report.rendered',
+      async (p) => {
+        got.push(p.event_id);
+        if (fail?.(p.event_id)) throw new Error('push failed');
+      },
+      { onDropped: (reason) => dropped.push(reason) },
+    );
+    return { b, sub, got, dropped };
+  }
+
+  it('gives every instance every event on its own exclusive queue; consume() refuses a subscription', async () => {
+    const [one, two] = [await subscriber(), await subscriber()];
+    expect(one.sub.queue).toMatch(new RegExp(`^${topology.subscriptions[0]!.name.replace(/\./g, '\\.')}\\.[0-9a-f]{12}$`));
+    expect(one.sub.queue).not.toBe(two.sub.queue);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of ids) await broker.publish('report.rendered', { ...renderedExample, event_id: id }, { messageId: id });
+    await vi.waitFor(() => {
+      expect(one.got).toEqual(ids);
+      expect(two.got).toEqual(ids);
+    }, WAIT);
+    // Exclusive: another connection may not consume an instance's queue.
+    const conn = await connect(url);
+    const ch = await conn.createChannel();
+    ch.on('error', () => undefined);
+    await expect(ch.consume(one.sub.queue, () => undefined)).rejects.toThrow(/RESOURCE_LOCKED|exclusive/);
+    await conn.close().catch(() => undefined);
+    await expect(broker.consume('report-notify-queue', 'report.rendered', async () => undefined)).rejects.toThrow(/per-instance subscription; use subscribe/);
+  });
+
+  it('redelivers a failed event once, then drops it; drops invalid payloads; cancel deletes the queue', async () => {
+    const failing = randomUUID();
+    const s = await subscriber((id) => id === failing);
+    await broker.publish('report.rendered', { ...renderedExample, event_id: failing }, { messageId: failing });
+    await broker.publishRaw(topology.exchange.name, 'report.rendered', Buffer.from('{"version": 1'), { messageId: 'poison-sub' });
+    await vi.waitFor(() => {
+      expect(s.got.filter((id) => id === failing)).toHaveLength(2);
+      expect(s.dropped).toHaveLength(2);
+    }, WAIT);
+    expect(s.dropped.sort()).toEqual([expect.stringMatching(/^failed twice: push failed/), expect.stringMatching(/^not JSON/)]);
+    await s.sub.cancel();
+    const conn = await connect(url);
+    const ch = await conn.createChannel();
+    ch.on('error', () => undefined);
+    await vi.waitFor(() => expect(ch.checkQueue(s.sub.queue)).rejects.toThrow(/NOT_FOUND/), WAIT);
+    await conn.close().catch(() => undefined);
   });
 });

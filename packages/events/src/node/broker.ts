@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { isRoutingKey, validatePayload, type PayloadByRoutingKey, type RoutingKey } from '../index.js';
@@ -51,10 +51,31 @@ export interface ConsumeOptions<K extends RoutingKey = RoutingKey> {
   onInvalid?: 'dead-letter' | 'requeue';
 }
 
+export interface SubscribeOptions {
+  /** Unacknowledged messages in flight (basic.qos). */
+  prefetch?: number;
+  /** Called for each event dropped (invalid, or its handler failed on the redelivery too): a subscription has no DLQ. */
+  onDropped?: (reason: string, info: DeliveryInfo) => void;
+}
+
+/** One instance's subscription (Broker.subscribe). */
+export interface Subscription {
+  /** This instance's own queue. */
+  queue: string;
+  /** Stops consuming; the broker deletes the auto-delete queue with its last consumer. */
+  cancel(): Promise<void>;
+}
+
 interface Registration {
-  queue: QueueSpec;
+  /** The queue consumed and the routing key its messages carry. */
+  queue: string;
+  routingKey: RoutingKey;
   handler: Handler<RoutingKey>;
-  options: ConsumeOptions;
+  prefetch?: number;
+  /** A work queue: retries through its retry queue, then its DLQ. */
+  work?: { spec: QueueSpec; options: ConsumeOptions };
+  /** A per-instance subscription: declared and bound by this consumer; one redelivery, then dropped. */
+  subscription?: SubscribeOptions;
   channel?: Channel;
 }
 
@@ -136,7 +157,7 @@ export class Broker extends EventEmitter {
       await declareTopology(channel, this.topology, this.options.expiresMs ? { expiresMs: this.options.expiresMs } : {});
       this.conn = conn;
       this.channel = channel;
-      for (const reg of this.registrations) await this.subscribe(reg);
+      for (const reg of this.registrations) await this.attach(reg);
       this.emit('connected');
     } catch (error) {
       this.lastError = `${redact(this.url)}: ${(error as Error).message}`;
@@ -214,20 +235,52 @@ export class Broker extends EventEmitter {
    * are validated against the schema of the queue's routing key before the handler sees them.
    */
   async consume<K extends RoutingKey>(canonicalQueue: string, routingKey: K, handler: Handler<K>, options: ConsumeOptions<K> = {}): Promise<void> {
+    if (this.topology.subscriptions.some((s) => s.canonical === canonicalQueue)) throw new Error(`${canonicalQueue} is a per-instance subscription; use subscribe()`);
     const queue = this.topology.queues.find((q) => q.canonical === canonicalQueue);
     if (!queue) throw new Error(`Unknown queue ${canonicalQueue}; the contract declares ${this.topology.queues.map((q) => q.canonical).join(', ')}`);
     if (queue.routingKey !== routingKey) throw new Error(`Queue ${canonicalQueue} carries ${queue.routingKey}, not ${routingKey}`);
-    const reg: Registration = { queue, handler: handler as Handler<RoutingKey>, options: options as ConsumeOptions };
-    this.registrations.push(reg);
-    if (this.conn) await this.subscribe(reg);
+    await this.register({ queue: queue.name, routingKey, handler: handler as Handler<RoutingKey>, ...(options.prefetch ? { prefetch: options.prefetch } : {}), work: { spec: queue, options: options as ConsumeOptions } });
   }
 
-  private async subscribe(reg: Registration): Promise<void> {
+  /**
+   * Subscribes this instance to a per-instance channel of the topology (e.g. `report-notify-queue`):
+   * declares its own exclusive, auto-delete queue `<name>.<random>` bound to the routing key (again after
+   * a reconnect), so every instance gets every event, unlike the competing consumers of a work queue.
+   */
+  async subscribe<K extends RoutingKey>(canonical: string, routingKey: K, handler: Handler<K>, options: SubscribeOptions = {}): Promise<Subscription> {
+    const spec = this.topology.subscriptions.find((s) => s.canonical === canonical);
+    if (!spec) throw new Error(`Unknown subscription ${canonical}; the contract declares ${this.topology.subscriptions.map((s) => s.canonical).join(', ') || 'none'}`);
+    if (spec.routingKey !== routingKey) throw new Error(`Subscription ${canonical} carries ${spec.routingKey}, not ${routingKey}`);
+    const reg: Registration = { queue: `${spec.name}.${randomBytes(6).toString('hex')}`, routingKey, handler: handler as Handler<RoutingKey>, subscription: options };
+    if (options.prefetch) reg.prefetch = options.prefetch;
+    await this.register(reg);
+    return {
+      queue: reg.queue,
+      cancel: async () => {
+        const index = this.registrations.indexOf(reg);
+        if (index >= 0) this.registrations.splice(index, 1);
+        const channel = reg.channel;
+        reg.channel = undefined;
+        await channel?.close().catch(() => undefined);
+      },
+    };
+  }
+
+  private async register(reg: Registration): Promise<void> {
+    this.registrations.push(reg);
+    if (this.conn) await this.attach(reg);
+  }
+
+  private async attach(reg: Registration): Promise<void> {
     const channel = await this.conn!.createChannel();
     channel.on('error', () => undefined); // the connection's close handler drives reconnection
-    await channel.prefetch(reg.options.prefetch ?? 10);
+    await channel.prefetch(reg.prefetch ?? 10);
     reg.channel = channel;
-    await channel.consume(reg.queue.name, (msg) => {
+    if (reg.subscription) {
+      await channel.assertQueue(reg.queue, { durable: false, exclusive: true, autoDelete: true });
+      await channel.bindQueue(reg.queue, this.topology.exchange.name, reg.routingKey);
+    }
+    await channel.consume(reg.queue, (msg) => {
       if (msg) void this.deliver(reg, channel, msg);
     });
   }
@@ -235,39 +288,69 @@ export class Broker extends EventEmitter {
   private async deliver(reg: Registration, channel: Channel, msg: ConsumeMessage): Promise<void> {
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
     const attempt = attemptsSoFar(headers[this.topology.retry.countHeader], this.topology.retry.maxAttempts);
-    const info: DeliveryInfo = { messageId: msg.properties.messageId, attempt, redelivered: msg.fields.redelivered, queue: reg.queue.name };
-    const deadLetter = async (reason: string, payload?: PayloadByRoutingKey[RoutingKey]) => {
+    const info: DeliveryInfo = { messageId: msg.properties.messageId, attempt, redelivered: msg.fields.redelivered, queue: reg.queue };
+    let problem: string | undefined;
+    let payload: unknown;
+    try {
+      payload = parseEventBody(msg.content, msg.properties.contentType);
+      const checked = validatePayload(reg.routingKey, payload);
+      if (checked.ok) payload = checked.value;
+      else problem = `invalid payload: ${checked.errors.join('; ')}`;
+    } catch (error) {
+      problem = `not JSON: ${(error as Error).message}`;
+    }
+    const valid = payload as PayloadByRoutingKey[RoutingKey];
+    if (reg.work) return this.settleWork(reg, reg.work, channel, msg, info, headers, problem, valid);
+    if (problem) {
+      channel.nack(msg, false, false); // no dead-letter exchange: gone
+      reg.subscription?.onDropped?.(problem, info);
+      return;
+    }
+    try {
+      await reg.handler(valid, info);
+      channel.ack(msg);
+    } catch (error) {
+      // Live notifications have no retry queue: one redelivery, then the event is dropped.
+      channel.nack(msg, false, !msg.fields.redelivered);
+      if (msg.fields.redelivered) reg.subscription?.onDropped?.(`failed twice: ${(error as Error).message}`, info);
+    }
+  }
+
+  private async settleWork(
+    reg: Registration,
+    work: NonNullable<Registration['work']>,
+    channel: Channel,
+    msg: ConsumeMessage,
+    info: DeliveryInfo,
+    headers: Record<string, unknown>,
+    problem: string | undefined,
+    payload: PayloadByRoutingKey[RoutingKey],
+  ): Promise<void> {
+    const { attempt } = info;
+    const deadLetter = async (reason: string, valid?: PayloadByRoutingKey[RoutingKey]) => {
       try {
-        await reg.options.onDeadLetter?.(reason, info, payload);
+        await work.options.onDeadLetter?.(reason, info, valid);
       } catch {
         // the message is dead either way
       }
       channel.nack(msg, false, false); // → DLX → <queue>.dlq, with x-death naming the queue
     };
-    const invalid = (reason: string) => (reg.options.onInvalid === 'requeue' ? channel.nack(msg, false, true) : deadLetter(reason));
-    let payload: unknown;
-    try {
-      payload = parseEventBody(msg.content, msg.properties.contentType);
-    } catch (error) {
-      await invalid(`not JSON: ${(error as Error).message}`);
-      return;
-    }
-    const checked = validatePayload(reg.queue.routingKey as RoutingKey, payload);
-    if (!checked.ok) {
-      await invalid(`invalid payload: ${checked.errors.join('; ')}`);
+    if (problem) {
+      if (work.options.onInvalid === 'requeue') channel.nack(msg, false, true);
+      else await deadLetter(problem);
       return;
     }
     try {
-      await reg.handler(checked.value, info);
+      await reg.handler(payload, info);
       channel.ack(msg);
     } catch (error) {
       if (error instanceof PermanentError || attempt + 1 >= this.topology.retry.maxAttempts) {
-        await deadLetter(error instanceof PermanentError ? error.message : `gave up after ${attempt + 1} attempts: ${(error as Error).message}`, checked.value);
+        await deadLetter(error instanceof PermanentError ? error.message : `gave up after ${attempt + 1} attempts: ${(error as Error).message}`, payload);
         return;
       }
       try {
         // The retry exchange feeds only this queue's TTL queue, which dead-letters back to this queue.
-        await this.publishRaw(reg.queue.retryExchange, '', msg.content, {
+        await this.publishRaw(work.spec.retryExchange, '', msg.content, {
           messageId: msg.properties.messageId ?? randomUUID(),
           headers: { ...headers, [this.topology.retry.countHeader]: attempt + 1 },
           type: msg.properties.type,

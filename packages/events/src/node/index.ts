@@ -8,5 +8,7 @@ export {
   type DeliveryInfo,
   type Handler,
   type PublishOptions,
+  type SubscribeOptions,
+  type Subscription,
 } from './broker.js';
-export { declareTopology, deleteTopology, topologyFromContract, type NameOptions, type QueueSpec, type Topology } from './topology.js';
+export { declareTopology, deleteTopology, topologyFromContract, type NameOptions, type QueueSpec, type SubscriptionSpec, type Topology } from './topology.js';

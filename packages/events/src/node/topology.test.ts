@@ -9,8 +9,9 @@ describe('topologyFromContract', () => {
     expect(t.queues.map((q) => [q.name, q.routingKey])).toEqual([
       ['report-analysis-queue', 'report.raw'],
       ['report-renderer-queue', 'report.analysed'],
-      ['report-notify-queue', 'report.rendered'],
     ]);
+    // The hub's feed is per instance (every replica gets every event), not a shared work queue.
+    expect(t.subscriptions).toEqual([{ canonical: 'report-notify-queue', name: 'report-notify-queue', routingKey: 'report.rendered' }]);
     expect(t.queues[0]).toMatchObject({
       dlq: 'report-analysis-queue.dlq',
       retryExchange: 'cleanapp-retry.report-analysis-queue',
@@ -24,6 +25,7 @@ describe('topologyFromContract', () => {
     const t = topologyFromContract({ environment: 'ci', prefix: 't-1.' });
     expect(t.exchange.name).toBe('t-1.cleanapp');
     expect(t.queues[0]).toMatchObject({ name: 't-1.report-analyze', dlq: 't-1.report-analyze.dlq', retryExchange: 't-1.cleanapp-retry.report-analyze' });
+    expect(t.subscriptions[0]!.name).toBe('t-1.report-notify');
   });
 
   it('names the known environments when asked for an unknown one', () => {

@@ -10,10 +10,23 @@ export interface QueueSpec {
   retryQueue: string;
 }
 
+/**
+ * A per-instance subscription (x-cleanapp-per-instance): every consumer declares its own exclusive,
+ * auto-delete queue `<name>.<instance>` bound to the routing key, so each instance gets every event.
+ */
+export interface SubscriptionSpec {
+  canonical: string;
+  /** The base name (mapped and prefixed); an instance's queue is `<name>.<instance>`. */
+  name: string;
+  routingKey: string;
+}
+
 export interface Topology {
   exchange: { name: string; type: string };
   deadLetterExchange: { name: string; type: string };
+  /** Shared work queues (competing consumers), each with a DLQ and a retry queue. */
   queues: QueueSpec[];
+  subscriptions: SubscriptionSpec[];
   retry: { delayMs: number; maxAttempts: number; countHeader: string };
   /** Routing keys this stack publishes. */
   routingKeys: string[];
@@ -30,6 +43,7 @@ export interface NameOptions {
 interface AmqpChannel {
   address: string;
   'x-cleanapp-binds-to'?: string;
+  'x-cleanapp-per-instance'?: boolean;
   bindings?: { amqp?: { is: string; exchange?: { name: string; type: string }; queue?: { name: string } } };
 }
 
@@ -62,26 +76,30 @@ export function topologyFromContract(options: NameOptions = {}): Topology {
   if (!first || exchanges.some((e) => e.name !== first.name)) {
     throw new Error('The AsyncAPI contract must route every event through one exchange');
   }
-  const queues = channels
+  const queueChannels = channels
     .filter((c) => c.bindings?.amqp?.is === 'queue')
     .map((c) => {
       const canonical = c.bindings!.amqp!.queue?.name ?? c.address;
       const routingKey = c['x-cleanapp-binds-to'];
       if (!routingKey) throw new Error(`Queue channel ${canonical} has no x-cleanapp-binds-to routing key`);
-      const actual = name(canonical);
-      return {
-        canonical,
-        name: actual,
-        routingKey,
-        dlq: `${actual}${t.retry.dlqSuffix}`,
-        retryExchange: `${prefix}${t.retry.exchangePrefix}${map[canonical] ?? canonical}`,
-        retryQueue: `${actual}${t.retry.queueSuffix}`,
-      };
+      return { canonical, name: name(canonical), routingKey, perInstance: c['x-cleanapp-per-instance'] === true };
     });
+  const subscriptions = queueChannels.filter((c) => c.perInstance).map(({ canonical, name: actual, routingKey }) => ({ canonical, name: actual, routingKey }));
+  const queues = queueChannels
+    .filter((c) => !c.perInstance)
+    .map(({ canonical, name: actual, routingKey }) => ({
+      canonical,
+      name: actual,
+      routingKey,
+      dlq: `${actual}${t.retry.dlqSuffix}`,
+      retryExchange: `${prefix}${t.retry.exchangePrefix}${map[canonical] ?? canonical}`,
+      retryQueue: `${actual}${t.retry.queueSuffix}`,
+    }));
   return {
     exchange: { name: name(first.name), type: first.type },
     deadLetterExchange: { name: name(t.deadLetterExchange.name), type: t.deadLetterExchange.type },
     queues,
+    subscriptions,
     retry: { delayMs: t.retry.delayMs, maxAttempts: t.retry.maxAttempts, countHeader: t.retry.countHeader },
     routingKeys: channels.filter((c) => c.bindings?.amqp?.is === 'routingKey').map((c) => c.address),
   };

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createIssuerApp, type OAuthClient } from '../auth/issuer.js';
 import { KeyRing } from '../auth/keys.js';
 import { TokenVerifier } from '../auth/verify.js';
-import { PUBLIC_FIELDS, startWsHub, type WsHub, type WsHubOptions } from './hub.js';
+import { PUBLIC_FIELDS, startWsHub, type ReportLane, type WsHub, type WsHubOptions } from './hub.js';
 
 // A real RabbitMQ (AMQP_URL or the local default); every broker here uses its own throwaway prefix.
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -44,12 +44,13 @@ const started: { hub: WsHub; broker: Broker }[] = [];
 const probes: WebSocket[] = [];
 const logs: string[] = [];
 
-const publicIds = new Set<string>();
-const decided = new Map<string, boolean>();
-const isPublic = async (publicId: string) => {
-  const visible = publicIds.has(publicId);
-  decided.set(publicId, visible);
-  return visible;
+// The reports that "exist" (as the stack's database would say), by lane; and what the hub asked.
+const lanes = new Map<string, ReportLane>();
+const decided = new Map<string, ReportLane | undefined>();
+const lookup = async (publicId: string) => {
+  const lane = lanes.get(publicId);
+  decided.set(publicId, lane);
+  return lane;
 };
 
 let hub: WsHub;
@@ -88,7 +89,7 @@ async function startIssuer(tokenTtlSeconds?: number): Promise<Issuer> {
 async function makeHub(extra: Partial<WsHubOptions> = {}): Promise<{ hub: WsHub; broker: Broker }> {
   const b = new Broker(amqpUrl, topologyFromContract({ prefix: `t-ws-${runId}-${started.length}.` }), { expiresMs: 120_000 });
   await b.start();
-  const h = await startWsHub({ host: '127.0.0.1', verifier, broker: b, log: (line) => logs.push(line), isPublic, maxMessageBytes: MAX_MESSAGE_BYTES, ...extra });
+  const h = await startWsHub({ host: '127.0.0.1', verifier, broker: b, log: (line) => logs.push(line), lookup, maxMessageBytes: MAX_MESSAGE_BYTES, ...extra });
   started.push({ hub: h, broker: b });
   return { hub: h, broker: b };
 }
@@ -174,8 +175,10 @@ async function stillServing(bystander: Probe): Promise<void> {
   fresh.ws.close(1000);
 }
 
-function rendered(seq: number): ReportRenderedPayload {
+/** A report.rendered event for a report that exists in `lane` (null: an unknown report). */
+function rendered(seq: number, lane: ReportLane | null = 'quarantine'): ReportRenderedPayload {
   const publicId = `rpt_${randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12)}`;
+  if (lane) lanes.set(publicId, lane);
   return {
     version: 1,
     event_id: randomUUID(),
@@ -313,7 +316,7 @@ describe('WebSocket hub: ping/pong', () => {
 });
 
 describe('WebSocket hub: report.rendered push', () => {
-  it('pushes every report.rendered to privileged clients (full payload) and public ones only when isPublic says so', async () => {
+  it('pushes every report.rendered to privileged clients (full payload) and public ones only for the publish lane', async () => {
     const t = await token('report:read');
     const pub = await connect(hub.publicUrl);
     const priv = await connect(hub.privilegedUrl, undefined, { headers: { authorization: `Bearer ${t}` } });
@@ -328,11 +331,10 @@ describe('WebSocket hub: report.rendered push', () => {
     await vi.waitFor(() => {
       if (!decided.has(quarantined.public_id)) throw new Error('waiting for the hub to look up the quarantined report');
     }, { timeout: WAIT_MS, interval: 10 });
-    expect(decided.get(quarantined.public_id)).toBe(false);
+    expect(decided.get(quarantined.public_id)).toBe('quarantine');
 
     // Then a published one: both see it; it is the first report.rendered the public client gets.
-    const published = rendered(2);
-    publicIds.add(published.public_id);
+    const published = rendered(2, 'publish');
     await broker.publish('report.rendered', published, { messageId: published.event_id });
     const second = await priv.next('report.rendered');
     expect(second.data).toEqual(published);
@@ -340,6 +342,28 @@ describe('WebSocket hub: report.rendered push', () => {
     expect(onPublic.data).toEqual(Object.fromEntries(PUBLIC_FIELDS.map((k) => [k, published[k]])));
     expect(Object.keys(onPublic.data).sort()).toEqual(['card_path', 'page_path', 'public_id', 'rendered_at', 'seq']);
     expect(new Date(onPublic.timestamp).toISOString()).toBe(onPublic.timestamp);
+  });
+  it('pushes once per event_id, and never for a report that does not exist', async () => {
+    const pub = await connect(hub.publicUrl);
+    const priv = await connect(hub.privilegedUrl, undefined, { headers: { authorization: `Bearer ${await token('report:read')}` } });
+    await pub.next('welcome');
+    await priv.next('welcome');
+    const unknown = rendered(3, null);
+    const twice = rendered(4, 'publish');
+    const last = rendered(5, 'publish');
+    await broker.publish('report.rendered', unknown, { messageId: unknown.event_id });
+    // A duplicate: the same event again (a redelivery or a second publish of the outbox row).
+    for (const _ of [1, 2]) await broker.publish('report.rendered', twice, { messageId: twice.event_id });
+    await broker.publish('report.rendered', last, { messageId: last.event_id });
+    for (const probe of [priv, pub]) {
+      // In order: the unknown report and the duplicate are skipped, so the next two are exactly these.
+      expect((await probe.next('report.rendered')).data.public_id).toBe(twice.public_id);
+      expect((await probe.next('report.rendered')).data.public_id).toBe(last.public_id);
+    }
+    expect(decided.has(unknown.public_id)).toBe(true);
+    expect(logs.some((l) => l.includes(unknown.event_id) && l.includes('no known report'))).toBe(true);
+    // Nothing after `last` either: a ping's pong is the next frame on both streams.
+    for (const probe of [priv, pub]) await pingPong(probe, 'after');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ReportRenderedPayload } from '@cleanapp/events';
-import type { Broker } from '@cleanapp/events/node';
+import type { Broker, Subscription } from '@cleanapp/events/node';
 import { decodeJwt } from 'jose';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { authenticate, bearerToken, READ_REQUIREMENT, type Authorizer } from '../http/auth/index.js';
@@ -23,7 +23,8 @@ import { platformApp, type Ops } from '../http/ops/index.js';
  *   whose offered subprotocols get no answer), else selects none.
  * - Frames are JSON text `{type, data, timestamp}` (ISO 8601). Server → client: `welcome`
  *   `{stream, heartbeat_ms}` on connect, `pong` `{id}` for each app-level `ping` `{id}`, and
- *   `report.rendered` for every event consumed from `report-notify-queue`. Client → server: `ping` only.
+ *   `report.rendered` for every event of its own `report-notify-queue` subscription (Broker.subscribe:
+ *   one exclusive queue per hub instance, so every replica gets every event). Client → server: `ping` only.
  * - RFC 6455 heartbeat: a control ping every `heartbeatMs`; a client that has not answered the previous
  *   one is terminated (TCP reset, the client sees 1006). Client control pings are answered by `ws`.
  * - Close codes: 1000 echoed on a client's normal close; 1001 to everyone when the hub closes; 1003 for a
@@ -31,10 +32,11 @@ import { platformApp, type Ops } from '../http/ops/index.js';
  *   that is not a known message (not an object, unknown `type`, `ping` without an id), and for a
  *   privileged client when its token expires (reconnect with a fresh one); 1009 for a message above
  *   `maxMessageBytes` (ws `maxPayload`).
- * - Visibility: privileged clients get every event with its full payload. Public clients get only
- *   `public_id, seq, card_path, page_path, rendered_at`, and only when `isPublic(public_id)` resolves
- *   true (the event does not say whether the report was quarantined). Without `isPublic` the public
- *   stream gets no reports at all (fail closed); a lookup that throws counts as "not public".
+ * - Visibility: an event is pushed only when `lookup(public_id)` finds the report, and once per
+ *   `event_id` (a duplicate is dropped). Privileged clients get every such event with its full payload.
+ *   Public clients get only `public_id, seq, card_path, page_path, rendered_at`, and only for reports in
+ *   the `publish` lane (the event does not say whether the report was quarantined). A lookup that throws
+ *   is retried once (redelivery), then the event is dropped.
  * - Events are not stored: a client sees the events consumed while it is connected. Each event is acked
  *   once pushed (or when nobody listens).
  */
@@ -45,15 +47,17 @@ export interface WsHubOptions {
   /** The `ws://` or `wss://` base URL clients use (behind a proxy, in a container); default: the bound address. */
   baseUrl?: string;
   verifier: Authorizer;
-  /** A started (or starting) broker whose topology has `report-notify-queue`; the hub consumes it. */
+  /** A started (or starting) broker whose topology has the `report-notify-queue` subscription. */
   broker: Broker;
   log?: (line: string) => void;
   /** RFC 6455 control ping interval; a client silent for a whole interval is terminated. Default 15 s. */
   heartbeatMs?: number;
   /** Largest accepted client message (bytes); larger → close 1009. Default 16 KiB. */
   maxMessageBytes?: number;
-  /** Whether a report may be shown on the public stream (e.g. published, not quarantined). */
-  isPublic?: (publicId: string) => Promise<boolean>;
+  /** The lane of a report, undefined when there is no such report (then nothing is pushed). */
+  lookup: (publicId: string) => Promise<ReportLane | undefined>;
+  /** How many recent `event_id`s are remembered to drop duplicates. Default 10 000. */
+  dedupeWindow?: number;
   /** How long close() waits for clients to answer the 1001 close before dropping them. Default 2 s. */
   closeTimeoutMs?: number;
   /** Wraps the hub's replies when it is built (how src/faults/ gets in). */
@@ -61,6 +65,8 @@ export interface WsHubOptions {
   /** /healthz and /version (the platform standard); the service passes them. */
   ops?: Ops;
 }
+
+export type ReportLane = 'publish' | 'quarantine';
 
 /** The frame the hub answers a valid client message with (undefined: none). */
 export type Reply = (message: { type: 'ping'; id: string | number }) => string | undefined;
@@ -165,7 +171,6 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
   let nextClientId = 0;
   let closing: Promise<void> | undefined;
 
-  if (!options.isPublic) log('[ws] no isPublic lookup given: the public stream will carry no reports');
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -318,18 +323,29 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
   }, heartbeatMs);
   heartbeat.unref();
 
+  // Recent event ids (insertion order = age): a redelivered or republished event is pushed once.
+  const pushed = new Set<string>();
+  const dedupeWindow = options.dedupeWindow ?? 10_000;
+
   async function push(payload: ReportRenderedPayload): Promise<void> {
+    if (closing || pushed.has(payload.event_id)) return;
+    pushed.add(payload.event_id);
+    if (pushed.size > dedupeWindow) pushed.delete(pushed.values().next().value!);
+    let lane: ReportLane | undefined;
+    try {
+      lane = await options.lookup(payload.public_id);
+    } catch (error) {
+      pushed.delete(payload.event_id); // not pushed: the redelivery may try again
+      throw error;
+    }
+    if (!lane) {
+      log(`[ws] report.rendered ${payload.event_id} names no known report (${payload.public_id}); not pushed`);
+      return;
+    }
     if (closing) return;
     const timestamp = new Date().toISOString();
     broadcast('privileged', frame('report.rendered', payload, timestamp));
-    if (![...clients.values()].some((c) => c.stream === 'public') || !options.isPublic) return;
-    let visible = false;
-    try {
-      visible = await options.isPublic(payload.public_id);
-    } catch (error) {
-      log(`[ws] isPublic(${payload.public_id}) failed, not shown publicly: ${(error as Error).message}`);
-    }
-    if (!visible || closing) return;
+    if (lane !== 'publish') return;
     const data = Object.fromEntries(PUBLIC_FIELDS.map((k) => [k, payload[k]])) as PublicReportRendered;
     broadcast('public', frame('report.rendered', data, timestamp));
   }
@@ -338,8 +354,11 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
   server.on('error', (error) => log(`[ws] http server error: ${error.message}`));
   const url = options.baseUrl?.replace(/\/+$/, '') ?? bound;
 
+  let subscription: Subscription;
   try {
-    await options.broker.consume(NOTIFY_QUEUE, 'report.rendered', push);
+    subscription = await options.broker.subscribe(NOTIFY_QUEUE, 'report.rendered', push, {
+      onDropped: (reason, info) => log(`[ws] report.rendered ${info.messageId ?? '?'} dropped: ${reason}`),
+    });
   } catch (error) {
     clearInterval(heartbeat);
     await closeServer(server);
@@ -355,6 +374,7 @@ export async function startWsHub(options: WsHubOptions): Promise<WsHub> {
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
+        await subscription.cancel();
         const open = [...clients.keys()];
         const closed = open.map((ws) => new Promise<void>((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once('close', () => resolve()))));
         for (const ws of open) closeClient(ws, CLOSE_CODES.goingAway, 'The server is shutting down');
