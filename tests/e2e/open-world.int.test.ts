@@ -106,17 +106,22 @@ async function submitReports(target: StackTarget, n: number): Promise<string[]> 
   return ids;
 }
 
-afterAll(() => {
-  for (const ws of sockets) ws.terminate();
-  // Whatever a failed test left running: the whole group, so nothing outlives the suite.
-  for (const l of launched) {
-    try {
-      process.kill(-l.pgid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+const signalGroup = (l: Launched, signal: NodeJS.Signals) => {
+  try {
+    process.kill(-l.pgid, signal);
+  } catch {
+    // already gone
   }
-});
+};
+
+afterAll(async () => {
+  for (const ws of sockets) ws.terminate();
+  // Whatever a failed test left running: SIGTERM to the whole group (the stack removes its namespace), then SIGKILL.
+  const left = launched.filter((l) => survivors(l).length > 0);
+  for (const l of left) signalGroup(l, 'SIGTERM');
+  await vi.waitFor(() => expect(left.flatMap(survivors)).toEqual([]), { timeout: 10_000, interval: 100 }).catch(() => undefined);
+  for (const l of left) signalGroup(l, 'SIGKILL');
+}, 20_000);
 
 describe('two `pnpm stack` at once on the shared RabbitMQ and PostgreSQL', () => {
   let a: Launched;
