@@ -118,3 +118,52 @@ describe.each(topology.queues.map((q) => [q.canonical, q] as const))('poison on 
     await ch.close();
   }, 60_000);
 });
+
+// The per-instance live route (report.rendered to each hub) has no DLQ: poison is dropped visibly
+// (onDropped with the reason), a failing handler gets one redelivery, and nothing loops.
+describe.each(topology.subscriptions.map((s) => [s.canonical, s] as const))('poison on the per-instance %s', (canonical, spec) => {
+  it('drops every kind visibly, after at most one redelivery, and acks none silently', async () => {
+    const subCalls = new Map<string, number>();
+    const dropped = new Map<string, string[]>();
+    const sub = await broker.subscribe(
+      canonical,
+      spec.routingKey as RoutingKey,
+      async (_payload, info) => {
+        subCalls.set(info.messageId!, (subCalls.get(info.messageId!) ?? 0) + 1);
+        throw new Error('push failed');
+      },
+      { onDropped: (reason, info) => void dropped.set(info.messageId!, [...(dropped.get(info.messageId!) ?? []), reason]) },
+    );
+    try {
+      const ids = CASES.map((c) => `${spec.routingKey}:${c.name}:${randomUUID()}`);
+      for (const [i, c] of CASES.entries()) {
+        publisher.publish(topology.exchange.name, spec.routingKey, Buffer.from(c.body(spec.routingKey)), {
+          messageId: ids[i],
+          ...(c.contentType ? { contentType: c.contentType } : {}),
+          ...(c.retryHeader !== undefined ? { headers: { [topology.retry.countHeader]: c.retryHeader } } : {}),
+        });
+      }
+      await publisher.waitForConfirms();
+      await vi.waitFor(
+        () => {
+          const missing = CASES.filter((_c, i) => !dropped.has(ids[i]!)).map((c) => c.name);
+          if (missing.length > 0) throw new Error(`not dropped yet: ${missing.join(', ')}`);
+        },
+        { timeout: 15_000, interval: 100 },
+      );
+      CASES.forEach((c, i) => {
+        const id = ids[i]!;
+        // Poison never reaches the handler; a valid event that fails is pushed twice at most.
+        expect(subCalls.get(id) ?? 0, `${c.name}: handler calls`).toBe(c.calls === 0 ? 0 : 2);
+        expect(dropped.get(id), `${c.name}: dropped once, with the reason`).toEqual([expect.stringMatching(c.calls === 0 ? /^(not JSON|invalid payload)/ : /^failed twice: push failed/)]);
+      });
+      // Nothing loops: a moment later no message has been seen again (the exclusive queue itself cannot
+      // be inspected from another connection).
+      const seen = JSON.stringify([...subCalls, ...dropped]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(JSON.stringify([...subCalls, ...dropped])).toBe(seen);
+    } finally {
+      await sub.cancel();
+    }
+  }, 30_000);
+});
