@@ -219,7 +219,7 @@ export const responseExamples = {
           details: [
             {
               location: 'dependencies/amqp',
-              message: 'down: connect ECONNREFUSED 127.0.0.1:5672',
+              message: 'down: connect ECONNREFUSED',
             },
           ],
           request_id: '7f1c7a2e-3d4b-4c55-9d1e-2b7c1f0a9e11',
