@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
-import { curlOf, expectError, suiteContext, type OperationId } from '@cleanapp/smoke-kit';
+import { curlOf, expectError, matrixHeadline, suiteContext, type OperationId } from '@cleanapp/smoke-kit';
 import { base64url, decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -163,12 +163,13 @@ async function forEach(ops: readonly Operation[], what: string, check: (op: Oper
         await check(op);
         return undefined;
       } catch (err) {
-        return `${op.operationId} ${op.method} ${op.path}: ${(err as Error).message}`;
+        return { op, message: (err as Error).message };
       }
     })
-  ).filter((f): f is string => f !== undefined);
+  ).filter((f) => f !== undefined);
   if (failures.length > 0) {
-    throw new Error(`${failures.length} of ${ops.length} operations failed: ${what}\n\n${failures.join('\n\n')}`);
+    const headline = matrixHeadline(ops.length, what, failures.map((f) => f.message));
+    throw new Error(`${headline}\n\n${failures.map(({ op, message }) => `${op.operationId} ${op.method} ${op.path}: ${message}`).join('\n\n')}`);
   }
 }
 

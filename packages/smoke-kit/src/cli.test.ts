@@ -119,6 +119,24 @@ describe('smoke CLI against a fake target', () => {
     expect(faulty.issuedTokens.length).toBeGreaterThan(0);
     expect(secretsIn(faulty, [r.stdout, r.stderr, junit, results])).toEqual([]);
     expect(existsSync(join(reportDir, 'results.json'))).toBe(true);
+    // Failures sharing a cause are one group, listed once more at the end with the checks folded below.
+    const groups = (JSON.parse(results) as { failureGroups: { cause: string; count: number; checks: string[] }[] }).failureGroups;
+    const envelope = groups.find((g) => g.cause.includes('error.request_id … differs from the X-Request-ID header …'));
+    expect(envelope?.count).toBeGreaterThan(1);
+    expect(envelope?.checks).toHaveLength(envelope!.count);
+    expect(r.stdout).toContain(`✗ ${envelope!.count} checks: ${envelope!.cause}`);
+    expect(r.stdout.match(/differs from the X-Request-ID header "/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/same cause as ingest › /);
+    expect(r.stdout).toMatch(/smoke: deployed .* — as reported by the target's GET \/version/);
+  });
+
+  it('a token endpoint that issues no token is one exit-2 error naming auth.tokenUrl, before any suite runs', async () => {
+    const path = targetFile('token-404.json', { ...JSON.parse(readFileSync(good.targetFile, 'utf8')), auth: { tokenUrl: `${good.baseUrl}/no/token/here`, clientId: 'c', clientSecret: 'token-404-secret' } });
+    const r = await cli(['--target', path, '--suite', 'health,ingest', '--report-dir', join(dir, 'reports-token')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^smoke: token endpoint issues no token: token endpoint http:\/\/127\.0\.0\.1:\d+\/no\/token\/here answered 404 .*\[auth\.tokenUrl\]\n$/);
+    expect(r.stdout).not.toContain('passed');
   });
 });
 

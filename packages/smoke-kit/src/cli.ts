@@ -5,7 +5,7 @@ import { removeSyntheticData } from './cleanup.js';
 import { newRunId } from './context.js';
 import { SMOKE_OPTIONS, type SmokeArgs, type SmokeOption } from './options.js';
 import { mask } from './mask.js';
-import { probeTarget } from './probe.js';
+import { probeTarget, probeTokenEndpoint } from './probe.js';
 import { defaultReportDir, describeDeployed, discoverSuites, preloadVitest, runSmoke } from './runner.js';
 import { loadTarget, parseTarget, TargetError, type Target } from './target.js';
 
@@ -171,6 +171,11 @@ export async function main(argv: string[]): Promise<number> {
       for (const p of down) printErr(`target unreachable: ${p.field === 'rest.baseUrl' ? target.rest.baseUrl : p.url} (${p.reason}) [${p.field}]`);
       return EXIT_CONFIG;
     }
+    const tokenProblem = await probeTokenEndpoint(target);
+    if (tokenProblem) {
+      printErr(`smoke: ${tokenProblem}`);
+      return EXIT_CONFIG;
+    }
     if (abort.signal.aborted) return 130;
 
     const reportDir = resolve(args['report-dir'] ?? defaultReportDir);
@@ -188,7 +193,8 @@ export async function main(argv: string[]): Promise<number> {
     });
     print(`smoke: deployed ${describeDeployed(summary.deployed)}`);
     const cleanup = await removeSyntheticData(target, runId);
-    print('removed' in cleanup ? `smoke: removed ${cleanup.removed} synthetic reports of run ${runId}` : `smoke: synthetic data of run ${runId} kept: ${cleanup.skipped}`);
+    // The count is the target's answer to the DELETE, not something the runner counted.
+    print('removed' in cleanup ? `smoke: the target says it removed ${cleanup.removed} synthetic reports of run ${runId}` : `smoke: synthetic data of run ${runId} kept: ${cleanup.skipped}`);
     const rel = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
     print(`smoke: reports ${rel(summary.junitFile)}, ${rel(summary.resultsFile)}, ${rel(join(dirname(summary.resultsFile), 'report.html'))}`);
     print(`smoke: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${summary.flaky ? `, ${summary.flaky} flaky` : ''} (${(summary.durationMs / 1000).toFixed(1)}s) against ${target.name}`);

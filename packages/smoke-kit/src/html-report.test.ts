@@ -42,13 +42,22 @@ describe('htmlReport', () => {
     expect(html).toContain('<tr class="flaky">');
     expect(html).toContain('<img src="render/rpt_x.png"');
   });
+
+  it('folds failures with one cause: one group headline, the message in full only once', () => {
+    const echo = (op: string) => ({ name: op, fullName: `health > ${op}`, state: 'failed', durationMs: 1, errors: [{ name: 'ContractError', message: `${op} (GET http://m/${op}) does not match the contract:\n  - X-Request-ID not echoed: sent "a-${op}", got "b"` }] });
+    const many = { ...results, failed: 3, suites: [{ ...results.suites[0]!, suite: 'health', checks: [echo('getHealth'), echo('getVersion'), echo('getReport')] }] } as unknown as SmokeResults;
+    const html = htmlReport(mkdtempSync(join(tmpdir(), 'html-report-')), { target: 't', runId: 'r', startedAt: 's', durationMs: 1 }, many);
+    expect(html).toContain('<summary>3 checks: X-Request-ID not echoed</summary>');
+    expect(html.match(/does not match the contract/g)).toHaveLength(1);
+    expect(html.match(/<small>same cause: X-Request-ID not echoed<\/small>/g)).toHaveLength(2);
+  });
 });
 
 describe('the deployed-version line', () => {
-  it('names service, version, git sha and build time, or says /version did not answer', async () => {
+  it('names service, version, git sha and build time as the target\'s claim, or says /version did not answer', async () => {
     const { describeDeployed } = await import('./runner.js');
     expect(describeDeployed({ service: 'cleanapp-api', version: '4.1.0', git_sha: 'abc123def456', build_time: '2026-11-22T10:00:00Z' })).toBe(
-      'cleanapp-api 4.1.0 (git abc123def456, built 2026-11-22T10:00:00Z)',
+      "cleanapp-api 4.1.0 (git abc123def456, built 2026-11-22T10:00:00Z) — as reported by the target's GET /version",
     );
     expect(describeDeployed(undefined)).toBe('unknown (GET /version did not answer)');
     const html = htmlReport(mkdtempSync(join(tmpdir(), 'html-report-')), { target: 't', runId: 'r', startedAt: 's', durationMs: 1, deployed: 'cleanapp-api 4.1.0 (git x, built y)' }, { ...results, suites: [] });

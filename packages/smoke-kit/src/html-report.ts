@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { causeOf, groupFailures, groupHeadline } from './causes.js';
 import type { SmokeResults } from './reporter.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -25,12 +26,23 @@ function evidence(reportDir: string): string[] {
  */
 export function htmlReport(reportDir: string, info: { target: string; runId: string; startedAt: string; durationMs: number; deployed?: string }, results: SmokeResults): string {
   const ok = results.failed === 0;
+  // A failure whose cause was already shown in full points at the group instead of repeating it.
+  const shown = new Set<string>();
+  const detailOf = (message: string) => {
+    const cause = causeOf(message);
+    if (shown.has(cause)) return `<small>same cause: ${esc(cause)}</small>`;
+    shown.add(cause);
+    return `<pre>${esc(message)}</pre>`;
+  };
+  const groups = groupFailures(results)
+    .map((g) => `<details><summary>${esc(groupHeadline(g))}</summary><ul>${g.checks.map((c) => `<li>${esc(c)}</li>`).join('')}</ul></details>`)
+    .join('\n');
   const rows = results.suites
     .flatMap((suite) => [
-      ...suite.errors.map((e) => `<tr class="failed"><td>${esc(suite.suite)}</td><td>${esc(suite.file)} could not run</td><td>failed</td><td><pre>${esc(e.message)}</pre></td></tr>`),
+      ...suite.errors.map((e) => `<tr class="failed"><td>${esc(suite.suite)}</td><td>${esc(suite.file)} could not run</td><td>failed</td><td>${detailOf(e.message)}</td></tr>`),
       ...suite.checks.map((c) => {
         const state = c.flaky ? 'flaky' : c.state;
-        const detail = c.errors.map((e) => `<pre>${esc(e.message)}</pre>`).join('');
+        const detail = c.errors.map((e) => detailOf(e.message)).join('');
         return `<tr class="${state}"><td>${esc(suite.suite)}</td><td>${esc(c.fullName)}</td><td>${state}${c.durationMs ? ` <small>${c.durationMs} ms</small>` : ''}</td><td>${detail}</td></tr>`;
       }),
     ])
@@ -46,6 +58,7 @@ tr.failed td{background:#fdecea}tr.flaky td{background:#fff4e5}tr.skipped td{col
 ${info.deployed ? `<p>Deployed: ${esc(info.deployed)}</p>` : ''}
 <p>${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${results.flaky ? `, ${results.flaky} flaky` : ''} · run ${esc(info.runId)} · started ${esc(info.startedAt)} · ${(info.durationMs / 1000).toFixed(1)} s</p>
 ${results.unhandledErrors.map((e) => `<p class="failed"><pre>${esc(e.message)}</pre></p>`).join('\n')}
+${groups ? `<h2>Failures by cause</h2>\n${groups}` : ''}
 <table><thead><tr><th>suite</th><th>check</th><th>state</th><th>details</th></tr></thead><tbody>
 ${rows}
 </tbody></table>

@@ -26,5 +26,6 @@ export {
   type SmokeFetchInit,
   type TargetClientOptions,
 } from './context.js';
-export { probeUrl, probeTarget, type ProbeResult } from './probe.js';
+export { probeUrl, probeTarget, probeTokenEndpoint, type ProbeResult } from './probe.js';
+export { causeOf, groupFailures, groupHeadline, matrixHeadline, type FailureGroup } from './causes.js';
 export { brokerName, openTap, type TappedMessage } from './broker.js';

@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { TokenError } from '@cleanapp/api-client';
 import type { Target } from './target.js';
+import { fetchToken } from './token.js';
 
 export interface ProbeResult {
   url: string;
@@ -62,4 +64,22 @@ export async function probeTarget(target: Target, options: { timeoutMs?: number 
   const checks = [probeUrl(`${target.rest.baseUrl}/api/v4/health`, { ...options, field: 'rest.baseUrl' })];
   if (target.auth) checks.push(probeUrl(target.auth.tokenUrl, { ...options, method: 'POST', field: 'auth.tokenUrl' }));
   return Promise.all(checks);
+}
+
+/**
+ * Asks the token endpoint for a token once (no scope: the client's default), so an endpoint that
+ * answers but issues no token (404, HTML, JSON without access_token) is one configuration error naming
+ * the field instead of one TokenError per check. A refused scope still proves the endpoint works.
+ */
+export async function probeTokenEndpoint(target: Target, options: { timeoutMs?: number; fetch?: typeof fetch } = {}): Promise<string | undefined> {
+  if (!target.auth) return undefined;
+  try {
+    await fetchToken(target, [], { timeoutMs: options.timeoutMs ?? 5000, force: true, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof TokenError)) throw err;
+    if (err.oauthError === 'invalid_scope') return undefined;
+    const field = err.oauthError === 'invalid_client' || err.oauthError === 'unauthorized_client' ? 'auth.clientId, auth.clientSecret' : 'auth.tokenUrl';
+    return `token endpoint issues no token: ${err.message} [${field}]`;
+  }
 }

@@ -1,5 +1,6 @@
 import { relative, sep } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import { causeOf, groupFailures, groupHeadline } from './causes.js';
 import { mask } from './mask.js';
 
 export type CheckState = 'passed' | 'failed' | 'skipped';
@@ -73,6 +74,21 @@ export class SmokeReporter implements Reporter {
     private readonly color = false,
   ) {}
 
+  /** First check seen failing per cause: later failures with the same cause are printed as one line. */
+  private readonly firstOfCause = new Map<string, string>();
+
+  /** Prints the errors in full, or one line pointing at the first failure with the same cause. */
+  private printFailure(name: string, errors: readonly SerializedError[]) {
+    const cause = causeOf(mask(String(errors[0]?.message ?? '')));
+    const first = this.firstOfCause.get(cause);
+    if (first !== undefined) {
+      this.print(`     ${DIM(`same cause as ${first}: ${cause}`, this.color)}`);
+      return;
+    }
+    this.firstOfCause.set(cause, name);
+    for (const e of errors) this.printError(e);
+  }
+
   private suiteOf(moduleId: string): { suite: string; file: string } {
     const file = relative(this.suitesDir, moduleId).split(sep).join('/');
     return { suite: file.split('/')[0] ?? file, file };
@@ -99,7 +115,7 @@ export class SmokeReporter implements Reporter {
     else if (result.state === 'skipped') this.print(` ${DIM(`↓ ${name} (skipped)`, this.color)}`);
     else if (result.state === 'failed') {
       this.print(` ${RED('✗', this.color)} ${name} ${DIM(`(${duration} ms)`, this.color)}`);
-      for (const e of result.errors) this.printError(e);
+      this.printFailure(name, result.errors);
     }
   }
 
@@ -116,7 +132,7 @@ export class SmokeReporter implements Reporter {
     const errors = module.errors();
     if (errors.length > 0) {
       this.print(` ${RED('✗', this.color)} ${suite} › ${file} could not run`);
-      for (const e of errors) this.printError(e);
+      this.printFailure(`${file} could not run`, errors);
     }
   }
 
@@ -150,6 +166,16 @@ export class SmokeReporter implements Reporter {
     for (const e of unhandledErrors) {
       this.print(` ${RED('✗', this.color)} unhandled error`);
       this.printError(e);
+    }
+    // One root cause behind many failures reads as one problem with its list folded below.
+    const groups = groupFailures(r);
+    if (groups.length > 0) {
+      this.print('');
+      this.print(`failures by cause (${groups.length}):`);
+      for (const g of groups) {
+        this.print(` ${RED('✗', this.color)} ${groupHeadline(g)}`);
+        for (const c of g.checks) this.print(`     ${DIM(c, this.color)}`);
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
+import { groupFailures, groupHeadline } from './causes.js';
 import { mask } from './mask.js';
 import { SmokeReporter, type SmokeResults } from './reporter.js';
 import type { Target } from './target.js';
@@ -124,8 +125,9 @@ export async function deployedVersion(target: Target, timeoutMs = 3000): Promise
   }
 }
 
+// The target's own claim (GET /version), never verified: a mock answers its example data here.
 export const describeDeployed = (d: Deployed | undefined) =>
-  d ? `${d.service} ${d.version} (git ${d.git_sha}, built ${d.build_time})` : 'unknown (GET /version did not answer)';
+  d ? `${d.service} ${d.version} (git ${d.git_sha}, built ${d.build_time}) — as reported by the target's GET /version` : 'unknown (GET /version did not answer)';
 
 export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed): string {
   const lines = [
@@ -136,14 +138,12 @@ export function markdownSummary(targetName: string, results: SmokeResults, durat
     `${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${results.flaky ? `, ${results.flaky} flaky` : ''} (${(durationMs / 1000).toFixed(1)}s)`,
     '',
   ];
-  for (const suite of results.suites) {
-    for (const e of suite.errors) lines.push(`- ❌ \`${suite.file}\` could not run: ${e.message.split('\n')[0]}`);
-    for (const check of suite.checks.filter((c) => c.state === 'failed')) {
-      lines.push(`- ❌ **${suite.suite}** › ${check.fullName}: ${check.errors[0]?.message.split('\n')[0] ?? ''}`);
-    }
+  // Grouped by cause: one line per root cause, the affected checks folded below it.
+  for (const g of groupFailures(results)) {
+    if (g.checks.length === 1) lines.push(`- ❌ **${g.checks[0]}**: ${g.cause}`);
+    else lines.push(`- ❌ **${groupHeadline(g)}**`, '  <details><summary>checks</summary>', '', ...g.checks.map((c) => `  - ${c}`), '', '  </details>');
   }
   for (const suite of results.suites) for (const check of suite.checks.filter((c) => c.flaky)) lines.push(`- ⚠️ flaky: **${suite.suite}** › ${check.fullName}`);
-  for (const e of results.unhandledErrors) lines.push(`- ❌ ${e.message.split('\n')[0]}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -237,11 +237,13 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const report = {
     target: { name: options.target.name, baseUrl: options.target.rest.baseUrl },
     deployed: deployed ?? null,
+    deployedSource: "the target's own claim (GET /version), not verified",
     runId: options.runId,
     startedAt,
     durationMs,
     suites: options.suites,
     summary: { passed: results.passed, failed: results.failed, skipped: results.skipped, flaky: results.flaky, exitCode },
+    failureGroups: groupFailures(results).map((g) => ({ cause: g.cause, count: g.checks.length, checks: g.checks, example: g.example })),
     results: results.suites,
     unhandledErrors: results.unhandledErrors,
   };
