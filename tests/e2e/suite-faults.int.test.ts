@@ -13,6 +13,9 @@ const CASES: [suite: string, fault: string, evidence: RegExp][] = [
   ['render', 'card-wrong-type', /image\/svg\+xml/],
   ['render', 'og-relative', /og:\w+ "\/[^"]*" is an absolute http\(s\) URL/],
   ['events', 'poison-requeued', /DLQ|dlq/],
+  ['events', 'renderer-not-consuming', /report-renderer-queue has no consumer/],
+  ['events', 'analyzer-dead-letters', /report-analysis-queue\.dlq gained \d+ messages that are not smoke probes/],
+  ['events', 'analyzer-dead-letters,failed-unmarked', /was dead-lettered but its receipt says \w+/],
   ['contracts', 'contract-drift', /response-required-property-removed/],
   ['contracts', 'no-cors', /Access-Control-Allow-Origin/],
 ];

@@ -69,6 +69,7 @@ export interface SmokeTargetFile {
     nameMap?: {
       [k: string]: string;
     };
+    queueLimits?: QueueLimits;
   };
   cors?: {
     /**
@@ -91,4 +92,17 @@ export interface TestSigningKey {
   kid?: string;
   alg?: string;
   [k: string]: unknown;
+}
+/**
+ * Alert thresholds the events suite applies to every contract work queue, measured at the end of the run.
+ */
+export interface QueueLimits {
+  /**
+   * Most messages ready for delivery a work queue may hold (its depth); unchecked when absent.
+   */
+  maxDepth?: number;
+  /**
+   * Most messages that are not smoke probes a DLQ may gain during the run.
+   */
+  maxDlqGrowth?: number;
 }

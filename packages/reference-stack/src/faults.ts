@@ -17,6 +17,9 @@ export const FAULTS = {
   'near-unsorted': 'reports near a point come back farthest first',
   'no-pong': 'the WebSocket hub never answers app-level pings',
   'poison-requeued': 'consumers requeue invalid messages forever instead of dead-lettering them',
+  'renderer-not-consuming': 'the renderer never consumes report-renderer-queue (the queue exists without a consumer)',
+  'analyzer-dead-letters': 'the analyzer refuses every other report.raw permanently (the DLQ grows by real reports)',
+  'failed-unmarked': 'a dead-lettered report is not marked failed (its receipt stays where it was)',
 } as const;
 
 export type Fault = keyof typeof FAULTS;

@@ -17,6 +17,7 @@ import { ReportStore } from './store/reports.js';
 import { NO_FAULTS, type Faults } from './faults.js';
 import { withApiFaults } from './faults/api.js';
 import { withWsFaults } from './faults/ws.js';
+import { withWorkerFaults } from './faults/workers.js';
 import { startGraphql } from './graphql/index.js';
 import type { Authorizer } from './http/auth/index.js';
 import { platformApp } from './http/ops/index.js';
@@ -198,7 +199,7 @@ export async function startWsHubService(infra: Infra, options: WsHubServiceOptio
 /** Analyzer and/or renderer consumers on the shared infrastructure. */
 export async function startWorkers(infra: Infra, kinds: ('analyzer' | 'renderer')[], log: (line: string) => void, render?: RenderOptions): Promise<void> {
   const pipeline = new PipelineStore(infra.db);
-  const deps = { broker: infra.broker, pipeline, relay: infra.relay, log, faults: infra.faults };
+  const deps = { broker: withWorkerFaults(infra.broker, infra.faults), pipeline, relay: infra.relay, log, faults: infra.faults };
   if (kinds.includes('analyzer')) await startAnalyzer({ ...deps, provider: new RulesProvider() });
   if (kinds.includes('renderer')) {
     // Pages carry absolute Open Graph URLs (link previews ignore relative ones), so this is required.

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { causeOf, groupFailures, groupHeadline } from './causes.js';
+import { factsHtml, readFacts } from './facts.js';
 import type { SmokeResults } from './reporter.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -62,6 +63,7 @@ ${groups ? `<h2>Failures by cause</h2>\n${groups}` : ''}
 <table><thead><tr><th>suite</th><th>check</th><th>state</th><th>details</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
+${factsHtml(readFacts(reportDir), esc)}
 ${files ? `<h2>Evidence</h2>\n${files}` : ''}
 </body></html>
 `;

@@ -29,3 +29,4 @@ export {
 export { probeUrl, probeTarget, probeTokenEndpoint, type ProbeResult } from './probe.js';
 export { causeOf, groupFailures, groupHeadline, matrixHeadline, type FailureGroup } from './causes.js';
 export { brokerName, openTap, type TappedMessage } from './broker.js';
+export { recordFacts, readFacts, type Facts } from './facts.js';

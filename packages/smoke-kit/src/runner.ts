@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
+import { clearFacts, factsConsole, factsMarkdown, readFacts, type Facts } from './facts.js';
 import { groupFailures, groupHeadline } from './causes.js';
 import { mask } from './mask.js';
 import { SmokeReporter, type SmokeResults } from './reporter.js';
@@ -129,7 +130,7 @@ export async function deployedVersion(target: Target, timeoutMs = 3000): Promise
 export const describeDeployed = (d: Deployed | undefined) =>
   d ? `${d.service} ${d.version} (git ${d.git_sha}, built ${d.build_time}) — as reported by the target's GET /version` : 'unknown (GET /version did not answer)';
 
-export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed): string {
+export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed, facts: Facts[] = []): string {
   const lines = [
     `### smoke against ${targetName}: ${results.failed === 0 ? 'passed' : 'failed'}`,
     '',
@@ -144,6 +145,7 @@ export function markdownSummary(targetName: string, results: SmokeResults, durat
     else lines.push(`- ❌ **${groupHeadline(g)}**`, '  <details><summary>checks</summary>', '', ...g.checks.map((c) => `  - ${c}`), '', '  </details>');
   }
   for (const suite of results.suites) for (const check of suite.checks.filter((c) => c.flaky)) lines.push(`- ⚠️ flaky: **${suite.suite}** › ${check.fullName}`);
+  if (facts.length > 0) lines.push('', ...factsMarkdown(facts));
   return `${lines.join('\n')}\n`;
 }
 
@@ -152,6 +154,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const { startVitest } = await preloadVitest();
   mkdirSync(options.reportDir, { recursive: true });
+  clearFacts(options.reportDir);
   const junitFile = join(options.reportDir, 'junit.xml');
   const resultsFile = join(options.reportDir, 'results.json');
   const reporter = new SmokeReporter(suitesDir, write, options.color ?? false);
@@ -234,6 +237,8 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
 
   if (existsSync(junitFile)) writeFileSync(junitFile, mask(readFileSync(junitFile, 'utf8')));
   const deployed = await deployedVersion(options.target);
+  const facts = readFacts(options.reportDir);
+  for (const line of factsConsole(facts)) write(mask(line));
   const report = {
     target: { name: options.target.name, baseUrl: options.target.rest.baseUrl },
     deployed: deployed ?? null,
@@ -246,9 +251,10 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
     failureGroups: groupFailures(results).map((g) => ({ cause: g.cause, count: g.checks.length, checks: g.checks, example: g.example })),
     results: results.suites,
     unhandledErrors: results.unhandledErrors,
+    facts,
   };
   writeFileSync(resultsFile, `${mask(JSON.stringify(report, null, 2))}\n`);
   writeFileSync(join(options.reportDir, 'report.html'), mask(htmlReport(options.reportDir, { target: report.target.name, runId: options.runId, startedAt, durationMs, deployed: describeDeployed(deployed) }, results)));
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs, deployed)));
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs, deployed, facts)));
   return { ...results, durationMs, exitCode, resultsFile, junitFile, deployed };
 }
