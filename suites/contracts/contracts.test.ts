@@ -1,9 +1,26 @@
+import { existsSync } from 'node:fs';
 import { diff, formatResult } from '@cleanapp/contract-diff';
 import { loadOpenApi } from '@cleanapp/contracts';
 import { expectContract, suiteContext } from '@cleanapp/smoke-kit';
-import { describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = suiteContext();
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The pages are served by request interception, which Chromium places in the public address space; its
+// Local Network Access check would then refuse a loopback target before CORS is even consulted. Only that
+// check is off: the CORS checks are the ones under test.
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults'];
+const OTHER_ORIGIN = 'https://not-allowed.example';
+
+/** Why the browser checks cannot run here, or undefined when they can. */
+const browserSkip = !ctx.target.cors
+  ? 'the target names no cors.allowedOrigin'
+  : !ctx.target.auth
+    ? 'the target has no auth section (the page calls a protected operation)'
+    : !existsSync(CHROMIUM)
+      ? `no browser at ${CHROMIUM}`
+      : undefined;
 
 describe('contracts', () => {
   it('the served /api/v4/openapi.json does not drift from the canonical contract (no breaking or warning change)', async () => {
@@ -28,8 +45,67 @@ describe('contracts', () => {
     });
 
     it('another origin gets no CORS headers', async () => {
-      const res = await ctx.fetch('/api/v4/health', { headers: { origin: 'https://not-allowed.example' } });
+      const res = await ctx.fetch('/api/v4/health', { headers: { origin: OTHER_ORIGIN } });
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  describe.skipIf(browserSkip !== undefined)(browserSkip ? `CORS in Chromium (skipped: ${browserSkip})` : 'CORS in Chromium', () => {
+    let browser: Browser;
+    let token: string;
+    beforeAll(async () => {
+      token = await ctx.token('report:read');
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    });
+    afterAll(async () => browser?.close());
+
+    /**
+     * Opens a page whose origin is `origin` and runs `fetch` of the protected GET /api/v4/stats in it, with
+     * a bearer token: the browser sends a real preflight and enforces the answer's CORS headers. The page is
+     * served by CDP's Fetch domain for that origin only (any origin works without DNS or certificates);
+     * Playwright's page.route is not used because with it Playwright answers CORS preflights itself.
+     */
+    async function fetchFrom(origin: string): Promise<{ ok: true; status: number; requestId: string | null } | { ok: false; error: string; console: string[] }> {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        cdp.on('Fetch.requestPaused', (e: { requestId: string }) => {
+          const body = Buffer.from('<!doctype html><title>cors</title>').toString('base64');
+          void cdp.send('Fetch.fulfillRequest', { requestId: e.requestId, responseCode: 200, responseHeaders: [{ name: 'content-type', value: 'text/html' }], body });
+        });
+        await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${origin}/*`, requestStage: 'Request' }] });
+        const messages: string[] = [];
+        page.on('console', (m) => messages.push(m.text()));
+        await page.goto(`${origin}/cors-check.html`);
+        const result = await page.evaluate(
+          async ({ url, auth }) => {
+            try {
+              const res = await fetch(url, { headers: { authorization: auth } });
+              return { ok: true as const, status: res.status, requestId: res.headers.get('x-request-id') };
+            } catch (err) {
+              return { ok: false as const, error: String(err) };
+            }
+          },
+          { url: ctx.url('/api/v4/stats'), auth: `Bearer ${token}` },
+        );
+        return result.ok ? result : { ...result, console: messages };
+      } finally {
+        await context.close();
+      }
+    }
+
+    it('a page on cors.allowedOrigin calls a protected operation with fetch and reads X-Request-ID', async () => {
+      const origin = ctx.target.cors!.allowedOrigin.replace(/\/$/, '');
+      const result = await fetchFrom(origin);
+      expect(result.ok && result.status, `fetch of GET ${ctx.url('/api/v4/stats')} from a page on ${origin}: ${JSON.stringify(result)}`).toBe(200);
+      expect(result.ok && result.requestId, 'X-Request-ID readable by the page (Access-Control-Expose-Headers)').toMatch(/\S/);
+    });
+
+    it('a page on another origin is refused by the browser', async () => {
+      const result = await fetchFrom(OTHER_ORIGIN);
+      expect(result.ok, `fetch from a page on ${OTHER_ORIGIN} should be blocked by CORS, got ${JSON.stringify(result)}`).toBe(false);
+      expect(!result.ok && result.console.join('\n'), 'the browser names CORS as the reason').toMatch(/CORS policy/);
     });
   });
 });

@@ -18,6 +18,7 @@ const CASES: [suite: string, fault: string, evidence: RegExp][] = [
   ['events', 'analyzer-dead-letters,failed-unmarked', /was dead-lettered but its receipt says \w+/],
   ['contracts', 'contract-drift', /response-required-property-removed/],
   ['contracts', 'no-cors', /Access-Control-Allow-Origin/],
+  ['contracts', 'cors-preflight-no-authorization', /CORS in Chromium > a page on cors\.allowedOrigin[\s\S]*Request header field authorization is not allowed/],
 ];
 
 describe('each suite fails against a target with the fault it exists to catch', () => {

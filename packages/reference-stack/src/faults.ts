@@ -10,6 +10,7 @@ export const FAULTS = {
   'wrong-status': 'ingest answers 200 instead of 202',
   'quarantine-visible': 'quarantined reports are served by GET /api/v4/reports/{public_id}',
   'no-cors': 'no CORS headers, even for the allowed origin',
+  'cors-preflight-no-authorization': 'CORS preflights no longer allow the Authorization header (only a browser notices)',
   'contract-drift': 'the served /api/v4/openapi.json lost IngestReceipt.seq (drift from the canonical contract)',
   'analyzer-silent': 'the analyzer consumes report.raw but never publishes report.analysed',
   'card-wrong-type': 'the rendered card is served as text/plain',

@@ -40,6 +40,12 @@ const API_FAULTS: Partial<Record<Fault, ApiFault>> = {
   }),
   'no-request-id': (deps) => withMiddleware(deps, stripHeaders((name) => name === 'x-request-id')),
   'no-cors': (deps) => withMiddleware(deps, stripHeaders((name) => name.startsWith('access-control-') || name === 'vary')),
+  'cors-preflight-no-authorization': (deps) =>
+    withMiddleware(deps, async (c, next) => {
+      await next();
+      const allowed = c.res.headers.get('access-control-allow-headers');
+      if (c.req.method === 'OPTIONS' && allowed) c.res.headers.set('access-control-allow-headers', allowed.split(/\s*,\s*/).filter((h) => h.toLowerCase() !== 'authorization').join(', '));
+    }),
   'drop-required-field': (deps) => withResults(deps, { submitReport: withoutSeq, getReport: withoutSeq }),
   'wrong-status': (deps) => withResults(deps, { submitReport: (result) => ({ ...result, status: 200 }) }),
   'card-wrong-type': (deps) => withResults(deps, { getReportCard: (result) => ({ ...result, contentType: 'text/plain' }) }),
