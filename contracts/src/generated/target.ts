@@ -77,10 +77,27 @@ export interface SmokeTargetFile {
      */
     allowedOrigin: string;
   };
+  budgets?: TargetBudgets;
   /**
-   * Which services the target runs (api, token-issuer, analyzer, renderer, ws-hub, graphql, ...).
+   * What kind of environment this is (production, staging, ci, development, ...). The health suite fails a production target whose services accept requests without a token (auth_required: false) and only warns for any other.
    */
-  services?: string[];
+  environment?: string;
+  /**
+   * Pinned: every service's /version must report this version (a service's own expectVersion overrides it).
+   */
+  expectVersion?: string;
+  /**
+   * Pinned: every service's /version must report a git_sha that starts with this (or that this starts with); a service's own expectSha overrides it.
+   */
+  expectSha?: string;
+  /**
+   * What the target runs: a list of service names (which suites --service can pick), or a map from service name to where it answers (the health suite sweeps every service of the map).
+   */
+  services?:
+    | string[]
+    | {
+        [k: string]: TargetService;
+      };
   /**
    * Default suites for this target (used when --suite is not given).
    */
@@ -105,4 +122,40 @@ export interface QueueLimits {
    * Most messages that are not smoke probes a DLQ may gain during the run.
    */
   maxDlqGrowth?: number;
+}
+/**
+ * Optional: how long the suites wait for something asynchronous, in milliseconds. The defaults fit the reference stack; a slower environment (staging) raises them. A check that runs out of its budget says how long it waited, which budget it was and what it saw last.
+ */
+export interface TargetBudgets {
+  /**
+   * A submitted report becomes readable over REST and GraphQL (ingest, query, analyze).
+   */
+  readMs?: number;
+  /**
+   * A report's pipeline messages (report.raw, report.analysed, report.rendered, a poison message's dead-lettering) are seen on the broker (analyze, events).
+   */
+  pipelineMs?: number;
+  /**
+   * A submitted report's card is rendered (render).
+   */
+  renderMs?: number;
+  /**
+   * A submitted report arrives as report.rendered on the WebSocket streams (websocket).
+   */
+  pushMs?: number;
+}
+export interface TargetService {
+  /**
+   * Origin of the service (its /healthz and /version are relative to it).
+   */
+  baseUrl: string;
+  healthPath?: string;
+  versionPath?: string;
+  /**
+   * Most milliseconds GET healthPath may take (round trip as the runner measures it).
+   */
+  budgetMs?: number;
+  tags?: string[];
+  expectVersion?: string;
+  expectSha?: string;
 }

@@ -178,7 +178,9 @@ export function findComposeFiles(dir: string): string[] {
       if (statSync(full).isDirectory()) walk(full);
       else if (/\.ya?ml$/.test(entry)) {
         const doc = parseDocument(readFileSync(full, 'utf8'), { merge: true });
-        if (isMap(doc.contents) && doc.contents.items.some((p) => isScalar(p.key) && p.key.value === 'services' && isMap(p.value))) out.push(full);
+        const has = (key: string, map = false) => isMap(doc.contents) && doc.contents.items.some((p) => isScalar(p.key) && p.key.value === key && (!map || isMap(p.value)));
+        // A smoke target has a services map too, but always rest (target.schema.json); compose never does.
+        if (has('services', true) && !has('rest')) out.push(full);
       }
     }
   };

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseTarget } from '@cleanapp/smoke-kit';
+import { parseTarget, serviceNames, targetServices } from '@cleanapp/smoke-kit';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkComposeFile, composeSchemaPath, findComposeFiles, isAbsoluteHostPath } from '../src/compose.js';
@@ -163,14 +163,17 @@ describe('smoke targets', () => {
     expect(raw.auth.clientSecret).toBe('${CLEANAPP_SMOKE_CLIENT_SECRET}');
     expect(Object.keys(runner.environment)).toContain('CLEANAPP_SMOKE_CLIENT_SECRET');
     const target = parseTarget(raw, { env: { CLEANAPP_SMOKE_CLIENT_SECRET: 's3cret' }, source: 'compose/target.compose.yaml' });
-    const urls = [target.rest.baseUrl, target.auth!.tokenUrl, target.graphql!.url, target.websocket!.publicUrl!, target.websocket!.privilegedUrl!, target.amqp!.url];
+    const swept = targetServices(target);
+    const urls = [target.rest.baseUrl, target.auth!.tokenUrl, target.graphql!.url, target.websocket!.publicUrl!, target.websocket!.privilegedUrl!, target.amqp!.url, ...swept.map((s) => s.baseUrl)];
     for (const u of urls) {
       const { hostname, port } = new URL(u);
       expect(Object.keys(services), u).toContain(hostname);
       const env = services[hostname]!.environment ?? {};
-      if (env.PORT) expect(port, u).toBe(env.PORT);
+      if (env.PORT ?? env.HEALTH_PORT) expect(port, u).toBe(env.PORT ?? env.HEALTH_PORT);
     }
-    expect([...(target.services ?? [])].sort()).toEqual([...APP].sort());
+    expect([...(serviceNames(target) ?? [])].sort()).toEqual([...APP].sort());
+    // The health sweep reaches each service on its own host, where compose's health check asks.
+    for (const s of swept) expect(new URL(s.baseUrl).hostname, s.name).toBe(s.name);
   });
 
   it('the canary target parses with the environment canary.yml exports', () => {

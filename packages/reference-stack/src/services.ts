@@ -17,6 +17,7 @@ import { ReportStore } from './store/reports.js';
 import { NO_FAULTS, type Faults } from './faults.js';
 import { withApiFaults } from './faults/api.js';
 import { withWsFaults } from './faults/ws.js';
+import { withOpsFaults } from './faults/ops.js';
 import { withWorkerFaults } from './faults/workers.js';
 import { startGraphql } from './graphql/index.js';
 import type { Authorizer } from './http/auth/index.js';
@@ -215,7 +216,8 @@ export async function startWorkers(infra: Infra, kinds: ('analyzer' | 'renderer'
 export async function startHealthEndpoint(infra: Infra, service: 'analyzer' | 'renderer', host: string, port: number, cleanups: Cleanups, runtime: Partial<ServiceRuntime> = {}): Promise<{ url: string }> {
   const server = await listen(host, port);
   cleanups.push(() => server.close());
-  server.mount(platformApp(serviceOps(service, runtimeOf(runtime), { broker: infra.topology.exchange.name, db: infra.database.source }, infraChecks(infra)), { healthAliases: ['/health'] }));
+  const app = platformApp(serviceOps(service, runtimeOf(runtime), { broker: infra.topology.exchange.name, db: infra.database.source }, infraChecks(infra)), { healthAliases: ['/health'] });
+  server.mount(withOpsFaults(service, app, infra.faults));
   return { url: server.url };
 }
 

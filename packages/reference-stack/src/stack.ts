@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchClientCredentialsToken } from '@cleanapp/api-client';
-import type { SmokeTarget, TestSigningKey } from '@cleanapp/contracts';
+import type { SmokeTarget, TargetService, TestSigningKey } from '@cleanapp/contracts';
 import { generateTestSigningKey } from './auth/keys.js';
 import type { Resolved } from './deps/resolve.js';
 import type { Faults } from './faults.js';
@@ -44,6 +44,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Deliberate faults for the suites' own tests (faults.ts); never set them otherwise. */
   faults?: Faults;
+  /** The target's `environment` (e.g. production: the health suite then refuses services with auth off). */
+  environment?: string;
 }
 
 /** `T` with the keys `K` present. */
@@ -57,6 +59,8 @@ export type StackTarget = With<SmokeTarget, 'auth' | 'amqp' | 'graphql' | 'webso
   auth: With<NonNullable<SmokeTarget['auth']>, 'audience' | 'testSigningKey'>;
   amqp: With<NonNullable<SmokeTarget['amqp']>, 'nameMap'>;
   websocket: With<NonNullable<SmokeTarget['websocket']>, 'publicUrl' | 'privilegedUrl'>;
+  /** Every service this stack runs and where it answers (the health suite sweeps them all). */
+  services: Record<string, TargetService>;
 };
 
 /** Where a stack's state lives on the shared broker and database. */
@@ -158,7 +162,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       graphql: { url: graphql.url },
       websocket: { publicUrl: ws.publicUrl, privilegedUrl: ws.privilegedUrl },
       cors: { allowedOrigin: corsOrigins[0]! },
-      services: ['api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub'],
+      services: Object.fromEntries(
+        Object.entries({ api: api.url, 'token-issuer': issuer.url, analyzer: analyzer!.url, renderer: renderer!.url, graphql: new URL(graphql.url).origin, 'ws-hub': ws.url.replace(/^ws/, 'http') })
+          .map(([name, baseUrl]) => [name, { baseUrl }]),
+      ),
+      ...(options.environment ? { environment: options.environment } : {}),
     };
     const targetFile = options.targetFile ?? join(repoRoot, '.stack', namespace.name === CANONICAL_NAMESPACE ? 'target.json' : `target-${namespace.name}.json`);
     mkdirSync(dirname(targetFile), { recursive: true });

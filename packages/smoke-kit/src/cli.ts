@@ -6,6 +6,8 @@ import { newRunId } from './context.js';
 import { SMOKE_OPTIONS, type SmokeArgs, type SmokeOption } from './options.js';
 import { mask } from './mask.js';
 import { probeTarget, probeTokenEndpoint } from './probe.js';
+import { deployedText } from './deployed.js';
+import { serviceNames } from './services.js';
 import { defaultReportDir, describeDeployed, discoverSuites, preloadVitest, runSmoke } from './runner.js';
 import { loadTarget, parseTarget, TargetError, type Target } from './target.js';
 
@@ -156,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     if (!requested && target.suites) checkNames(target.suites, ` in ${targetFile} (suites)`);
-    const suites = selectSuites(known, requested ?? target.suites ?? knownNames, args.tag, parseSuiteList(args.service), target.services);
+    const suites = selectSuites(known, requested ?? target.suites ?? knownNames, args.tag, parseSuiteList(args.service), serviceNames(target));
     const retries = args.retries === undefined ? 0 : Number(args.retries);
     if (!Number.isInteger(retries) || retries < 0 || retries > 5) throw new ConfigError(`--retries must be an integer from 0 to 5, got ${args.retries}`);
     const needAuth = known.filter((s) => suites.includes(s.name) && s.needsAuth).map((s) => s.name);
@@ -192,6 +194,7 @@ export async function main(argv: string[]): Promise<number> {
       write: print,
     });
     print(`smoke: deployed ${describeDeployed(summary.deployed)}`);
+    for (const line of deployedText(summary.deployedServices)) print(line);
     const cleanup = await removeSyntheticData(target, runId);
     // The count is the target's answer to the DELETE, not something the runner counted.
     print('removed' in cleanup ? `smoke: the target says it removed ${cleanup.removed} synthetic reports of run ${runId}` : `smoke: synthetic data of run ${runId} kept: ${cleanup.skipped}`);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { causeOf, groupFailures, groupHeadline } from './causes.js';
 import { factsHtml, readFacts } from './facts.js';
+import { DEPLOYED_CAPTION, DEPLOYED_COLUMNS, deployedCells, type DeployedService } from './deployed.js';
 import type { SmokeResults } from './reporter.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -21,11 +22,18 @@ function evidence(reportDir: string): string[] {
   return out.sort();
 }
 
+/** The deployed-versions table; a flagged service's row is highlighted. */
+function deployedTable(rows: readonly DeployedService[]): string {
+  if (rows.length === 0) return '';
+  const body = deployedCells(rows).map((cells, i) => `<tr class="${rows[i]!.flags.length ? 'flaky' : 'passed'}">${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`);
+  return `<table class="deployed"><caption>${esc(DEPLOYED_CAPTION)}</caption><thead><tr>${DEPLOYED_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>`;
+}
+
 /**
  * A self-contained HTML report (no scripts, no external assets) for the on-call: the summary, every
  * check with its state, failures with their messages (already masked) and links to screenshots/traces.
  */
-export function htmlReport(reportDir: string, info: { target: string; runId: string; startedAt: string; durationMs: number; deployed?: string }, results: SmokeResults): string {
+export function htmlReport(reportDir: string, info: { target: string; runId: string; startedAt: string; durationMs: number; deployed?: string; deployedServices?: readonly DeployedService[] }, results: SmokeResults): string {
   const ok = results.failed === 0;
   // A failure whose cause was already shown in full points at the group instead of repeating it.
   const shown = new Set<string>();
@@ -57,6 +65,7 @@ export function htmlReport(reportDir: string, info: { target: string; runId: str
 tr.failed td{background:#fdecea}tr.flaky td{background:#fff4e5}tr.skipped td{color:#777}pre{white-space:pre-wrap;margin:0}figure{display:inline-block;margin:.5rem}</style></head>
 <body><h1>smoke against ${esc(info.target)}: ${ok ? '✅ passed' : '❌ failed'}</h1>
 ${info.deployed ? `<p>Deployed: ${esc(info.deployed)}</p>` : ''}
+${deployedTable(info.deployedServices ?? [])}
 <p>${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${results.flaky ? `, ${results.flaky} flaky` : ''} · run ${esc(info.runId)} · started ${esc(info.startedAt)} · ${(info.durationMs / 1000).toFixed(1)} s</p>
 ${results.unhandledErrors.map((e) => `<p class="failed"><pre>${esc(e.message)}</pre></p>`).join('\n')}
 ${groups ? `<h2>Failures by cause</h2>\n${groups}` : ''}

@@ -27,6 +27,9 @@ export {
   type TargetClientOptions,
 } from './context.js';
 export { probeUrl, probeTarget, probeTokenEndpoint, type ProbeResult } from './probe.js';
+export { budgetOf, longestBudget, waitWithin, BudgetExceededError, DEFAULT_BUDGETS, type BudgetName } from './budgets.js';
 export { causeOf, groupFailures, groupHeadline, matrixHeadline, type FailureGroup } from './causes.js';
 export { brokerName, openTap, type TappedMessage } from './broker.js';
 export { recordFacts, readFacts, type Facts } from './facts.js';
+export { targetServices, serviceNames, shaMatches, pinProblems, isProduction, DEFAULT_HEALTH_BUDGET_MS, type ServiceEndpoint } from './services.js';
+export { deployedVersions, flagVersions, type Deployed, type DeployedService } from './deployed.js';

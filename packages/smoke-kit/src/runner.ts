@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
 import { clearFacts, factsConsole, factsMarkdown, readFacts, type Facts } from './facts.js';
 import { groupFailures, groupHeadline } from './causes.js';
+import { deployedMarkdown, deployedVersions, primaryDeployed, type Deployed, type DeployedService } from './deployed.js';
 import { mask } from './mask.js';
 import { SmokeReporter, type SmokeResults } from './reporter.js';
 import type { Target } from './target.js';
@@ -82,6 +83,8 @@ export interface RunOptions {
 
 export interface RunSummary extends SmokeResults {
   deployed: Deployed | undefined;
+  /** Every service of the target with what its /version reports, flagged (the deployed-versions table). */
+  deployedServices: DeployedService[];
   durationMs: number;
   exitCode: 0 | 1;
   resultsFile: string;
@@ -107,35 +110,19 @@ export function preloadVitest(): Promise<typeof import('vitest/node')> {
 }
 
 /** A short Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then every failed check with its first error line. */
-/** What the target says is deployed (`GET /version`), for the run summary; undefined when it does not answer. */
-export interface Deployed {
-  service: string;
-  version: string;
-  git_sha: string;
-  build_time: string;
-}
-
-export async function deployedVersion(target: Target, timeoutMs = 3000): Promise<Deployed | undefined> {
-  try {
-    const res = await fetch(`${target.rest.baseUrl}/version`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) return undefined;
-    const v = (await res.json()) as Partial<Deployed>;
-    return typeof v.service === 'string' ? { service: v.service, version: String(v.version), git_sha: String(v.git_sha), build_time: String(v.build_time) } : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export type { Deployed } from './deployed.js';
 
 // The target's own claim (GET /version), never verified: a mock answers its example data here.
 export const describeDeployed = (d: Deployed | undefined) =>
   d ? `${d.service} ${d.version} (git ${d.git_sha}, built ${d.build_time}) — as reported by the target's GET /version` : 'unknown (GET /version did not answer)';
 
-export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed, facts: Facts[] = []): string {
+export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed, deployedServices: readonly DeployedService[] = [], facts: Facts[] = []): string {
   const lines = [
     `### smoke against ${targetName}: ${results.failed === 0 ? 'passed' : 'failed'}`,
     '',
     `Deployed: ${describeDeployed(deployed)}`,
     '',
+    ...(deployedServices.length > 0 ? [...deployedMarkdown(deployedServices), ''] : []),
     `${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped${results.flaky ? `, ${results.flaky} flaky` : ''} (${(durationMs / 1000).toFixed(1)}s)`,
     '',
   ];
@@ -236,12 +223,14 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const exitCode: 0 | 1 = results.failed > 0 || results.reason === 'interrupted' ? 1 : 0;
 
   if (existsSync(junitFile)) writeFileSync(junitFile, mask(readFileSync(junitFile, 'utf8')));
-  const deployed = await deployedVersion(options.target);
+  const deployedServices = await deployedVersions(options.target);
+  const deployed = primaryDeployed(deployedServices, options.target);
   const facts = readFacts(options.reportDir);
   for (const line of factsConsole(facts)) write(mask(line));
   const report = {
     target: { name: options.target.name, baseUrl: options.target.rest.baseUrl },
     deployed: deployed ?? null,
+    deployedServices,
     deployedSource: "the target's own claim (GET /version), not verified",
     runId: options.runId,
     startedAt,
@@ -254,7 +243,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
     facts,
   };
   writeFileSync(resultsFile, `${mask(JSON.stringify(report, null, 2))}\n`);
-  writeFileSync(join(options.reportDir, 'report.html'), mask(htmlReport(options.reportDir, { target: report.target.name, runId: options.runId, startedAt, durationMs, deployed: describeDeployed(deployed) }, results)));
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs, deployed, facts)));
-  return { ...results, durationMs, exitCode, resultsFile, junitFile, deployed };
+  writeFileSync(join(options.reportDir, 'report.html'), mask(htmlReport(options.reportDir, { target: report.target.name, runId: options.runId, startedAt, durationMs, deployed: describeDeployed(deployed), deployedServices }, results)));
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs, deployed, deployedServices, facts)));
+  return { ...results, durationMs, exitCode, resultsFile, junitFile, deployed, deployedServices };
 }

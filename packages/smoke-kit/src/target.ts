@@ -180,6 +180,17 @@ export function parseTarget(input: unknown, options: ParseTargetOptions = {}): T
         if (!problems.includes(TEST_KEY_PROBLEM)) problems.push(TEST_KEY_PROBLEM);
         continue;
       }
+      if (field === 'services' || field.startsWith('services')) {
+        // oneOf (list | map): report only the branch the value's shape chose, or one line for neither.
+        const value = (expanded as { services?: unknown }).services;
+        const branch = Array.isArray(value) ? '/oneOf/0/' : value && typeof value === 'object' ? '/oneOf/1/' : undefined;
+        if (!branch || e.keyword === 'oneOf') {
+          const line = `services must be a list of service names or a map of services, got ${value === null ? 'null' : typeof value}`;
+          if (!branch && !problems.includes(line)) problems.push(line);
+          continue;
+        }
+        if (!e.schemaPath.includes(branch)) continue;
+      }
       const line = describe(e, valueAt(expanded, e.instancePath));
       if (!problems.includes(line)) problems.push(line);
     }

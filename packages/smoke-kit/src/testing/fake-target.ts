@@ -76,6 +76,7 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
   });
 
   function handle(req: IncomingMessage, res: ServerResponse, raw: string) {
+    const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     requests.push({ method: req.method ?? '', path: url.pathname, headers: req.headers });
     if (url.pathname === '/oauth/token') return token(req, res, raw);
@@ -85,6 +86,7 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
     const json = (status: number, body: unknown) => {
       res.statusCode = status;
       res.setHeader('content-type', 'application/json');
+      res.setHeader('x-process-time', (performance.now() - started).toFixed(2));
       res.end(JSON.stringify(body));
     };
     const fail = (status: number, code: string, message: string, details?: { location: string; message: string }[]) =>
@@ -112,6 +114,9 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
         time: now,
         dependencies: { amqp: { status: 'up', latency_ms: 0.1 }, db: { status: faults.has('health-down') ? 'down' : 'up', latency_ms: 0.1 } },
       });
+    }
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      return json(200, { status: 'ok', service: 'fake-api', time: now, dependencies: { db: { status: 'up', latency_ms: 0.1 } } });
     }
     if (req.method === 'GET' && url.pathname === '/version') {
       return json(200, { service: 'fake-api', version: '4.0.0', git_sha: 'unknown', build_time: now, config_version: '1', runtime_mode: 'embedded', auth_required: true });
