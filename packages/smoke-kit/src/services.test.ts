@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serviceNames, shaMatches, targetServices } from './services.js';
+import { isProduction, serviceNames, shaMatches, targetServices } from './services.js';
 import { parseTarget, TargetError } from './target.js';
 
 const base = { name: 'staging', rest: { baseUrl: 'https://api.staging.test/' } };
@@ -53,6 +53,11 @@ describe('target services', () => {
     expect(problemsOf({ ...base, services: { api: { baseUrl: 'http://a' } } , expectSha: 'not-hex' })).toEqual(['expectSha must match pattern "^[0-9a-fA-F]{4,40}$"']);
     expect(problemsOf({ ...base, services: [1] })).toEqual(['services[0] must be string, got number']);
     expect(problemsOf({ ...base, services: { api: 'http://a' } })).toEqual(['services.api must be object, got string']);
+  });
+
+  it('treats only production (or prod) as production: auth off fails the gate there, elsewhere it warns', () => {
+    expect([isProduction({ environment: 'production' }), isProduction({ environment: 'prod' })]).toEqual([true, true]);
+    expect([isProduction({ environment: 'staging' }), isProduction({ environment: 'production-like' }), isProduction({})]).toEqual([false, false, false]);
   });
 
   it('matches a short sha against a long one either way, never an empty one', () => {
