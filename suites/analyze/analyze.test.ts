@@ -1,5 +1,5 @@
-import { expectContract, openTap, suiteContext } from '@cleanapp/smoke-kit';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectContract, openTap, suiteContext, waitWithin } from '@cleanapp/smoke-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = suiteContext();
 
@@ -17,20 +17,17 @@ describe.skipIf(!ctx.target.amqp)(ctx.target.amqp ? 'pipeline' : 'pipeline (skip
     const { body: receipt } = await expectContract('submitReport', res, { status: 202 });
 
     const ours = (m: { payload: unknown }) => (m.payload as { public_id?: string } | undefined)?.public_id === receipt.public_id;
-    const raw = await vi.waitFor(() => tap.first((m) => m.routingKey === 'report.raw' && ours(m), `report.raw for ${receipt.public_id}`), { timeout: 8000, interval: 25 });
+    const raw = await waitWithin(ctx.target, 'pipelineMs', `report.raw for ${receipt.public_id} on the tap`, () => tap.first((m) => m.routingKey === 'report.raw' && ours(m), `report.raw for ${receipt.public_id}`), { intervalMs: 25 });
     expect(raw.problems, 'report.raw payload against its schema').toEqual([]);
-    const analysed = await vi.waitFor(() => tap.first((m) => m.routingKey === 'report.analysed' && ours(m), `report.analysed for ${receipt.public_id}`), { timeout: 10_000, interval: 25 });
+    const analysed = await waitWithin(ctx.target, 'pipelineMs', `report.analysed for ${receipt.public_id} on the tap`, () => tap.first((m) => m.routingKey === 'report.analysed' && ours(m), `report.analysed for ${receipt.public_id}`), { intervalMs: 25 });
     expect(analysed.problems, 'report.analysed payload against its schema').toEqual([]);
     const analysis = (analysed.payload as { analysis: { classification: string; brand_name: string | null; severity_level: number } }).analysis;
 
-    const report = await vi.waitFor(
-      async () => {
-        const r = await ctx.api('report:read').GET('/api/v4/reports/{public_id}', { params: { path: { public_id: receipt.public_id } } });
-        if (!r.data?.analysis) throw new Error('waiting for the analysis to be visible over REST');
-        return r.data;
-      },
-      { timeout: 5000, interval: 100 },
-    );
+    const report = await waitWithin(ctx.target, 'readMs', `the analysis of ${receipt.public_id} over REST`, async () => {
+      const r = await ctx.api('report:read').GET('/api/v4/reports/{public_id}', { params: { path: { public_id: receipt.public_id } } });
+      if (!r.data?.analysis) throw new Error(`GET /api/v4/reports/${receipt.public_id} answered ${r.response.status} ${r.data ? 'without analysis' : JSON.stringify(r.error)}`);
+      return r.data;
+    });
     expect(report.analysis).toMatchObject({ classification: analysis.classification, brand_name: analysis.brand_name, severity_level: analysis.severity_level });
   });
 

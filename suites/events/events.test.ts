@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { loadAsyncApi } from '@cleanapp/contracts';
-import { brokerName, expectContract, openTap, recordFacts, suiteContext } from '@cleanapp/smoke-kit';
+import { brokerName, expectContract, openTap, recordFacts, suiteContext, waitWithin } from '@cleanapp/smoke-kit';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -138,14 +138,11 @@ describe.skipIf(!ctx.target.amqp)(ctx.target.amqp ? 'broker' : 'broker (skipped:
     );
     await confirm.close();
     const dlq = dlqName('report-analysis-queue');
-    await vi.waitFor(
-      async () => {
-        let found = false;
-        await throughDlq(dlq, (msg) => (found ||= msg.properties.messageId === poisonId) && msg.properties.messageId === poisonId);
-        if (!found) throw new Error(`waiting for poison message ${poisonId} in ${dlq} within 8 s`);
-      },
-      { timeout: 8000, interval: 100 },
-    );
+    await waitWithin(ctx.target, 'pipelineMs', `poison message ${poisonId} dead-lettered`, async () => {
+      let found = false;
+      const seen = await throughDlq(dlq, (msg) => (found ||= msg.properties.messageId === poisonId) && msg.properties.messageId === poisonId);
+      if (!found) throw new Error(`${dlq} holds ${seen ? [...seen.others.values()].reduce((a, b) => a + b, 0) : 'no queue, so no'} other messages, not ${poisonId}`);
+    });
   });
 
   // The suite never forges events for real reports to make one fail: the contract names no schema-valid
@@ -173,7 +170,7 @@ describe.skipIf(!ctx.target.amqp)(ctx.target.amqp ? 'broker' : 'broker (skipped:
 
   it('every pipeline message observed during the suite validates against its schema', async () => {
     await ctx.api('report:submit').POST('/api/v4/reports', { body: { source_id: ctx.sourceId('events'), latitude: 1, longitude: 1, title: 'bin', synthetic: true } });
-    await vi.waitFor(() => tap.first((m) => m.routingKey === 'report.rendered', 'a report.rendered'), { timeout: 10_000, interval: 25 });
+    await waitWithin(ctx.target, 'pipelineMs', 'a report.rendered on the tap', () => tap.first((m) => m.routingKey === 'report.rendered', 'a report.rendered'), { intervalMs: 25 });
     // Deliberate poison probes (this run's and any other smoke run's: smoke-poison-*) are invalid on purpose.
     const invalid = tap.messages.filter((m) => !m.messageId?.startsWith(PROBE_PREFIX) && m.problems.length > 0).map((m) => `${m.routingKey}: ${m.problems.join('; ')}`);
     expect(invalid).toEqual([]);

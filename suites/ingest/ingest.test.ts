@@ -1,6 +1,6 @@
 import type { ReportSubmission } from '@cleanapp/api-client';
-import { expectContract, expectError, suiteContext, type ContractResult, type ErrorEnvelope } from '@cleanapp/smoke-kit';
-import { describe, expect, it, vi } from 'vitest';
+import { expectContract, expectError, suiteContext, waitWithin, type ContractResult, type ErrorEnvelope } from '@cleanapp/smoke-kit';
+import { describe, expect, it } from 'vitest';
 
 const ctx = suiteContext();
 const submitter = ctx.api('report:submit');
@@ -79,15 +79,13 @@ describe('ingest', () => {
   it('a published report is visible through GET /api/v4/reports/{public_id}', async () => {
     const { body: receipt } = await submitPublished();
     // Visible once stored; allow a short window for an asynchronous write path.
-    await vi.waitFor(
-      async () =>
-        expectContract('getReport', await reader.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: receipt.public_id } } }), {
-          status: 200,
-          check(report) {
-            expect(report).toMatchObject({ public_id: receipt.public_id, seq: receipt.seq, lane: 'publish', synthetic: true, latitude: published.latitude, longitude: published.longitude });
-          },
-        }),
-      { timeout: 5000, interval: 100 },
+    await waitWithin(ctx.target, 'readMs', `${receipt.public_id} readable through getReport`, async () =>
+      expectContract('getReport', await reader.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: receipt.public_id } } }), {
+        status: 200,
+        check(report) {
+          expect(report).toMatchObject({ public_id: receipt.public_id, seq: receipt.seq, lane: 'publish', synthetic: true, latitude: published.latitude, longitude: published.longitude });
+        },
+      }),
     );
   });
 

@@ -1,6 +1,6 @@
 import { createGraphqlClient, ReportByIdDocument, ReportsNearDocument } from '@cleanapp/graphql-client';
-import { expectContract, suiteContext } from '@cleanapp/smoke-kit';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectContract, suiteContext, waitWithin } from '@cleanapp/smoke-kit';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = suiteContext();
 const submitter = ctx.api('report:submit');
@@ -20,15 +20,12 @@ beforeAll(async () => {
     ids.push(body.public_id);
   }
   // Visible once analysed (the queries read what the pipeline produced).
-  await vi.waitFor(
-    async () => {
-      for (const id of ids) {
-        const r = await reader.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: id } } });
-        if (!r.data?.analysis) throw new Error(`waiting for ${id} to be analysed`);
-      }
-    },
-    { timeout: 10_000, interval: 100 },
-  );
+  await waitWithin(ctx.target, 'readMs', `the three reports analysed and readable`, async () => {
+    for (const id of ids) {
+      const r = await reader.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: id } } });
+      if (!r.data?.analysis) throw new Error(`GET /api/v4/reports/${id} answered ${r.response.status} ${r.data ? 'without analysis' : JSON.stringify(r.error)}`);
+    }
+  });
 });
 
 describe('query', () => {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectContract, suiteContext } from '@cleanapp/smoke-kit';
+import { expectContract, suiteContext, waitWithin } from '@cleanapp/smoke-kit';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = suiteContext();
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,13 +16,10 @@ beforeAll(async () => {
   });
   publicId = (await expectContract('submitReport', res, { status: 202 })).body.public_id;
   // Rendered asynchronously: wait for the card, then check it.
-  await vi.waitFor(
-    async () => {
-      const r = await ctx.fetch(`/api/v4/reports/${publicId}/card.svg`, { requestId: false });
-      if (r.status !== 200) throw new Error(`waiting for the card to be rendered (${r.status})`);
-    },
-    { timeout: 10_000, interval: 100 },
-  );
+  await waitWithin(ctx.target, 'renderMs', `the card of ${publicId} rendered`, async () => {
+    const r = await ctx.fetch(`/api/v4/reports/${publicId}/card.svg`, { requestId: false });
+    if (r.status !== 200) throw new Error(`GET /api/v4/reports/${publicId}/card.svg answered ${r.status}`);
+  });
 });
 
 describe('render', () => {

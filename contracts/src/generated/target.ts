@@ -77,6 +77,7 @@ export interface SmokeTargetFile {
      */
     allowedOrigin: string;
   };
+  budgets?: TargetBudgets;
   /**
    * What kind of environment this is (production, staging, ci, development, ...). The health suite fails a production target whose services accept requests without a token (auth_required: false) and only warns for any other.
    */
@@ -121,6 +122,27 @@ export interface QueueLimits {
    * Most messages that are not smoke probes a DLQ may gain during the run.
    */
   maxDlqGrowth?: number;
+}
+/**
+ * Optional: how long the suites wait for something asynchronous, in milliseconds. The defaults fit the reference stack; a slower environment (staging) raises them. A check that runs out of its budget says how long it waited, which budget it was and what it saw last.
+ */
+export interface TargetBudgets {
+  /**
+   * A submitted report becomes readable over REST and GraphQL (ingest, query, analyze).
+   */
+  readMs?: number;
+  /**
+   * A report's pipeline messages (report.raw, report.analysed, report.rendered, a poison message's dead-lettering) are seen on the broker (analyze, events).
+   */
+  pipelineMs?: number;
+  /**
+   * A submitted report's card is rendered (render).
+   */
+  renderMs?: number;
+  /**
+   * A submitted report arrives as report.rendered on the WebSocket streams (websocket).
+   */
+  pushMs?: number;
 }
 export interface TargetService {
   /**

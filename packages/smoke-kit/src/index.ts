@@ -27,6 +27,7 @@ export {
   type TargetClientOptions,
 } from './context.js';
 export { probeUrl, probeTarget, probeTokenEndpoint, type ProbeResult } from './probe.js';
+export { budgetOf, longestBudget, waitWithin, BudgetExceededError, DEFAULT_BUDGETS, type BudgetName } from './budgets.js';
 export { causeOf, groupFailures, groupHeadline, matrixHeadline, type FailureGroup } from './causes.js';
 export { brokerName, openTap, type TappedMessage } from './broker.js';
 export { recordFacts, readFacts, type Facts } from './facts.js';

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
 import { clearFacts, factsConsole, factsMarkdown, readFacts, type Facts } from './facts.js';
+import { longestBudget } from './budgets.js';
 import { groupFailures, groupHeadline } from './causes.js';
 import { deployedMarkdown, deployedVersions, primaryDeployed, type Deployed, type DeployedService } from './deployed.js';
 import { mask } from './mask.js';
@@ -187,8 +188,9 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         pool: 'forks',
         maxWorkers: options.maxWorkers ?? 2,
         fileParallelism: (options.maxWorkers ?? 2) > 1,
-        testTimeout: 20_000,
-        hookTimeout: 20_000,
+        // A check may wait its longest budget (budgets in the target) and still needs time to report.
+        testTimeout: Math.max(20_000, longestBudget(options.target) + 10_000),
+        hookTimeout: Math.max(20_000, longestBudget(options.target) + 10_000),
         passWithNoTests: false,
         env: { [SUITE_CONTEXT_ENV]: handoff, CLEANAPP_REPORT_DIR: options.reportDir },
       },
