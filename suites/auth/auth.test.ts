@@ -275,8 +275,13 @@ async function fetchJwks(): Promise<{ url: string; keys: JWK[] } | { error: stri
 
 beforeAll(async () => {
   const any = protectedOps[0] ? await realToken(protectedOps[0]) : await ctx.token();
-  template = decodeJwt(any);
-  realKid = decodeProtectedHeader(any).kid;
+  try {
+    template = decodeJwt(any);
+    realKid = decodeProtectedHeader(any).kid;
+  } catch (error) {
+    // The forged-token matrix is built from a real token's header and claims: it needs a JWT issuer.
+    throw new Error(`the auth suite needs JWT access tokens; the target's token endpoint (auth.tokenUrl) issued one that is not a JWT (${(error as Error).message})`);
+  }
   for (const k of ['scope', 'scp', 'iat', 'nbf', 'exp', 'jti'] as const) delete template[k];
   // Tokens for every scope set the matrix uses, fetched once up front.
   await Promise.all([...new Set(protectedOps.map((op) => grantedScopes(op).sort().join(' ')))].map((s) => ctx.token(...s.split(' '))));
