@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fetchClientCredentialsToken } from '@cleanapp/api-client';
 import type { StackTarget } from '@cleanapp/reference-stack';
-import { WebSocket } from 'ws';
+import { renderedWatchers } from '@cleanapp/reference-stack/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { repoRoot } from './run.js';
 
@@ -23,7 +23,7 @@ interface Launched {
 }
 
 const launched: Launched[] = [];
-const sockets: WebSocket[] = [];
+const watchers = renderedWatchers();
 
 async function launch(): Promise<Launched> {
   const mark = `cleanapp-open-world-${randomUUID()}`;
@@ -78,18 +78,6 @@ async function token(target: StackTarget): Promise<string> {
   return (await fetchClientCredentialsToken(target.auth, ['report:submit', 'report:read'])).accessToken;
 }
 
-/** A WebSocket client of the stack's stream, collecting the public_id of every report.rendered. */
-async function watch(url: string, protocols?: string[]): Promise<string[]> {
-  const ws = new WebSocket(url, protocols);
-  sockets.push(ws);
-  const ids: string[] = [];
-  ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { type: string; data: { public_id?: string } };
-    if (m.type === 'report.rendered') ids.push(m.data.public_id!);
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return ids;
-}
 
 async function submitReports(target: StackTarget, n: number): Promise<string[]> {
   const bearer = await token(target);
@@ -115,7 +103,7 @@ const signalGroup = (l: Launched, signal: NodeJS.Signals) => {
 };
 
 afterAll(async () => {
-  for (const ws of sockets) ws.terminate();
+  watchers.close();
   // Whatever a failed test left running: SIGTERM to the whole group (the stack removes its namespace), then SIGKILL.
   const left = launched.filter((l) => survivors(l).length > 0);
   for (const l of left) signalGroup(l, 'SIGTERM');
@@ -144,7 +132,7 @@ describe('two `pnpm stack` at once on the shared RabbitMQ and PostgreSQL', () =>
   it("every report of each reaches all of its own WebSocket subscribers, and none reaches the other's", async () => {
     const clients = async (l: Launched) => {
       const bearer = `bearer.${await token(l.target)}`;
-      return Promise.all([watch(l.target.websocket.publicUrl), watch(l.target.websocket.privilegedUrl, [bearer]), watch(l.target.websocket.privilegedUrl, [bearer])]);
+      return Promise.all([watchers.watch(l.target.websocket.publicUrl), watchers.watch(l.target.websocket.privilegedUrl, [bearer]), watchers.watch(l.target.websocket.privilegedUrl, [bearer])]);
     };
     const seen = { a: await clients(a), b: await clients(b) };
     const [sentA, sentB] = await Promise.all([submitReports(a.target, 3), submitReports(b.target, 3)]);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Cleanups } from '../http/listen.js';
 import { startInfra, startWsHubService } from '../services.js';
 import { startStack, type RunningStack } from '../stack.js';
+import { renderedWatchers } from '../testing/rendered-stream.js';
 
 // Hub replicas: two more ws-hub instances on one stack's namespace, each with its own broker connection
 // and database pool (as separate ws-hub processes or containers have). A shared competing-consumer queue
@@ -11,7 +11,7 @@ import { startStack, type RunningStack } from '../stack.js';
 let stack: RunningStack;
 const replicas = new Cleanups();
 const hubUrls: { publicUrl: string; privilegedUrl: string }[] = [];
-const sockets: WebSocket[] = [];
+const watchers = renderedWatchers();
 
 beforeAll(async () => {
   stack = await startStack();
@@ -35,28 +35,15 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const ws of sockets) ws.terminate();
+  watchers.close();
   await replicas.run();
   await stack?.stop();
 });
 
-/** A client collecting the public_id of every report.rendered it is pushed. */
-async function subscriber(url: string, protocols?: string[]): Promise<string[]> {
-  const ws = new WebSocket(url, protocols);
-  sockets.push(ws);
-  const ids: string[] = [];
-  ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { type: string; data: { public_id?: string } };
-    if (m.type === 'report.rendered') ids.push(m.data.public_id!);
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return ids;
-}
-
 describe('WebSocket hub replicas on one broker', () => {
   it('every subscriber of every hub gets every report.rendered, exactly once', async () => {
     const bearer = `bearer.${await stack.token('report:read')}`;
-    const clients = (await Promise.all(hubUrls.map((h) => Promise.all([subscriber(h.privilegedUrl, [bearer]), subscriber(h.privilegedUrl, [bearer]), subscriber(h.publicUrl)])))).flat();
+    const clients = (await Promise.all(hubUrls.map((h) => Promise.all([watchers.watch(h.privilegedUrl, [bearer]), watchers.watch(h.privilegedUrl, [bearer]), watchers.watch(h.publicUrl)])))).flat();
     const submit = await stack.token('report:submit');
     const sent: string[] = [];
     for (let i = 0; i < 4; i++) {

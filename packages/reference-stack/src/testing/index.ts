@@ -1,0 +1,2 @@
+// Helpers for tests outside this package that drive a running stack.
+export { renderedWatchers } from './rendered-stream.js';
