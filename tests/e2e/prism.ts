@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@cleanapp/reference-stack/testing';
 
 /** The bundled contract Prism serves or validates against. */
 export const bundledContract = fileURLToPath(new URL('../../contracts/generated/openapi.json', import.meta.url));
@@ -12,14 +12,6 @@ export interface Prism {
   log(): string;
   /** Ends Prism's whole process group (it forks helpers): SIGTERM, then SIGKILL after 5 s. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function stopGroup(child: ChildProcess): Promise<void> {
