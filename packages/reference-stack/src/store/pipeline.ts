@@ -1,6 +1,7 @@
 import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
 import type { Database, Queryable } from './db.js';
 import { enqueue, type OutboxEvent } from './outbox.js';
+import { cardPath, pagePath } from '../workers/render.js';
 import { json } from './rows.js';
 
 type Analysis = ReportAnalysedPayload['analysis'];
@@ -73,8 +74,8 @@ export class PipelineStore {
         public_id: analysed.public_id,
         seq: analysed.seq,
         rendered_at: new Date().toISOString(),
-        card_path: `/api/v4/reports/${analysed.public_id}/card.svg`,
-        page_path: `/r/${analysed.public_id}`,
+        card_path: cardPath(analysed.public_id),
+        page_path: pagePath(analysed.public_id),
       }));
     });
   }

@@ -35,9 +35,9 @@ export function renderCard(r: RenderInput): string {
 `;
 }
 
-/** Paths under the API base URL (as report.rendered's card_path/page_path, src/store/pipeline.ts). */
-const pagePath = (publicId: string) => `/r/${encodeURIComponent(publicId)}`;
-const cardPath = (publicId: string) => `/api/v4/reports/${encodeURIComponent(publicId)}/card.svg`;
+/** Paths under the API base URL: the page's links and report.rendered's card_path/page_path (src/store/pipeline.ts). */
+export const pagePath = (publicId: string) => `/r/${encodeURIComponent(publicId)}`;
+export const cardPath = (publicId: string) => `/api/v4/reports/${encodeURIComponent(publicId)}/card.svg`;
 
 /**
  * The public page of a report: plain HTML, the card embedded, Open Graph tags for link previews.
