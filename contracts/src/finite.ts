@@ -6,7 +6,7 @@ import { _, type KeywordCxt, type KeywordDefinition } from 'ajv';
  * how the REST validator and the compiled event validators refuse it. Code-generated, so ajv's
  * standalone output inlines it.
  */
-export const FINITE_KEYWORD = 'x-cleanapp-finite';
+const FINITE_KEYWORD = 'x-cleanapp-finite';
 
 export const finiteKeyword: KeywordDefinition = {
   keyword: FINITE_KEYWORD,

@@ -1,6 +1,6 @@
 export { contractPaths } from './paths.js';
 export { composeSupergraph, readSubgraphs, CompositionError, type Subgraph } from './compose.js';
 export { loadOpenApi, loadAsyncApi, type OpenApiDocument } from './load.js';
-export { finiteKeyword, FINITE_KEYWORD, requireFiniteNumbers } from './finite.js';
+export { finiteKeyword, requireFiniteNumbers } from './finite.js';
 export { OpenApiValidator, type Operation, type Parameter, type Problem, type RequestParts } from './validator.js';
 export type { SmokeTarget, SmokeTargetFile, TargetService, TestSigningKey } from './target.js';
