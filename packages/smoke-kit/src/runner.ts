@@ -110,13 +110,11 @@ export function preloadVitest(): Promise<typeof import('vitest/node')> {
   return vitestModule;
 }
 
-/** A short Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, then every failed check with its first error line. */
-export type { Deployed } from './deployed.js';
-
 // The target's own claim (GET /version), never verified: a mock answers its example data here.
 export const describeDeployed = (d: Deployed | undefined) =>
   d ? `${d.service} ${d.version} (git ${d.git_sha}, built ${d.build_time}) — as reported by the target's GET /version` : 'unknown (GET /version did not answer)';
 
+/** A short Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, the deployed versions, failures grouped by cause, flaky checks, facts. */
 export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed, deployedServices: readonly DeployedService[] = [], facts: Facts[] = []): string {
   const lines = [
     `### smoke against ${targetName}: ${results.failed === 0 ? 'passed' : 'failed'}`,
@@ -149,6 +147,8 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
 
+  // A check may wait its longest budget (budgets in the target) and still needs time to report.
+  const checkTimeout = Math.max(20_000, longestBudget(options.target) + 10_000);
   const handoff = suiteHandoff(options.target, options.runId);
   const previous = process.env[SUITE_CONTEXT_ENV];
   process.env[SUITE_CONTEXT_ENV] = handoff;
@@ -188,9 +188,8 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         pool: 'forks',
         maxWorkers: options.maxWorkers ?? 2,
         fileParallelism: (options.maxWorkers ?? 2) > 1,
-        // A check may wait its longest budget (budgets in the target) and still needs time to report.
-        testTimeout: Math.max(20_000, longestBudget(options.target) + 10_000),
-        hookTimeout: Math.max(20_000, longestBudget(options.target) + 10_000),
+        testTimeout: checkTimeout,
+        hookTimeout: checkTimeout,
         passWithNoTests: false,
         env: { [SUITE_CONTEXT_ENV]: handoff, CLEANAPP_REPORT_DIR: options.reportDir },
       },
