@@ -54,11 +54,11 @@ export function flagVersions(services: readonly ServiceEndpoint[], reported: rea
     const flags: string[] = [];
     if (!r) flags.push(`GET ${s.versionPath} did not answer`);
     else {
-      if (ranked.length > 1) flags.push(majority ? (r.git_sha === majority ? '' : `git sha differs from the others' (${majority})`) : 'git shas disagree between services');
+      if (ranked.length > 1 && r.git_sha !== majority) flags.push(majority ? `git sha differs from the others' (${majority})` : 'git shas disagree between services');
       flags.push(...pinProblems(s, r));
       if (r.auth_required === false) flags.push(`accepts requests without a token${isProduction(target) ? ' (production: fails the gate)' : ''}`);
     }
-    return { name: s.name, url: `${s.baseUrl}${s.versionPath}`, ...(r ? { reported: r } : {}), flags: flags.filter(Boolean) };
+    return { name: s.name, url: `${s.baseUrl}${s.versionPath}`, ...(r ? { reported: r } : {}), flags };
   });
 }
 
