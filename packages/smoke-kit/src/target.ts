@@ -180,7 +180,7 @@ export function parseTarget(input: unknown, options: ParseTargetOptions = {}): T
         if (!problems.includes(TEST_KEY_PROBLEM)) problems.push(TEST_KEY_PROBLEM);
         continue;
       }
-      if (field === 'services' || field.startsWith('services')) {
+      if (field.startsWith('services')) {
         // oneOf (list | map): report only the branch the value's shape chose, or one line for neither.
         const value = (expanded as { services?: unknown }).services;
         const branch = Array.isArray(value) ? '/oneOf/0/' : value && typeof value === 'object' ? '/oneOf/1/' : undefined;
