@@ -60,7 +60,7 @@ export async function openTap(target: Target, routingKeys: string[]) {
     channel,
     /**
      * The first message seen matching `predicate`; throws (naming `what`) while there is none, so a suite
-     * waits for one with `vi.waitFor(() => tap.first(predicate, what), { timeout })`.
+     * waits for one with `waitWithin(target, budget, what, () => tap.first(predicate, what))`.
      */
     first(predicate: (m: TappedMessage) => boolean, what: string): TappedMessage {
       const found = messages.find(predicate);
