@@ -140,7 +140,11 @@ describe.skipIf(!ctx.target.amqp)(ctx.target.amqp ? 'broker' : 'broker (skipped:
     const dlq = dlqName('report-analysis-queue');
     await waitWithin(ctx.target, 'pipelineMs', `poison message ${poisonId} dead-lettered`, async () => {
       let found = false;
-      const seen = await throughDlq(dlq, (msg) => (found ||= msg.properties.messageId === poisonId) && msg.properties.messageId === poisonId);
+      const seen = await throughDlq(dlq, (msg) => {
+        const ourPoison = msg.properties.messageId === poisonId;
+        if (ourPoison) found = true;
+        return ourPoison;
+      });
       if (!found) throw new Error(`${dlq} holds ${seen ? [...seen.others.values()].reduce((a, b) => a + b, 0) : 'no queue, so no'} other messages, not ${poisonId}`);
     });
   });
