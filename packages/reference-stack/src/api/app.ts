@@ -8,8 +8,9 @@ import { readJsonBody } from '../http/body-limit/index.js';
 import { cors } from '../http/cors/index.js';
 import { HttpError, onHttpError } from '../http/error/index.js';
 import { exchange, type HttpEnv } from '../http/exchange/index.js';
-import { brokerCheck, health, type Ops } from '../http/ops/index.js';
-import { checkDb, type Database } from '../store/db.js';
+import { health, type Ops } from '../http/ops/index.js';
+import { infraChecks } from '../ops.js';
+import type { Database } from '../store/db.js';
 import type { OutboxRelay } from '../store/outbox.js';
 import type { QueryStore } from '../store/queries.js';
 import type { ReportStore } from '../store/reports.js';
@@ -93,7 +94,7 @@ export function createApiApp(deps: ApiDeps): Hono<HttpEnv> {
 }
 
 function createHandlers(deps: ApiDeps): Handlers {
-  const ops: Ops = { version: deps.version, checks: { amqp: brokerCheck(deps.broker), db: () => checkDb(deps.db) } };
+  const ops: Ops = { version: deps.version, checks: infraChecks(deps) };
   const healthz: Handler = async () => ({ status: 200, body: await health(ops) });
   return {
     // /api/v4/health (kept for existing clients) and the platform's /healthz: the same check.
