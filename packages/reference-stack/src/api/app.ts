@@ -4,7 +4,7 @@ import type { Broker } from '@cleanapp/events/node';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Principal } from '../auth/verify.js';
 import { authenticate, type Authorizer } from '../http/auth/index.js';
-import { readJsonBody } from '../http/body-limit/index.js';
+import { MAX_BODY_BYTES, readJsonBody } from '../http/body-limit/index.js';
 import { cors } from '../http/cors/index.js';
 import { HttpError, onHttpError } from '../http/error/index.js';
 import { exchange, type HttpEnv } from '../http/exchange/index.js';
@@ -63,7 +63,7 @@ export type Handlers = Record<string, Handler>;
  */
 export function createApiApp(deps: ApiDeps): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
+  const maxBody = deps.maxBodyBytes ?? MAX_BODY_BYTES;
   const handlers = (deps.wrapHandlers ?? ((h) => h))(createHandlers(deps));
 
   for (const middleware of deps.middleware ?? []) app.use(middleware);
