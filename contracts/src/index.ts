@@ -3,4 +3,4 @@ export { composeSupergraph, readSubgraphs, CompositionError, type Subgraph } fro
 export { loadOpenApi, loadAsyncApi, type OpenApiDocument } from './load.js';
 export { finiteKeyword, requireFiniteNumbers } from './finite.js';
 export { OpenApiValidator, type Operation, type Parameter, type Problem, type RequestParts } from './validator.js';
-export type { SmokeTarget, SmokeTargetFile, TargetService, TestSigningKey } from './target.js';
+export type { SmokeTarget, SmokeTargetFile, TargetService, TestSigningKey, TargetLatency, LatencyBudget } from './target.js';

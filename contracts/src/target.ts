@@ -1,6 +1,6 @@
-import type { SmokeTargetFile, TargetService, TestSigningKey } from './generated/target.js';
+import type { LatencyBudget, SmokeTargetFile, TargetLatency, TargetService, TestSigningKey } from './generated/target.js';
 
-export type { SmokeTargetFile, TargetService, TestSigningKey };
+export type { LatencyBudget, SmokeTargetFile, TargetLatency, TargetService, TestSigningKey };
 
 /**
  * A smoke target as suites use it: the file (target.schema.json) after `${ENV}` expansion and

@@ -49,7 +49,23 @@ export interface SmokeTargetFile {
      * GraphQL gateway endpoint.
      */
     url: string;
+    /**
+     * Optional: each subgraph's own GraphQL endpoint by canonical subgraph name (reports, analysis). The contracts suite compares each one's `_service { sdl }` with the canonical subgraph SDL; the perf suite measures the gateway's overhead over them.
+     */
+    subgraphs?: {
+      [k: string]: string;
+    };
   };
+  /**
+   * The target's policy decision point (OPA-style decision API, see @cleanapp/contracts policy/). The policy suite runs the canonical decision table against it and checks the policy revision it enforces.
+   */
+  policy?: {
+    /**
+     * Origin of the policy decision point; the decision API is POST <url>/v1/data/cleanapp/authz/allow.
+     */
+    url: string;
+  };
+  latency?: TargetLatency;
   websocket?: {
     publicUrl?: string;
     privilegedUrl?: string;
@@ -109,6 +125,51 @@ export interface TestSigningKey {
   kid?: string;
   alg?: string;
   [k: string]: unknown;
+}
+/**
+ * Optional: how the perf suite loads this environment and which latency budgets it holds it to. Budgets default to the contract's x-cleanapp-latency extensions; entries here override them per environment. The load is bounded and polite: at most `rate` requests per second, `maxRequests` requests and `maxSeconds` seconds per operation.
+ */
+export interface TargetLatency {
+  /**
+   * Most requests per second the perf suite sends to one operation.
+   */
+  rate?: number;
+  /**
+   * Requests per budgeted operation.
+   */
+  maxRequests?: number;
+  /**
+   * Most seconds the load on one operation may last.
+   */
+  maxSeconds?: number;
+  /**
+   * Concurrent connections per operation.
+   */
+  connections?: number;
+  /**
+   * Overrides of the contract's budgets by budget id (an operationId, or `graphql` for the gateway's overhead over the subgraphs).
+   */
+  budgets?: {
+    [k: string]: LatencyBudget;
+  };
+}
+export interface LatencyBudget {
+  /**
+   * Most milliseconds the 95th percentile may take.
+   */
+  p95Ms?: number;
+  /**
+   * Most milliseconds the 99th percentile may take.
+   */
+  p99Ms?: number;
+  /**
+   * Most milliseconds the p95 may exceed its baseline's p95 (the public operation it is compared with, or the subgraph called directly).
+   */
+  overheadMs?: number;
+  /**
+   * Largest share of requests that may fail (non-2xx or transport error).
+   */
+  maxErrorRate?: number;
 }
 /**
  * Alert thresholds the events suite applies to every contract work queue, measured at the end of the run.

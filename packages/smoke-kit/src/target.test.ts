@@ -88,7 +88,7 @@ describe('loadTarget', () => {
   it('rejects unknown keys, at the top level and nested, listing the known ones', () => {
     const { problems } = problemsOf(() => parseTarget({ name: 'x', rest: { baseUrl: 'http://a', timeout: 3 }, restt: {} }, { env: {} }));
     expect(problems).toHaveLength(2);
-    expect(problems).toContain('restt is not a known field (known: name, namespace, rest, auth, graphql, websocket, amqp, cors, budgets, environment, expectVersion, expectSha, services, suites)');
+    expect(problems).toContain('restt is not a known field (known: name, namespace, rest, auth, graphql, policy, latency, websocket, amqp, cors, budgets, environment, expectVersion, expectSha, services, suites)');
     expect(problems).toContain('rest.timeout is not a known field (known: baseUrl)');
   });
 

@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LatencyBudget } from '@cleanapp/contracts';
+
+/**
+ * Latency a suite measured under load, per budgeted operation. The perf suite writes one record per shard
+ * (`recordLatency`); the runner folds every record of the run into results.json (`latency`), the reports
+ * and the canary's history (one JSON line per run), so a trend is read from the same shape it was written in.
+ */
+export interface LatencyResult {
+  /** Budget id: an operationId, or `graphql` for the gateway's overhead over the subgraphs. */
+  id: string;
+  kind: 'rest' | 'graphql';
+  /** What was driven, e.g. `GET /api/v4/health` or `POST <gateway> reportsNear`. */
+  request: string;
+  requests: number;
+  /** Non-2xx answers plus transport errors and timeouts. */
+  errors: number;
+  errorRate: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** For an overhead budget: what it was compared with and that baseline's p95. */
+  baseline?: { id: string; p95Ms: number };
+  /** The budget applied after target overrides, and where each limit came from. */
+  budget: LatencyBudget & { source: 'contract' | 'target' | 'contract+target' };
+  verdict: 'pass' | 'fail';
+  /** One sentence per broken limit, e.g. `p95 182.4 ms > 100 ms (contract)`. */
+  violations: string[];
+}
+
+export interface LatencyRecord {
+  target: string;
+  environment?: string;
+  runId: string;
+  /** ISO time the measurement started. */
+  at: string;
+  /** `i/n` when the run was one shard of several. */
+  shard?: string;
+  /** The load settings used (after target overrides). */
+  load: { rate: number; maxRequests: number; maxSeconds: number; connections: number };
+  results: LatencyResult[];
+}
+
+export const latencyDir = (reportDir: string) => join(reportDir, 'latency');
+
+/** Writes `<report dir>/latency/<name>.json` (no-op outside the runner, which sets CLEANAPP_REPORT_DIR). */
+export function recordLatency(name: string, record: LatencyRecord, reportDir = process.env.CLEANAPP_REPORT_DIR): void {
+  if (!reportDir) return;
+  mkdirSync(latencyDir(reportDir), { recursive: true });
+  writeFileSync(join(latencyDir(reportDir), `${name.replace(/[^A-Za-z0-9._-]/g, '-')}.json`), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** Removes an earlier run's records from the report dir. */
+export const clearLatency = (reportDir: string) => rmSync(latencyDir(reportDir), { recursive: true, force: true });
+
+/** Every latency record of the run; an unreadable file throws with its path (a measurement is never silently dropped). */
+export function readLatency(reportDir: string): LatencyRecord[] {
+  const dir = latencyDir(reportDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const file = join(dir, f);
+      const record = JSON.parse(readFileSync(file, 'utf8')) as LatencyRecord;
+      if (!Array.isArray(record.results)) throw new Error(`${file}: not a latency record (no results array)`);
+      return record;
+    });
+}
