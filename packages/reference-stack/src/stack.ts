@@ -159,7 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         url: infra.amqp.url,
         nameMap: { 'cleanapp-exchange': infra.topology.exchange.name, 'cleanapp-dlx': infra.topology.deadLetterExchange.name, ...nameMap },
       },
-      graphql: { url: graphql.url },
+      graphql: { url: graphql.url, subgraphs: graphql.subgraphs },
       websocket: { publicUrl: ws.publicUrl, privilegedUrl: ws.privilegedUrl },
       cors: { allowedOrigin: corsOrigins[0]! },
       services: Object.fromEntries(
