@@ -69,6 +69,25 @@ describe('lintOpenApi (Redocly + cleanapp rules) on split fixtures', { timeout: 
     ]);
   });
 
+  it('reports latency budgets (x-cleanapp-latency) of the wrong shape, on a non-GET operation, or with a baseline that is unknown or not public', async () => {
+    const health = 'latency-budgets/paths/health.yaml';
+    const stats = 'latency-budgets/paths/stats.yaml';
+    const rule = 'cleanapp/latency-budget';
+    expect(await lint('latency-budgets')).toEqual([
+      at('latency-budgets/openapi.yaml', '/x-cleanapp-latency/gateway', rule, 'Unknown root latency budget `gateway`; known: graphql'),
+      at('latency-budgets/openapi.yaml', '/x-cleanapp-latency/graphql/baseline', rule, 'Unknown latency budget key `baseline`'),
+      at(health, '/post/x-cleanapp-latency', rule, 'Only GET operations may carry a latency budget'),
+      at(stats, '/delete/x-cleanapp-latency', rule, 'needs at least one of p95Ms, p99Ms, overheadMs'),
+      at(stats, '/delete/x-cleanapp-latency', rule, 'Only GET operations'),
+      at(stats, '/delete/x-cleanapp-latency/baseline', rule, '`baseline` `getStats` is not public'),
+      at(stats, '/delete/x-cleanapp-latency/baseline', rule, '`baseline` is only used with `overheadMs`'),
+      at(stats, '/delete/x-cleanapp-latency/maxErrorRate', rule, 'between 0 and 1'),
+      at(stats, '/get/x-cleanapp-latency/baseline', rule, '`baseline` `getStatz` is no operationId of this contract'),
+      at(stats, '/get/x-cleanapp-latency/p90Ms', rule, 'Unknown latency budget key `p90Ms`'),
+      at(stats, '/get/x-cleanapp-latency/p95Ms', rule, '`p95Ms` must be above 0 ms'),
+    ]);
+  });
+
   it('names the file and line of an unparseable root document', async () => {
     expect(await lint('broken-root')).toEqual([
       { file: fixture('openapi/broken-root/openapi.yaml'), pointer: '', severity: 'error', rule: 'syntax', message: expect.stringMatching(/^line 9, column 1: not parseable as YAML\/JSON/), line: 9, column: 1 },

@@ -32,6 +32,7 @@ export const openapiRules = {
   'cleanapp/operation-security': 'error',
   'cleanapp/no-invalid-header-examples': 'error',
   'cleanapp/oauth-flow-urls': 'error',
+  'cleanapp/latency-budget': 'error',
 } as const;
 
 let config: Promise<Config> | undefined;

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { isRef, type Async3Rule, type Oas3Rule, type Plugin, type UserContext } from '@redocly/openapi-core';
+import { LATENCY_EXTENSION, latencyShapeProblems, ROOT_LATENCY_BUDGETS } from '../latency.js';
 import { checkExample, type Dialect } from './schema-examples.js';
 
 /**
@@ -224,6 +225,67 @@ const oauthFlowUrls: Oas3Rule = () => {
   };
 };
 
+/**
+ * (e) Latency budgets (`x-cleanapp-latency`, see src/latency.ts) have the shape the perf suite reads:
+ * known keys, finite limits, at least one latency limit; only on GET operations (the suite repeats
+ * them under load); an `overheadMs` budget names a `baseline` that is another, public operation. At the
+ * root, a map of the known root budget ids.
+ */
+const latencyBudget: Oas3Rule = () => {
+  // operationId -> public (security: [] or an empty alternative)
+  const operations = new Map<string, boolean>();
+  const report = (ctx: Ctx, at: Ctx['location'], problems: { key: string; message: string }[]) => {
+    for (const p of problems) ctx.report({ message: p.message, location: p.key ? at.child(p.key) : at });
+  };
+  return {
+    Root: {
+      enter(raw: object, ctx: Ctx) {
+        const root = raw as Node;
+        operations.clear();
+        const paths = follow(root.paths, ctx.location.child('paths'), ctx);
+        for (const [path, entry] of Object.entries(isObject(paths?.node) ? paths.node : {})) {
+          const item = follow(entry, paths!.location.child(path), ctx)?.node;
+          for (const method of HTTP_METHODS) {
+            const op = isObject(item) ? item[method] : undefined;
+            if (!isObject(op) || typeof op.operationId !== 'string') continue;
+            const security = Array.isArray(op.security) ? op.security : [];
+            operations.set(op.operationId, security.length === 0 || security.some((alt) => isObject(alt) && Object.keys(alt).length === 0));
+          }
+        }
+        if (!(LATENCY_EXTENSION in root)) return;
+        const at = ctx.location.child(LATENCY_EXTENSION);
+        const budgets = root[LATENCY_EXTENSION];
+        if (!isObject(budgets)) {
+          ctx.report({ message: `Root \`${LATENCY_EXTENSION}\` must map budget ids (${ROOT_LATENCY_BUDGETS.join(', ')}) to limits.`, location: at });
+          return;
+        }
+        for (const [id, value] of Object.entries(budgets)) {
+          if (!(ROOT_LATENCY_BUDGETS as readonly string[]).includes(id)) {
+            ctx.report({ message: `Unknown root latency budget \`${id}\`; known: ${ROOT_LATENCY_BUDGETS.join(', ')} (an operation's budget goes on the operation).`, location: at.child(id).key() });
+            continue;
+          }
+          report(ctx, at.child(id), latencyShapeProblems(value, 'root'));
+        }
+      },
+    },
+    Operation(raw: object, ctx: Ctx) {
+      const operation = raw as Node;
+      if (!(LATENCY_EXTENSION in operation)) return;
+      const at = ctx.location.child(LATENCY_EXTENSION);
+      const value = operation[LATENCY_EXTENSION];
+      const problems = latencyShapeProblems(value, 'operation');
+      if (ctx.key !== 'get') problems.push({ key: '', message: `Only GET operations may carry a latency budget (the perf suite repeats them under load); this is ${String(ctx.key).toUpperCase()}.` });
+      const baseline = isObject(value) ? value.baseline : undefined;
+      if (typeof baseline === 'string' && baseline !== '') {
+        if (baseline === operation.operationId) problems.push({ key: 'baseline', message: 'An operation cannot be its own `baseline`.' });
+        else if (!operations.has(baseline)) problems.push({ key: 'baseline', message: `\`baseline\` \`${baseline}\` is no operationId of this contract.` });
+        else if (!operations.get(baseline)) problems.push({ key: 'baseline', message: `\`baseline\` \`${baseline}\` is not public (\`security: []\`): a baseline measures the service without authentication.` });
+      }
+      report(ctx, at, problems);
+    },
+  };
+};
+
 /** Header `example`/`examples` must match the header schema (Redocly checks parameters, not headers). */
 const noInvalidHeaderExamples: Oas3Rule = () => ({
   Header: {
@@ -290,6 +352,7 @@ export const cleanappPlugin: Plugin = {
       'operation-security': operationSecurity,
       'no-invalid-header-examples': noInvalidHeaderExamples,
       'oauth-flow-urls': oauthFlowUrls,
+      'latency-budget': latencyBudget,
     },
     async3: {
       'no-invalid-payload-examples': noInvalidPayloadExamples,
