@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { diff, formatResult } from '@cleanapp/contract-diff';
-import { loadOpenApi } from '@cleanapp/contracts';
-import { expectContract, suiteContext } from '@cleanapp/smoke-kit';
+import { contractPaths, loadOpenApi, readSubgraphs } from '@cleanapp/contracts';
+import { curlOf, expectContract, recordingFetch, suiteContext } from '@cleanapp/smoke-kit';
+import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,6 +13,42 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // check is off: the CORS checks are the ones under test.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults'];
 const OTHER_ORIGIN = 'https://not-allowed.example';
+
+/** Why the GraphQL checks cannot run here, or undefined when they can (the gateway and subgraphs need `report:read`). */
+const graphqlSkip = !ctx.target.graphql ? 'the target has no graphql.url' : !ctx.target.auth ? 'the target has no auth section (GraphQL needs a report:read token)' : undefined;
+const subgraphs = Object.entries(ctx.target.graphql?.subgraphs ?? {});
+const gqlFetch = recordingFetch();
+
+/**
+ * Fails when `served` has a breaking or warning change against `canonical`, read as "what a client built
+ * from the canonical contract meets in this deployment"; the drift report is the failure message (and
+ * from there goes into JUnit/HTML).
+ */
+async function expectNoDrift(canonical: unknown, served: unknown, between: string): Promise<void> {
+  const result = await diff(canonical, served);
+  const drift = result.changes.filter((c) => c.level !== 'info');
+  expect(drift, `drift between ${between}:\n${formatResult({ ...result, changes: drift }, 'text')}`).toEqual([]);
+}
+
+/** The `data` of a GraphQL query sent with a `report:read` token; anything else fails naming the endpoint. */
+async function graphqlData<T>(url: string, query: string): Promise<T> {
+  const res = await gqlFetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${await ctx.token('report:read')}` },
+    body: JSON.stringify({ query }),
+  });
+  const text = await res.text();
+  let body: { data?: T | null; errors?: unknown[] } | undefined;
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    /* reported below with the raw text */
+  }
+  if (res.status !== 200 || !body?.data || body.errors?.length) {
+    throw new Error(`POST ${url}: expected 200 with data and no errors, got ${res.status} ${text.slice(0, 600)}\n  reproduce: ${curlOf(res)}`);
+  }
+  return body.data;
+}
 
 /** Why the browser checks cannot run here, or undefined when they can. */
 const browserSkip = !ctx.target.cors
@@ -25,12 +62,28 @@ const browserSkip = !ctx.target.cors
 describe('contracts', () => {
   it('the served /api/v4/openapi.json does not drift from the canonical contract (no breaking or warning change)', async () => {
     const { body: served } = await expectContract('getOpenApiDocument', await ctx.anonymous.GET('/api/v4/openapi.json'), { status: 200 });
-    const canonical = loadOpenApi();
-    // Canonical → served, read as "what a client built from the canonical contract meets in this deployment".
-    const result = await diff(canonical, served);
-    const drift = result.changes.filter((c) => c.level !== 'info');
-    // The drift report goes into the failure message (and from there into JUnit/HTML).
-    expect(drift, `drift between the canonical contract and ${ctx.url('/api/v4/openapi.json')}:\n${formatResult({ ...result, changes: drift }, 'text')}`).toEqual([]);
+    await expectNoDrift(loadOpenApi(), served, `the canonical contract and ${ctx.url('/api/v4/openapi.json')}`);
+  });
+
+  describe.skipIf(graphqlSkip !== undefined)(graphqlSkip ? `GraphQL (skipped: ${graphqlSkip})` : 'GraphQL', () => {
+    it('the gateway\'s introspected schema does not drift from the canonical supergraph (no breaking or warning change)', async () => {
+      const url = ctx.target.graphql!.url;
+      const served = printSchema(buildClientSchema(await graphqlData<IntrospectionQuery>(url, getIntrospectionQuery())));
+      // contract-diff compares API schemas: the supergraph's join__/link__ plumbing is stripped first.
+      await expectNoDrift(readFileSync(contractPaths.supergraph, 'utf8'), served, `the canonical supergraph (contracts/generated/supergraph.graphql) and the gateway ${url} (introspection)`);
+    });
+
+    const canonical = new Map(readSubgraphs(contractPaths.subgraphs).map((s) => [s.name, s.typeDefs]));
+    if (subgraphs.length === 0) it.skip('each subgraph\'s _service { sdl } (skipped: the target names no graphql.subgraphs)', () => undefined);
+    for (const [name, url] of subgraphs) {
+      it(`subgraph ${name}: its _service { sdl } does not drift from contracts/graphql/${name}.graphql (no breaking or warning change)`, async () => {
+        const sdl = canonical.get(name);
+        if (sdl === undefined) throw new Error(`graphql.subgraphs of the target names "${name}", which is not a canonical subgraph (contracts/graphql has: ${[...canonical.keys()].join(', ')})`);
+        const { _service } = await graphqlData<{ _service: { sdl: string | null } }>(url, '{ _service { sdl } }');
+        expect(_service.sdl, `${url}: _service.sdl`).toEqual(expect.any(String));
+        await expectNoDrift(sdl, _service.sdl, `contracts/graphql/${name}.graphql and the subgraph ${url} (_service { sdl })`);
+      });
+    }
   });
 
   describe.skipIf(!ctx.target.cors)(ctx.target.cors ? 'CORS' : 'CORS (skipped: the target names no cors.allowedOrigin)', () => {

@@ -24,6 +24,8 @@ export const FAULTS = {
   'renderer-not-consuming': 'the renderer never consumes report-renderer-queue (the queue exists without a consumer)',
   'analyzer-dead-letters': 'the analyzer refuses every other report.raw permanently (the DLQ grows by real reports)',
   'failed-unmarked': 'a dead-lettered report is not marked failed (its receipt stays where it was)',
+  'graphql-subgraph-outdated': 'the `reports` subgraph serves and executes an older SDL (without Report.seq) than the canonical one',
+  'graphql-gateway-outdated': 'the GraphQL gateway plans over and introspects as an older supergraph (composed without Report.seq)',
 } as const;
 
 export type Fault = keyof typeof FAULTS;

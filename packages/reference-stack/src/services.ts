@@ -241,6 +241,7 @@ export async function startGraphqlService(infra: Infra, options: GraphqlServiceO
     corsOrigins: options.corsOrigins,
     ports: { gateway: options.port },
     ops: serviceOps('graphql', runtime, { corsOrigins: options.corsOrigins }, { db: infraChecks(infra).db! }),
+    faults: infra.faults,
   });
   cleanups.push(() => graphql.close());
   return { url: graphql.url, subgraphs: graphql.subgraphs };

@@ -11,8 +11,9 @@ export function analysisSubgraphSdl(): string {
   return readFileSync(join(contractPaths.subgraphs, 'analysis.graphql'), 'utf8');
 }
 
-export function buildAnalysisSchema(db: Queryable): GraphQLSchema {
-  return buildSubgraphSchema(analysisSubgraphSdl(), {
+/** The `analysis` subgraph on `db`, built from `sdl` (default: the canonical one). */
+export function buildAnalysisSchema(db: Queryable, sdl = analysisSubgraphSdl()): GraphQLSchema {
+  return buildSubgraphSchema(sdl, {
     entities: {
       // A quarantined or unknown report is not an entity here either (null), so nothing leaks through
       // a hand-written _entities call.

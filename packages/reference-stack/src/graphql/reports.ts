@@ -28,8 +28,9 @@ export function reportsSubgraphSdl(): string {
   return readFileSync(join(contractPaths.subgraphs, 'reports.graphql'), 'utf8');
 }
 
-export function buildReportsSchema(db: Queryable): GraphQLSchema {
-  return buildSubgraphSchema(reportsSubgraphSdl(), {
+/** The `reports` subgraph on `db`, built from `sdl` (default: the canonical one). */
+export function buildReportsSchema(db: Queryable, sdl = reportsSubgraphSdl()): GraphQLSchema {
+  return buildSubgraphSchema(sdl, {
     fields: {
       Query: {
         report: async (_root, args: { publicId: string }) => (await reportsByIds(db, [args.publicId]))[0] ?? null,

@@ -6,14 +6,16 @@ import { contractPaths } from '@cleanapp/contracts';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { NO_FAULTS, type Faults } from '../faults.js';
+import { withGraphqlFaults } from '../faults/graphql.js';
 import type { Authorizer } from '../http/auth/index.js';
 import { bind, closeServer, createHttpServer } from '../http/listen.js';
 import type { Ops } from '../http/ops/index.js';
 import type { Queryable } from '../store/db.js';
-import { buildAnalysisSchema } from './analysis.js';
+import { analysisSubgraphSdl, buildAnalysisSchema } from './analysis.js';
 import { useFiniteNumbers } from './finite.js';
 import { requestIdOf, useHttp } from './http.js';
-import { buildReportsSchema } from './reports.js';
+import { buildReportsSchema, reportsSubgraphSdl } from './reports.js';
 
 export interface GraphqlOptions {
   /** Interface to bind (default 127.0.0.1). */
@@ -33,6 +35,8 @@ export interface GraphqlOptions {
   corsOrigins?: string[];
   /** The gateway's /healthz and /version. */
   ops?: Ops;
+  /** Deliberate faults for the suites' own tests (outdated subgraph or gateway); none in any real use. */
+  faults?: Faults;
 }
 
 export interface RunningGraphql {
@@ -76,10 +80,14 @@ export async function startGraphql(options: GraphqlOptions): Promise<RunningGrap
     await Promise.all(servers.splice(0).map(closeServer));
   };
   try {
+    const contract = withGraphqlFaults(
+      { subgraphs: { reports: reportsSubgraphSdl(), analysis: analysisSubgraphSdl() }, supergraph: options.supergraphSdl ?? readFileSync(contractPaths.supergraph, 'utf8') },
+      options.faults ?? NO_FAULTS,
+    );
     const subgraphs: Record<string, string> = {};
     const builders: [string, GraphQLSchema][] = [
-      ['reports', buildReportsSchema(options.db)],
-      ['analysis', buildAnalysisSchema(options.db)],
+      ['reports', buildReportsSchema(options.db, contract.subgraphs.reports)],
+      ['analysis', buildAnalysisSchema(options.db, contract.subgraphs.analysis)],
     ];
     for (const [name, schema] of builders) {
       const server = serverFor(name, schema, options.verifier, log);
@@ -87,7 +95,7 @@ export async function startGraphql(options: GraphqlOptions): Promise<RunningGrap
       subgraphs[name] = `${await bind(server, host, options.ports?.[name as 'reports' | 'analysis'] ?? 0)}/graphql`;
     }
 
-    const supergraphSdl = options.supergraphSdl ?? readFileSync(contractPaths.supergraph, 'utf8');
+    const supergraphSdl = contract.supergraph;
     const timeout = options.subgraphTimeoutMs ?? 10_000;
     const gatewaySchema = getStitchedSchemaFromSupergraphSdl({
       supergraphSdl,

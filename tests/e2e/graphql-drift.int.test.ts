@@ -1,0 +1,43 @@
+import { parseFaults, startStack, type StackOptions } from '@cleanapp/reference-stack';
+import { describe, expect, it } from 'vitest';
+import { run, type RunResult } from './run.js';
+
+// The contracts suite's GraphQL drift checks: they pass against the healthy reference stack and fail
+// with a drift report naming the field when a subgraph or the gateway serves an older contract.
+
+/** Runs the contracts suite against a fresh stack started with `options`. */
+async function contractsSuite(options: StackOptions, label: string): Promise<RunResult & { output: string }> {
+  const stack = await startStack(options);
+  try {
+    const result = await run('pnpm', ['smoke', '--target', stack.targetFile, '--suite', 'contracts', '--report-dir', `/tmp/smoke-graphql-drift-${label}`]);
+    return { ...result, output: result.stdout + result.stderr };
+  } finally {
+    await stack.stop();
+  }
+}
+
+const GATEWAY_CHECK = /GraphQL > the gateway's introspected schema does not drift/;
+const SUBGRAPH_CHECK = (name: string) => new RegExp(`GraphQL > subgraph ${name}: its _service \\{ sdl \\} does not drift`);
+
+describe('the contracts suite against GraphQL drift', () => {
+  it('passes against the healthy stack, with the gateway and both subgraphs checked', async () => {
+    const { code, output } = await contractsSuite({}, 'healthy');
+    expect(code, output.slice(-3000)).toBe(0);
+    expect(output).toMatch(/smoke: [1-9]\d* passed, 0 failed/);
+    for (const check of [GATEWAY_CHECK, SUBGRAPH_CHECK('reports'), SUBGRAPH_CHECK('analysis')]) expect(output).toMatch(check);
+    expect(output).not.toMatch(/GraphQL \(skipped/);
+  }, 120_000);
+
+  it.each([
+    ['graphql-subgraph-outdated', SUBGRAPH_CHECK('reports'), /contracts\/graphql\/reports\.graphql and the subgraph http:\/\/[^\s]+ \(_service \{ sdl \}\)/],
+    ['graphql-gateway-outdated', GATEWAY_CHECK, /the canonical supergraph \(contracts\/generated\/supergraph\.graphql\) and the gateway http:\/\/[^\s]+ \(introspection\)/],
+  ])('fails against %s with a drift report naming Report.seq', async (fault, check, between) => {
+    const { code, output } = await contractsSuite({ faults: parseFaults(fault) }, fault);
+    expect(code, output.slice(-3000)).toBe(1);
+    expect(output).toMatch(/smoke: \d+ passed, [1-9]\d* failed/);
+    expect(output).toMatch(check);
+    expect(output).toMatch(between);
+    expect(output).toMatch(/Field 'seq' was removed from object type 'Report'/);
+    expect(output).toMatch(/Report\.seq/);
+  }, 120_000);
+});
