@@ -1,14 +1,16 @@
-import { parseFaults, startStack, type StackOptions } from '@cleanapp/reference-stack';
+import { writeFileSync } from 'node:fs';
+import { parseFaults, startStack, type StackOptions, type StackTarget } from '@cleanapp/reference-stack';
 import { describe, expect, it } from 'vitest';
 import { run, type RunResult } from './run.js';
 
 // The contracts suite's GraphQL drift checks: they pass against the healthy reference stack and fail
 // with a drift report naming the field when a subgraph or the gateway serves an older contract.
 
-/** Runs the contracts suite against a fresh stack started with `options`. */
-async function contractsSuite(options: StackOptions, label: string): Promise<RunResult & { output: string }> {
+/** Runs the contracts suite against a fresh stack started with `options`, its target file rewritten by `targetOf`. */
+async function contractsSuite(options: StackOptions, label: string, targetOf?: (target: StackTarget) => object): Promise<RunResult & { output: string }> {
   const stack = await startStack(options);
   try {
+    if (targetOf) writeFileSync(stack.targetFile, JSON.stringify(targetOf(stack.target)), { mode: 0o600 });
     const result = await run('pnpm', ['smoke', '--target', stack.targetFile, '--suite', 'contracts', '--report-dir', `/tmp/smoke-graphql-drift-${label}`]);
     return { ...result, output: result.stdout + result.stderr };
   } finally {
@@ -39,5 +41,19 @@ describe('the contracts suite against GraphQL drift', () => {
     expect(output).toMatch(between);
     expect(output).toMatch(/Field 'seq' was removed from object type 'Report'/);
     expect(output).toMatch(/Report\.seq/);
+  }, 120_000);
+
+  it('fails naming a subgraph of the target that is not a canonical one', async () => {
+    const { code, output } = await contractsSuite({}, 'unknown-subgraph', (t) => ({ ...t, graphql: { ...t.graphql, subgraphs: { ...t.graphql.subgraphs, billing: t.graphql.subgraphs!.reports } } }));
+    expect(code, output.slice(-3000)).toBe(1);
+    expect(output).toMatch(/graphql\.subgraphs of the target names "billing", which is not a canonical subgraph \(contracts\/graphql has: analysis, reports\)/);
+  }, 120_000);
+
+  it('skips the subgraph checks visibly for a target that names no subgraphs, and still checks the gateway', async () => {
+    const { code, output } = await contractsSuite({}, 'no-subgraphs', (t) => ({ ...t, graphql: { url: t.graphql.url } }));
+    expect(code, output.slice(-3000)).toBe(0);
+    expect(output).toMatch(GATEWAY_CHECK);
+    expect(output).toMatch(/skipped: the target names no graphql\.subgraphs/);
+    expect(output).not.toMatch(SUBGRAPH_CHECK('reports'));
   }, 120_000);
 });
