@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildClientSchema, introspectionFromSchema, printSchema } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApiSchema, checkOperations } from '../src/graphql.js';
 import { diff, diffSources, parseConfig } from '../src/index.js';
@@ -110,6 +111,18 @@ describe('GraphQL subgraph directories (composed with @theguild/federation-compo
   it('compares the composed API schema: a field removed from one subgraph is breaking', async () => {
     expect((await diffSources(SUBGRAPHS, variant('same', (_f, s) => s))).changes).toEqual([]);
     const r = await diffSources(SUBGRAPHS, variant('no-seq', (f, s) => (f === 'reports.graphql' ? s.replace(/^\s*seq: Int!\n/m, '') : s)));
+    expect(r.changes.map((c) => [c.id, c.level, c.location])).toEqual([['graphql-field-removed', 'breaking', 'Report.seq']]);
+  });
+
+  it('the committed supergraph against what a gateway serving it introspects as (no federation directives at all): drift only when a field is gone', async () => {
+    const committed = readFileSync(fileURLToPath(new URL('../../../contracts/generated/supergraph.graphql', import.meta.url)), 'utf8');
+    // What `getIntrospectionQuery` + `buildClientSchema` + `printSchema` give a smoke suite: no @key/@join__*,
+    // no schema directives, types in the server's order.
+    const introspected = (sdl: string) => printSchema(buildClientSchema(introspectionFromSchema(buildApiSchema(sdl, 'served'))));
+    expect(introspected(committed)).not.toMatch(/join__|@key|@link/);
+    expect((await diff(committed, introspected(committed))).changes).toEqual([]);
+    const outdated = introspected(committed).replace(/^\s*seq: Int!\n/m, '');
+    const r = await diff(committed, outdated);
     expect(r.changes.map((c) => [c.id, c.level, c.location])).toEqual([['graphql-field-removed', 'breaking', 'Report.seq']]);
   });
 
