@@ -2,6 +2,6 @@ export { contractPaths } from './paths.js';
 export { composeSupergraph, readSubgraphs, CompositionError, type Subgraph } from './compose.js';
 export { loadOpenApi, loadAsyncApi, type OpenApiDocument } from './load.js';
 export { finiteKeyword, requireFiniteNumbers } from './finite.js';
-export { latencyBudgets, latencyShapeProblems, LATENCY_EXTENSION, ROOT_LATENCY_BUDGETS, type LatencyBudgetSpec, type LatencyShapeProblem } from './latency.js';
+export { latencyBudgets, latencyShapeProblems, subgraphOwningQueryField, LATENCY_EXTENSION, ROOT_LATENCY_BUDGETS, type LatencyBudgetSpec, type LatencyShapeProblem } from './latency.js';
 export { OpenApiValidator, type Operation, type Parameter, type Problem, type RequestParts } from './validator.js';
 export type { SmokeTarget, SmokeTargetFile, TargetService, TestSigningKey, TargetLatency, LatencyBudget } from './target.js';

@@ -1,4 +1,7 @@
+import { Kind, parse } from 'graphql';
+import { readSubgraphs, type Subgraph } from './compose.js';
 import type { OpenApiDocument } from './load.js';
+import { contractPaths } from './paths.js';
 import type { LatencyBudget } from './target.js';
 
 /**
@@ -127,4 +130,16 @@ export function latencyBudgets(doc: OpenApiDocument): LatencyBudgetSpec[] {
     }
   }
   return specs;
+}
+
+/**
+ * The subgraph that resolves `Query.<field>` (default: the canonical subgraphs): where the `graphql`
+ * budget sends the same query directly, to tell the gateway's overhead from the subgraph's own time.
+ */
+export function subgraphOwningQueryField(field: string, subgraphs: Subgraph[] = readSubgraphs(contractPaths.subgraphs)): string | undefined {
+  return subgraphs.find((s) =>
+    parse(s.typeDefs).definitions.some(
+      (d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Query' && d.fields?.some((f) => f.name.value === field),
+    ),
+  )?.name;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latencyBudgets, latencyShapeProblems, loadOpenApi, type OpenApiDocument } from '../src/index.js';
+import { latencyBudgets, latencyShapeProblems, loadOpenApi, subgraphOwningQueryField, type OpenApiDocument } from '../src/index.js';
 
 /** A bundled document with one public and one protected GET, and whatever extensions a test gives them. */
 function doc(health: Record<string, unknown>, stats: Record<string, unknown>, root?: unknown): OpenApiDocument {
@@ -46,5 +46,16 @@ describe('latencyBudgets (x-cleanapp-latency)', () => {
     expect(latencyShapeProblems({ p99Ms: Number.POSITIVE_INFINITY }, 'root').map((p) => p.key)).toEqual(['p99Ms']);
     expect(latencyShapeProblems({}, 'root')).toEqual([{ key: '', message: 'A latency budget needs at least one of p95Ms, p99Ms, overheadMs.' }]);
     expect(latencyShapeProblems({ overheadMs: 1 }, 'operation')).toEqual([{ key: 'overheadMs', message: '`overheadMs` needs a `baseline`: the public operation it is compared with.' }]);
+  });
+
+  it('subgraphOwningQueryField: the canonical subgraph that resolves a root query field (type or extension), none for an unknown field', () => {
+    expect(subgraphOwningQueryField('reportsNear')).toBe('reports');
+    expect(subgraphOwningQueryField('report')).toBe('reports');
+    expect(subgraphOwningQueryField('nope')).toBeUndefined();
+    const subgraphs = [
+      { name: 'a', file: 'a.graphql', typeDefs: 'type Query { x: Int }' },
+      { name: 'b', file: 'b.graphql', typeDefs: 'extend type Query { y: Int }' },
+    ];
+    expect(subgraphOwningQueryField('y', subgraphs)).toBe('b');
   });
 });

@@ -1,0 +1,88 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureLoad } from './load.js';
+
+/**
+ * A real HTTP server with known behaviour: every 10th request it receives answers after 40 ms, every
+ * 4th is a 503 (on /errors), /graphql answers 200 with a GraphQL `errors` body every other time, /hang never answers.
+ */
+let server: Server;
+let base: string;
+let received = 0;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    received += 1;
+    const n = received;
+    if (req.url === '/hang') return;
+    const answer = () => {
+      if (req.url === '/errors' && n % 4 === 0) res.writeHead(503).end('{}');
+      else if (req.url === '/graphql') res.writeHead(200, { 'content-type': 'application/json' }).end(n % 2 ? '{"data":{"x":1}}' : '{"errors":[{"message":"boom"}]}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    };
+    if (req.url === '/slow-tail' && n % 10 === 0) setTimeout(answer, 40);
+    else answer();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const settings = { rate: 10_000, maxRequests: 100, maxSeconds: 10, connections: 4 };
+
+describe('measureLoad (autocannon, latency per answer)', () => {
+  it('sends maxRequests requests after the warm-up; the p95 sees the slow tenth, the p50 does not (sub-millisecond precision)', async () => {
+    received = 0;
+    const m = await measureLoad({ url: `${base}/slow-tail`, method: 'GET' }, settings);
+    expect(m.requests).toBe(100);
+    expect(received).toBe(100 + 12); // + warm-up: 3 per connection
+    expect(m.errors).toBe(0);
+    expect(m.p95Ms).toBeGreaterThanOrEqual(40);
+    expect(m.p99Ms).toBeGreaterThanOrEqual(40);
+    expect(m.p50Ms).toBeLessThan(20);
+    expect(Number.isInteger(m.p50Ms)).toBe(false);
+  });
+
+  it('counts non-2xx answers as errors', async () => {
+    received = 0;
+    const m = await measureLoad({ url: `${base}/errors`, method: 'GET' }, settings);
+    expect(m).toMatchObject({ requests: 100, errors: 25, errorRate: 0.25 });
+    expect(m.statuses['503']).toBe(25);
+  });
+
+  it('counts a 200 whose body verifyBody refuses (GraphQL errors) as an error, and sends the method, headers and body', async () => {
+    const seen: string[] = [];
+    server.prependOnceListener('request', (req) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => seen.push(`${req.method} ${req.headers.authorization} ${body}`));
+    });
+    received = 0;
+    const m = await measureLoad(
+      { url: `${base}/graphql`, method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"query":"{x}"}', verifyBody: (b) => !('errors' in JSON.parse(b)) },
+      { ...settings, maxRequests: 40 },
+    );
+    expect(seen).toEqual(['POST Bearer t {"query":"{x}"}']);
+    expect(m).toMatchObject({ requests: 40, errors: 20 });
+    expect(m.statuses['refused body']).toBe(20);
+  });
+
+  it('stops at maxSeconds when answers never come (a timeout is an error), and a refused connection is an error, not a hang', async () => {
+    const started = performance.now();
+    const hung = await measureLoad({ url: `${base}/hang`, method: 'GET' }, { ...settings, maxSeconds: 1 });
+    // nothing answered: at most the requests that timed out (the timeout is the window) count, all as errors
+    expect(hung.errors).toBe(hung.requests);
+    expect(hung.p95Ms).toBeNaN();
+    expect(performance.now() - started).toBeLessThan(4_000);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await measureLoad({ url: `http://127.0.0.1:${port}/`, method: 'GET' }, { ...settings, maxSeconds: 2 });
+    expect(refused.errors).toBeGreaterThan(0);
+    expect(refused.errorRate).toBe(1);
+  });
+});
