@@ -160,6 +160,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         nameMap: { 'cleanapp-exchange': infra.topology.exchange.name, 'cleanapp-dlx': infra.topology.deadLetterExchange.name, ...nameMap },
       },
       graphql: { url: graphql.url, subgraphs: graphql.subgraphs },
+      // The perf suite: every service shares this one process, so one connection measures latency rather than
+      // the event loop queueing the gateway's own subgraph calls; 100 requests keep the suite at a few seconds.
+      latency: { connections: 1, maxRequests: 100 },
       websocket: { publicUrl: ws.publicUrl, privilegedUrl: ws.privilegedUrl },
       cors: { allowedOrigin: corsOrigins[0]! },
       services: Object.fromEntries(

@@ -2,7 +2,7 @@
 // verdicts with one sentence per broken limit, and the record/facts the runner reports.
 export { DEFAULT_LOAD, loadSettings, resolveBudgets, type LimitName, type LimitSource, type LoadSettings, type ResolvedBudget } from './budgets.js';
 export { measureLoad, type LoadRequest } from './load.js';
-export { perfFacts, perfRecord } from './record.js';
+export { perfFacts, perfRecord, violationMessage, writePerf } from './record.js';
 export { operationRequest, type OperationRequest } from './requests.js';
 export { percentile, summarize, type Measurement } from './stats.js';
 export { judge, type Baseline } from './verdict.js';

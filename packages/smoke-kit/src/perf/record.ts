@@ -1,6 +1,7 @@
-import type { Facts } from '../facts.js';
-import type { LatencyRecord, LatencyResult } from '../latency.js';
+import { recordFacts, type Facts } from '../facts.js';
+import { recordLatency, type LatencyRecord, type LatencyResult } from '../latency.js';
 import type { LoadSettings } from './budgets.js';
+import type { Measurement } from './stats.js';
 
 const limitsText = (r: LatencyResult) => {
   const b = r.budget;
@@ -36,4 +37,23 @@ export function perfRecord(target: { name: string; environment?: string }, runId
     load,
     results,
   };
+}
+
+/** Writes a perf file's LatencyRecord and facts table under one name (nothing when nothing was measured). */
+export function writePerf(name: string, title: string, run: { target: { name: string; environment?: string }; runId: string }, at: string, load: LoadSettings, results: LatencyResult[]): void {
+  if (results.length === 0) return;
+  recordLatency(name, perfRecord(run.target, run.runId, at, load, results));
+  recordFacts(name, perfFacts(title, load, results));
+}
+
+/**
+ * The failure message of a broken budget: its violation sentences, and when anything failed, what the
+ * target answered (e.g. `401×200`), since "error rate 100 %" alone does not say why.
+ */
+export function violationMessage(result: LatencyResult, measured: Measurement): string {
+  const answers = Object.entries(measured.statuses)
+    .sort(([, a], [, b]) => b - a)
+    .map(([code, n]) => `${code}×${n}`)
+    .join(', ');
+  return `${result.id} (${result.request}): ${result.violations.join('; ')}${measured.errors > 0 ? ` — answers: ${answers}` : ''}`;
 }
