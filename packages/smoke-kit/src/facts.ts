@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { clearRecords, recordFiles, writeRecord } from './report-files.js';
 
 /**
  * Facts a suite measured on the target (e.g. queue depths), attached to the run summary: a suite calls
@@ -19,30 +20,23 @@ export const factsDir = (reportDir: string) => join(reportDir, 'facts');
 
 /** Records facts for the summary (no-op outside the runner, which sets CLEANAPP_REPORT_DIR). */
 export function recordFacts(name: string, facts: Facts, reportDir = process.env.CLEANAPP_REPORT_DIR): void {
-  if (!reportDir) return;
-  mkdirSync(factsDir(reportDir), { recursive: true });
-  writeFileSync(join(factsDir(reportDir), `${name.replace(/[^A-Za-z0-9._-]/g, '-')}.json`), `${JSON.stringify(facts, null, 2)}\n`);
+  if (reportDir) writeRecord(factsDir(reportDir), name, facts);
 }
 
 /** Removes the facts of an earlier run in the same report dir, so a summary shows only this run's. */
-export const clearFacts = (reportDir: string) => rmSync(factsDir(reportDir), { recursive: true, force: true });
+export const clearFacts = (reportDir: string) => clearRecords(factsDir(reportDir));
 
 /** Every facts file of the run, by name; an unreadable file becomes a one-line note instead of failing the summary. */
 export function readFacts(reportDir: string): Facts[] {
-  const dir = factsDir(reportDir);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      try {
-        const facts = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Facts;
-        if (!Array.isArray(facts.columns) || !Array.isArray(facts.rows)) throw new Error('no columns/rows');
-        return facts;
-      } catch (error) {
-        return { title: f, columns: [], rows: [], notes: [`unreadable facts file: ${(error as Error).message}`] };
-      }
-    });
+  return recordFiles(factsDir(reportDir)).map((file) => {
+    try {
+      const facts = JSON.parse(readFileSync(file, 'utf8')) as Facts;
+      if (!Array.isArray(facts.columns) || !Array.isArray(facts.rows)) throw new Error('no columns/rows');
+      return facts;
+    } catch (error) {
+      return { title: basename(file), columns: [], rows: [], notes: [`unreadable facts file: ${(error as Error).message}`] };
+    }
+  });
 }
 
 const LABEL = 'measured on the target';

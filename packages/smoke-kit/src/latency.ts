@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { clearRecords, recordFiles, writeRecord } from './report-files.js';
 import { join } from 'node:path';
 import type { LatencyBudget } from '@cleanapp/contracts';
 
@@ -46,25 +47,22 @@ export const latencyDir = (reportDir: string) => join(reportDir, 'latency');
 
 /** Writes `<report dir>/latency/<name>.json` (no-op outside the runner, which sets CLEANAPP_REPORT_DIR). */
 export function recordLatency(name: string, record: LatencyRecord, reportDir = process.env.CLEANAPP_REPORT_DIR): void {
-  if (!reportDir) return;
-  mkdirSync(latencyDir(reportDir), { recursive: true });
-  writeFileSync(join(latencyDir(reportDir), `${name.replace(/[^A-Za-z0-9._-]/g, '-')}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  if (reportDir) writeRecord(latencyDir(reportDir), name, record);
 }
 
 /** Removes an earlier run's records from the report dir. */
-export const clearLatency = (reportDir: string) => rmSync(latencyDir(reportDir), { recursive: true, force: true });
+export const clearLatency = (reportDir: string) => clearRecords(latencyDir(reportDir));
 
 /** Every latency record of the run; an unreadable file throws with its path (a measurement is never silently dropped). */
 export function readLatency(reportDir: string): LatencyRecord[] {
-  const dir = latencyDir(reportDir);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const file = join(dir, f);
-      const record = JSON.parse(readFileSync(file, 'utf8')) as LatencyRecord;
-      if (!Array.isArray(record.results)) throw new Error(`${file}: not a latency record (no results array)`);
-      return record;
-    });
+  return recordFiles(latencyDir(reportDir)).map((file) => {
+    let record: LatencyRecord;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as LatencyRecord;
+    } catch (error) {
+      throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    }
+    if (!Array.isArray(record.results)) throw new Error(`${file}: not a latency record (no results array)`);
+    return record;
+  });
 }
