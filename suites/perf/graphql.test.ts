@@ -1,11 +1,11 @@
 import { subgraphOwningQueryField, latencyBudgets } from '@cleanapp/contracts';
 import { canonicalOpenApi, suiteContext, type LatencyResult } from '@cleanapp/smoke-kit';
-import { judge, loadSettings, measureLoad, resolveBudgets, violationMessage, writePerf, type LoadRequest } from '@cleanapp/smoke-kit/perf';
+import { judge, loadSettings, measurePair, resolveBudgets, violationMessage, writePerf, type LoadRequest } from '@cleanapp/smoke-kit/perf';
 import { afterAll, describe, it } from 'vitest';
 
 /**
  * The `graphql` budget: the gateway's p95 for a query over the p95 of the same query sent to the
- * subgraph that owns it (target `graphql.subgraphs`), measured back to back. The query selects only
+ * subgraph that owns it (target `graphql.subgraphs`), measured in alternating rounds. The query selects only
  * fields of that subgraph (the canonical ReportsNear document also selects `analysis`, which the
  * `reports` subgraph alone cannot answer), so both answer the same thing and the difference is the
  * gateway: its JWT check, query planning and the hop.
@@ -46,8 +46,7 @@ afterAll(() => writePerf('perf-graphql', 'perf: GraphQL gateway overhead under l
 describe('perf: GraphQL latency budget', () => {
   const name = budget ? `graphql: gateway p95 ≤ subgraph ${owner}'s + ${budget.limits.overheadMs} ms (${budget.source})` : 'graphql';
   it.skipIf(skipReason !== undefined)(skipReason ? `${name} — skipped: ${skipReason}` : name, async () => {
-    const direct = await measureLoad(await request(subgraph!), load);
-    const measurement = await measureLoad(await request(gateway!), load);
+    const { baseline: direct, subject: measurement } = await measurePair(await request(subgraph!), await request(gateway!), load);
     const result = judge(budget!, `POST ${gateway} ${ROOT_FIELD}`, measurement, { id: `subgraph ${owner}`, measurement: direct });
     results.push(result);
     if (result.verdict === 'fail') throw new Error(violationMessage(result, measurement));

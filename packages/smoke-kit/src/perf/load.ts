@@ -76,14 +76,45 @@ function drive(request: LoadRequest, settings: LoadSettings, amount: number, sec
   });
 }
 
+const warmUp = (request: LoadRequest, settings: LoadSettings) =>
+  drive(request, settings, Math.min(settings.maxRequests, settings.connections * 3), Math.min(1, settings.maxSeconds / 4));
+
 /**
  * Measures one request under the target's load settings: a short warm-up first (a few requests per
  * connection, at most a quarter of the window or 1 s, not measured: connection set-up, JIT and caches),
  * then `maxRequests` requests within `maxSeconds`.
  */
 export async function measureLoad(request: LoadRequest, settings: LoadSettings): Promise<Measurement> {
-  const warmup = Math.min(settings.maxRequests, settings.connections * 3);
-  await drive(request, settings, warmup, Math.min(1, settings.maxSeconds / 4));
+  await warmUp(request, settings);
   const raw = await drive(request, settings, settings.maxRequests, settings.maxSeconds);
   return summarize(raw.latencies, raw.statuses, raw.seconds);
+}
+
+/** Rounds a paired measurement alternates in; each round is at least this many requests per side. */
+const ROUNDS = 5;
+const MIN_ROUND = 10;
+
+/**
+ * Measures a baseline and a subject for an overhead budget in alternating rounds (baseline, subject,
+ * baseline, …; each side `maxRequests` in all, within `maxSeconds` in all), so whatever else loads the
+ * machine meanwhile weighs on both alike and the difference of their p95s is the subject's own.
+ */
+export async function measurePair(baseline: LoadRequest, subject: LoadRequest, settings: LoadSettings): Promise<{ baseline: Measurement; subject: Measurement }> {
+  await warmUp(baseline, settings);
+  await warmUp(subject, settings);
+  const rounds = Math.max(1, Math.min(ROUNDS, Math.floor(settings.maxRequests / MIN_ROUND)));
+  const sides = [baseline, subject].map(() => ({ latencies: [] as number[], statuses: {} as Record<string, number>, seconds: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    // Spread maxRequests over the rounds (the first ones take the remainder).
+    const amount = Math.floor(settings.maxRequests / rounds) + (round < settings.maxRequests % rounds ? 1 : 0);
+    for (const [i, request] of [baseline, subject].entries()) {
+      const raw = await drive(request, settings, amount, settings.maxSeconds / rounds);
+      const side = sides[i]!;
+      side.latencies.push(...raw.latencies);
+      for (const [code, n] of Object.entries(raw.statuses)) side.statuses[code] = (side.statuses[code] ?? 0) + n;
+      side.seconds += raw.seconds;
+    }
+  }
+  const [b, s] = sides.map((side) => summarize(side.latencies, side.statuses, side.seconds));
+  return { baseline: b!, subject: s! };
 }
