@@ -3,12 +3,16 @@
 //   generated/asyncapi.json    bundled AsyncAPI (payload schemas inlined)
 //   generated/supergraph.graphql  composed federation supergraph
 //   src/generated/target.ts    the smoke target file's type, from target.schema.json
+//   generated/policy-revision.json  the canonical policy's revision (policy/cleanapp.cedar)
 // `--check` builds in memory and fails when a committed file differs (stale generated code).
+import { readFileSync } from 'node:fs';
 import { generateAll, writeOrCheck } from '../src/build.js';
+import { policyPaths, policyRevisionOf } from '../src/policy.js';
 
 const check = process.argv.includes('--check');
 try {
-  const outputs = await generateAll();
+  const revision = policyRevisionOf(readFileSync(policyPaths.policy, 'utf8'));
+  const outputs = [...(await generateAll()), { path: policyPaths.revision, content: `${JSON.stringify({ revision }, null, 2)}\n` }];
   const stale = writeOrCheck(outputs, { check });
   if (check && stale.length > 0) {
     console.error(`Generated contract files are stale; run \`pnpm generate\`:\n${stale.map((f) => `  ${f}`).join('\n')}`);

@@ -171,7 +171,7 @@ export interface paths {
         };
         /**
          * A report by its public id
-         * @description 404 while the report is in the quarantine lane.
+         * @description A published report is readable with `report:read`. A report in the quarantine lane is readable only by the client that submitted it: the policy decision point decides (contracts/policy/), and for any other client the answer is the same 404 as for an unknown id (no existence leak), carrying the `decision_id` of that deny.
          */
         get: operations["getReport"];
         put?: never;
@@ -247,7 +247,7 @@ export interface paths {
         put?: never;
         /**
          * Move a quarantined report to the publish lane
-         * @description Idempotent; promoting a published report answers it unchanged.
+         * @description Idempotent; promoting a published report answers it unchanged. Besides the `admin` scope, the policy decision point decides (contracts/policy/): only the `moderation` client may promote. A policy deny is a 403 error envelope carrying the `decision_id` of that decision in the decision log.
          */
         post: operations["promoteReport"];
         delete?: never;
@@ -268,7 +268,7 @@ export interface paths {
         post?: never;
         /**
          * Delete synthetic (test) reports
-         * @description Removes reports submitted with `synthetic: true`, optionally only those whose `source_id` starts with a prefix (one smoke run's data). Real reports are never touched.
+         * @description Removes reports submitted with `synthetic: true`, optionally only those whose `source_id` starts with a prefix (one smoke run's data). Real reports are never touched. Besides the `admin` scope, the policy decision point decides (contracts/policy/): the `source_id_prefix` is required in effect and must start with the caller's synthetic prefix (token claim `synthetic_prefix`); deleting every synthetic report is denied. A policy deny is a 403 error envelope carrying the `decision_id` of that decision.
          */
         delete: operations["deleteSyntheticReports"];
         options?: never;
@@ -336,6 +336,8 @@ export interface components {
                 }[];
                 /** @description Same value as the `X-Request-ID` response header. */
                 request_id: string;
+                /** @description Set when a policy decision refused the request (403, or 404 where a refusal must not reveal that the resource exists): the id of that decision in the policy decision point's log (`GET /v1/decisions/{decision_id}` there). */
+                decision_id?: string;
             };
         };
         /** @description The platform's health answer, the same on every service; 200 only when every dependency the service has is up (otherwise 503 with the error envelope). */
@@ -598,7 +600,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The token is valid but lacks a scope the operation requires. */
+        /** @description The token is valid but lacks a scope the operation requires, or the policy decision point denied the request; then the envelope carries the `decision_id` of that decision. */
         Forbidden: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
