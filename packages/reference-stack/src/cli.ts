@@ -2,20 +2,25 @@
 // writes a target file and prints its path; with a service name starts only that service, configured by
 // environment variables (what compose/ runs). Runs until SIGINT/SIGTERM/SIGHUP, or until the process that
 // started it goes away (pnpm does not forward signals to its script): it never outlives its launcher.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { withSyntheticPrefixes } from './auth/issuer.js';
 import { TokenVerifier } from './auth/verify.js';
-import { DependencyNotFoundError } from './deps/resolve.js';
+import { DependencyNotFoundError, resolveDatabase } from './deps/resolve.js';
 import { Cleanups } from './http/listen.js';
 import { authRequiredFrom } from './ops.js';
 import { parseClients, startApiService, startGraphqlService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 import { parseFaults } from './faults.js';
 import { stopOnExitOf } from './lifetime.js';
+import { policyFromText } from './policy/engine.js';
+import { startPolicyService } from './policy/service.js';
+import { openDatabase } from './store/db.js';
 import { startStack } from './stack.js';
 
-const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub'] as const;
+const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub', 'policy'] as const;
 type Service = (typeof SERVICES)[number];
 
-const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer|graphql|ws-hub] [options]
+const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer|graphql|ws-hub|policy] [options]
 
 all (default)   every service in one process on free ports; writes a target file and prints its path
                 --api-port N --issuer-port N --host H --target-file F --broker-environment ENV
@@ -29,11 +34,14 @@ all (default)   every service in one process on free ports; writes a target file
   api, workers  AMQP_URL, DATABASE_URL, DATABASE_SCHEMA (cleanapp), BROKER_ENVIRONMENT, BROKER_PREFIX
                 (isolates several stacks on one broker)
   token-issuer  PORT (8081), ISSUER_URL (public URL, default the bound one), OAUTH_CLIENTS
-                ("id:secret:scope scope,..."), TOKEN_AUDIENCE (cleanapp-api)
+                ("id:secret:scope scope,..."), TOKEN_AUDIENCE (cleanapp-api), OAUTH_SYNTHETIC_PREFIXES
+                ("id=prefix,...": the synthetic_prefix claim, the synthetic data a client may delete)
   api           PORT (8080), TOKEN_ISSUER (required: the issuer URL tokens carry), JWKS_URL
                 (default TOKEN_ISSUER/.well-known/jwks.json), CORS_ORIGINS (comma separated), PUBLIC_URL,
                 TOKEN_URL (the token endpoint clients reach; default TOKEN_ISSUER/oauth/token): both go
-                into the served /api/v4/openapi.json
+                into the served /api/v4/openapi.json; POLICY_URL (required: the policy decision point)
+  policy        PORT (8181), DATABASE_URL, DATABASE_SCHEMA (the decision log's table), POLICY_FILE (a
+                Cedar policy; default the canonical contracts/policy/cleanapp.cedar)
   analyzer, renderer  HEALTH_PORT (8090): GET /healthz, /version (and /health) for container health checks
   renderer      PUBLIC_URL (required: the API's public URL; the pages' og:image and og:url)
   graphql       PORT (4000) for the gateway's /graphql, TOKEN_ISSUER, JWKS_URL, CORS_ORIGINS,
@@ -87,9 +95,20 @@ async function startOne(): Promise<() => Promise<void>> {
   const audience = env.TOKEN_AUDIENCE ?? 'cleanapp-api';
   try {
     if (service === 'token-issuer') {
-      const clients = parseClients(required('OAUTH_CLIENTS'));
+      const clients = withSyntheticPrefixes(parseClients(required('OAUTH_CLIENTS')), env.OAUTH_SYNTHETIC_PREFIXES ?? '');
       const issuer = await startIssuerService({ ...runtime, host, port: Number(env.PORT ?? 8081), audience, clients, ...(env.ISSUER_URL ? { publicUrl: env.ISSUER_URL } : {}) }, cleanups);
       log(`[token-issuer] ${issuer.url} (${clients.length} clients)`);
+      return () => cleanups.run();
+    }
+    if (service === 'policy') {
+      // The decision point needs only the database (its decision log), not the broker.
+      const database = env.DATABASE_URL ? { url: env.DATABASE_URL, source: 'env' as const, stop: async () => undefined } : await resolveDatabase({ env });
+      cleanups.push(database.stop);
+      const db = await openDatabase(database.url, env.DATABASE_SCHEMA ?? 'cleanapp');
+      cleanups.push(() => db.close());
+      const policy = env.POLICY_FILE ? { policy: policyFromText(readFileSync(env.POLICY_FILE, 'utf8')) } : {};
+      const pdp = await startPolicyService({ db, database }, { ...runtime, host, port: Number(env.PORT ?? 8181), faults: parseFaults(env.CLEANAPP_FAULTS), ...policy }, cleanups);
+      log(`[policy] ${pdp.url} enforcing ${pdp.revision}`);
       return () => cleanups.run();
     }
     const issuerUrl = service === 'api' || service === 'graphql' || service === 'ws-hub' ? required('TOKEN_ISSUER') : '';
@@ -115,6 +134,7 @@ async function startOne(): Promise<() => Promise<void>> {
           issuer: issuerUrl,
           audience,
           corsOrigins,
+          policyUrl: required('POLICY_URL'),
           ...runtime,
           ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}),
           ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),

@@ -26,6 +26,8 @@ export const FAULTS = {
   'failed-unmarked': 'a dead-lettered report is not marked failed (its receipt stays where it was)',
   'graphql-subgraph-outdated': 'the `reports` subgraph serves and executes an older SDL (without Report.seq) than the canonical one',
   'graphql-gateway-outdated': 'the GraphQL gateway plans over and introspects as an older supergraph (composed without Report.seq)',
+  'policy-permissive': 'the policy decision point lets any admin promote (not only the moderation client) yet reports the canonical revision',
+  'policy-stale': 'the policy decision point enforces an older policy (any admin promotes and deletes any synthetic data) and reports that revision',
 } as const;
 
 export type Fault = keyof typeof FAULTS;

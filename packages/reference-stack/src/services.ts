@@ -11,6 +11,7 @@ import { resolveBroker, resolveDatabase, type Resolved } from './deps/resolve.js
 import { Cleanups, listen } from './http/listen.js';
 import { dropSchema, openDatabase, type Database } from './store/db.js';
 import { OutboxRelay } from './store/outbox.js';
+import { PolicyClient } from './policy/client.js';
 import { PipelineStore } from './store/pipeline.js';
 import { QueryStore } from './store/queries.js';
 import { ReportStore } from './store/reports.js';
@@ -131,6 +132,8 @@ export interface ApiOptions extends Partial<ServiceRuntime> {
   publicUrl?: string;
   /** The token endpoint clients reach, written into the served contract's OAuth2 flows (defaults to `<issuer>/oauth/token`). */
   tokenUrl?: string;
+  /** Origin of the policy decision point the API asks (src/policy/). */
+  policyUrl: string;
 }
 
 export async function startApiService(infra: Infra, options: ApiOptions, cleanups: Cleanups): Promise<{ url: string; verifier: TokenVerifier }> {
@@ -140,6 +143,7 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
     audience: options.audience,
     broker: infra.topology.exchange.name,
     db: infra.database.source,
+    policy: options.policyUrl,
   }, infraChecks(infra));
   const server = await listen(options.host, options.port);
   cleanups.push(() => server.close());
@@ -157,6 +161,7 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
     version,
     corsOrigins: options.corsOrigins,
     servedContract: served,
+    policy: new PolicyClient(options.policyUrl),
   };
   server.mount(createApiApp(withApiFaults(deps, infra.faults)));
   return { url, verifier };

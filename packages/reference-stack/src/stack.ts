@@ -8,6 +8,7 @@ import { generateTestSigningKey } from './auth/keys.js';
 import type { Resolved } from './deps/resolve.js';
 import type { Faults } from './faults.js';
 import { Cleanups } from './http/listen.js';
+import { startPolicyService } from './policy/service.js';
 import { authRequiredFrom } from './ops.js';
 import { newSecret, startApiService, startGraphqlService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
 
@@ -90,11 +91,11 @@ export interface RunningStack {
   target: StackTarget;
   targetFile: string;
   /** analyzer, renderer: their /healthz and /version (the workers have no other HTTP). */
-  urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string>; ws: string; analyzer: string; renderer: string };
+  urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string>; ws: string; analyzer: string; renderer: string; policy: string };
   /** What was used for each dependency, and where it came from. */
   dependencies: { amqp: Resolved; database: Resolved };
-  /** A client-credentials access token from the stack's own issuer (default: all of the client's scopes). */
-  token(scope?: string): Promise<string>;
+  /** A client-credentials access token from the stack's own issuer (default: all of the client's scopes; client: the smoke client, or `moderation`). */
+  token(scope?: string, client?: 'moderation'): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -130,15 +131,20 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     );
     // Token issuer first: the API verifies against its JWKS over HTTP, as it would as a separate service.
     const audience = 'cleanapp-api';
-    const client = { clientId: 'smoke-runner', clientSecret: newSecret(), scopes: ['report:submit', 'report:read', 'admin'] };
+    // synthetic_prefix: the policy lets this client delete only synthetic data under smoke- (its runs' smoke-<runId>-).
+    const client = { clientId: 'smoke-runner', clientSecret: newSecret(), scopes: ['report:submit', 'report:read', 'admin'], syntheticPrefix: 'smoke-' };
+    // The one client the policy lets promote reports out of quarantine.
+    const moderation = { clientId: 'moderation', clientSecret: newSecret(), scopes: ['report:read', 'admin'] };
     // A trusted test key in the JWKS, its private JWK in the target file: the auth suite mints tokens with it.
     const testSigningKey = await generateTestSigningKey();
     const runtime = { runtimeMode: options.runtimeMode ?? 'embedded', authRequired: options.authRequired ?? authRequiredFrom(env) } as const;
-    const issuer = await startIssuerService({ ...runtime, host, port: options.issuerPort ?? 0, audience, clients: [client], testSigningKey }, cleanups);
+    const issuer = await startIssuerService({ ...runtime, host, port: options.issuerPort ?? 0, audience, clients: [client, moderation], testSigningKey }, cleanups);
     const corsOrigins = options.corsOrigins ?? ['http://localhost:5173'];
+    // The policy decision point before the API, which asks it over HTTP (as it would ask an OPA sidecar).
+    const policy = await startPolicyService(infra, { ...runtime, host, port: 0, faults: infra.faults }, cleanups);
     const api = await startApiService(
       infra,
-      { ...runtime, host, port: options.apiPort ?? 0, issuer: issuer.url, audience, corsOrigins },
+      { ...runtime, host, port: options.apiPort ?? 0, issuer: issuer.url, audience, corsOrigins, policyUrl: policy.url },
       cleanups,
     );
     // After the API: the renderer's pages link to its URL.
@@ -167,8 +173,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       latency: { connections: 1, maxRequests: 100, budgets: { graphql: { overheadMs: 100 } } },
       websocket: { publicUrl: ws.publicUrl, privilegedUrl: ws.privilegedUrl },
       cors: { allowedOrigin: corsOrigins[0]! },
+      policy: { url: policy.url },
       services: Object.fromEntries(
-        Object.entries({ api: api.url, 'token-issuer': issuer.url, analyzer: analyzer!.url, renderer: renderer!.url, graphql: new URL(graphql.url).origin, 'ws-hub': ws.url.replace(/^ws/, 'http') })
+        Object.entries({ api: api.url, 'token-issuer': issuer.url, analyzer: analyzer!.url, renderer: renderer!.url, graphql: new URL(graphql.url).origin, 'ws-hub': ws.url.replace(/^ws/, 'http'), policy: policy.url })
           .map(([name, baseUrl]) => [name, { baseUrl }]),
       ),
       ...(options.environment ? { environment: options.environment } : {}),
@@ -186,9 +193,10 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       namespace,
       target,
       targetFile,
-      urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url, analyzer: analyzer!.url, renderer: renderer!.url },
+      urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url, analyzer: analyzer!.url, renderer: renderer!.url, policy: policy.url },
       dependencies: { amqp: infra.amqp, database: infra.database },
-      token: async (scope) => (await fetchClientCredentialsToken(target.auth, scope ?? '')).accessToken,
+      token: async (scope, as) =>
+        (await fetchClientCredentialsToken(as === 'moderation' ? { ...target.auth, clientId: moderation.clientId, clientSecret: moderation.clientSecret } : target.auth, scope ?? '')).accessToken,
       stop: () => cleanups.run(),
     };
   } catch (error) {

@@ -14,7 +14,9 @@ import type { Database } from '../store/db.js';
 import type { OutboxRelay } from '../store/outbox.js';
 import type { QueryStore } from '../store/queries.js';
 import type { ReportStore } from '../store/reports.js';
+import type { PolicyDecider } from '../policy/client.js';
 import { toHttpError } from './errors.js';
+import { enforce, PolicyDeniedError, withDecisionIds } from './policy.js';
 
 type Schemas = components['schemas'];
 
@@ -31,6 +33,8 @@ export interface ApiDeps {
   corsOrigins: string[];
   /** The bundled contract as served at /api/v4/openapi.json. */
   servedContract: unknown;
+  /** The policy decision point (over HTTP): quarantined reads, promotion, synthetic deletes. */
+  policy: PolicyDecider;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
   /** Outermost middleware and handler wrappers, applied when the app is built (how src/faults/ gets in). */
@@ -68,7 +72,7 @@ export function createApiApp(deps: ApiDeps): Hono<HttpEnv> {
 
   for (const middleware of deps.middleware ?? []) app.use(middleware);
   app.use(exchange(), cors({ origins: deps.corsOrigins, methods: ['GET', 'POST', 'DELETE', 'OPTIONS'], allowHeaders: ['Authorization', 'Content-Type', 'X-Request-ID'] }));
-  app.onError(onHttpError(toHttpError, (line, error) => console.error(`[api] ${line}`, error)));
+  app.onError(withDecisionIds(onHttpError(toHttpError, (line, error) => console.error(`[api] ${line}`, error))));
   app.all('*', async (c) => {
     const url = new URL(c.req.url);
     const matched = deps.validator.match(c.req.method, url.pathname);
@@ -115,8 +119,15 @@ function createHandlers(deps: ApiDeps): Handlers {
     async getReceipt({ pathParams, principal }) {
       return found(await deps.store.receipt(principal!.clientId, pathParams.receipt_id!, principal!.scopes.has('admin')), `Receipt ${pathParams.receipt_id}`);
     },
-    async getReport({ pathParams }) {
-      return found(await deps.store.publishedReport(pathParams.public_id!), `Report ${pathParams.public_id}`);
+    async getReport({ pathParams, principal, requestId }) {
+      const id = pathParams.public_id!;
+      const published = await deps.store.publishedReport(id);
+      if (published) return { status: 200, body: published };
+      // Not published: only the policy may show it (its submitter); anyone else gets the 404 of an unknown id.
+      const held = found(await deps.store.reportWithSubmitter(id), `Report ${id}`).body;
+      const resource = { type: 'report', public_id: id, lane: held.report.lane, submitted_by: held.submittedBy } as const;
+      await enforce(deps.policy, principal, 'report:read', resource, requestId, (decision) => new PolicyDeniedError(404, 'not_found', `Report ${id} not found`, decision));
+      return { status: 200, body: held.report };
     },
     async listReportsNear({ query }) {
       const radius = query.has('radius_m') ? Number(query.get('radius_m')) : 1000;
@@ -143,11 +154,20 @@ function createHandlers(deps: ApiDeps): Handlers {
       const { body } = found(await deps.queries.render(pathParams.public_id!), `Rendered report ${pathParams.public_id}`);
       return { status: 200, body: body.html, contentType: 'text/html; charset=utf-8' };
     },
-    async promoteReport({ pathParams }) {
-      return found(await deps.store.promote(pathParams.public_id!), `Report ${pathParams.public_id}`);
+    async promoteReport({ pathParams, principal, requestId }) {
+      const id = pathParams.public_id!;
+      // Decided before the 404: a client that may not promote learns nothing about which ids exist.
+      const held = await deps.store.reportWithSubmitter(id);
+      const resource = held ? ({ type: 'report', public_id: id, lane: held.report.lane, submitted_by: held.submittedBy } as const) : ({ type: 'report', public_id: id, lane: 'quarantine' } as const);
+      await enforce(deps.policy, principal, 'report:promote', resource, requestId, (decision) => new PolicyDeniedError(403, 'forbidden', 'The policy denies promoting reports to this client (moderation decides)', decision));
+      return found(await deps.store.promote(id), `Report ${id}`);
     },
-    async deleteSyntheticReports({ query }) {
-      return { status: 200, body: { deleted: await deps.store.deleteSynthetic(query.get('source_id_prefix') ?? undefined) } };
+    async deleteSyntheticReports({ query, principal, requestId }) {
+      const prefix = query.get('source_id_prefix') ?? undefined;
+      await enforce(deps.policy, principal, 'synthetic:delete', { type: 'synthetic', ...(prefix ? { source_id_prefix: prefix } : {}) }, requestId, (decision) =>
+        new PolicyDeniedError(403, 'forbidden', 'The policy denies this delete: give a source_id_prefix that starts with your synthetic prefix', decision),
+      );
+      return { status: 200, body: { deleted: await deps.store.deleteSynthetic(prefix) } };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { BrokerUnavailableError } from '@cleanapp/events/node';
 import { HttpError } from '../http/error/index.js';
+import { PolicyUnavailableError } from '../policy/client.js';
 import { DatabaseUnavailableError } from '../store/db.js';
 import { InvalidCursorError } from '../store/queries.js';
 import { IdempotencyConflictError } from '../store/reports.js';
@@ -14,5 +15,7 @@ export function toHttpError(error: unknown): HttpError | undefined {
   }
   if (error instanceof DatabaseUnavailableError) return new HttpError(503, 'unavailable', 'The database is unavailable');
   if (error instanceof BrokerUnavailableError) return new HttpError(503, 'unavailable', 'The broker is unavailable');
+  // Fail closed: without a decision nothing the policy governs happens.
+  if (error instanceof PolicyUnavailableError) return new HttpError(503, 'unavailable', 'The policy decision point is unavailable');
   return undefined;
 }

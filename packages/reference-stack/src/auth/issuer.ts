@@ -9,6 +9,8 @@ export interface OAuthClient {
   clientId: string;
   clientSecret: string;
   scopes: string[];
+  /** Issued as the `synthetic_prefix` claim: the source_id prefix of the synthetic data this client may delete. */
+  syntheticPrefix?: string;
 }
 
 export interface IssuerOptions {
@@ -95,7 +97,7 @@ export function createIssuerApp(options: IssuerOptions): Hono<HttpEnv> {
     if (denied.length > 0) return oauthError(400, 'invalid_scope', `not allowed for this client: ${denied.join(' ')}`);
     const scope = (requested.length > 0 ? requested : client.scopes).join(' ');
     const key = options.keys.active;
-    const token = await new SignJWT({ scope, client_id: client.clientId })
+    const token = await new SignJWT({ scope, client_id: client.clientId, ...(client.syntheticPrefix ? { synthetic_prefix: client.syntheticPrefix } : {}) })
       .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
       .setIssuer(options.issuer)
       .setAudience(options.audience)
@@ -108,4 +110,19 @@ export function createIssuerApp(options: IssuerOptions): Hono<HttpEnv> {
     return c.json({ access_token: token, token_type: 'Bearer', expires_in: ttl, scope }, 200, { 'cache-control': 'no-store' });
   });
   return app;
+}
+
+/**
+ * `id=prefix,id2=prefix2` (OAUTH_SYNTHETIC_PREFIXES) → the clients with their `synthetic_prefix`; an id
+ * that names no client is an error (a typo would silently leave a client unable to clean up).
+ */
+export function withSyntheticPrefixes(clients: OAuthClient[], spec: string): OAuthClient[] {
+  const prefixes = new Map<string, string>();
+  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [id, prefix] = entry.split('=');
+    if (!id || !prefix || !/^[A-Za-z0-9._:-]+$/.test(prefix)) throw new Error(`OAUTH_SYNTHETIC_PREFIXES entry "${entry}" must be client_id=prefix (prefix: A-Z a-z 0-9 . _ : -)`);
+    if (!clients.some((c) => c.clientId === id)) throw new Error(`OAUTH_SYNTHETIC_PREFIXES names client "${id}", which is not in OAUTH_CLIENTS`);
+    prefixes.set(id, prefix);
+  }
+  return clients.map((c) => (prefixes.has(c.clientId) ? { ...c, syntheticPrefix: prefixes.get(c.clientId)! } : c));
 }

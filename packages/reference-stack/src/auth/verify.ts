@@ -3,6 +3,8 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jos
 export interface Principal {
   clientId: string;
   scopes: Set<string>;
+  /** The source_id prefix of the synthetic data this client owns (token claim `synthetic_prefix`). */
+  syntheticPrefix?: string;
 }
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; status: 401 | 403; message: string };
@@ -51,7 +53,8 @@ export class TokenVerifier {
       return { ok: false, status: 401, message: describe(error) };
     }
     const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : []);
-    const principal = { clientId: String(payload.sub), scopes };
+    const prefix = payload.synthetic_prefix;
+    const principal: Principal = { clientId: String(payload.sub), scopes, ...(typeof prefix === 'string' && prefix.length > 0 ? { syntheticPrefix: prefix } : {}) };
     const satisfied = requirements.some((req) => Object.values(req).every((needed) => needed.every((s) => scopes.has(s))));
     if (!satisfied) {
       const needed = [...new Set(requirements.flatMap((r) => Object.values(r).flat()))];

@@ -178,6 +178,17 @@ async function migrate(db: Queryable): Promise<void> {
       processed_at timestamptz not null default now(),
       primary key (consumer, event_id)
     )`);
+  // The policy decision point's decision log (src/policy/log.ts): append-only, read back by id.
+  await db.query(`
+    create table if not exists policy_decisions (
+      decision_id text primary key,
+      decided_at timestamptz not null,
+      path text not null,
+      input_digest text not null,
+      result boolean not null,
+      revision text not null,
+      request_id text
+    )`);
 }
 
 /** Liveness of the database for health endpoints: `select 1` within 2 s. */

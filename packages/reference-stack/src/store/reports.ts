@@ -137,8 +137,13 @@ export class ReportStore {
 
   /** A report whatever its lane (admin views; and the `quarantine-visible` fault). */
   async anyReport(publicId: string): Promise<Schemas['Report'] | undefined> {
+    return (await this.reportWithSubmitter(publicId))?.report;
+  }
+
+  /** A report whatever its lane, with the client that submitted it (what the policy decides on). */
+  async reportWithSubmitter(publicId: string): Promise<{ report: Schemas['Report']; submittedBy: string } | undefined> {
     const row = (await this.db.query<Row>('select * from reports where public_id = $1', [publicId])).rows[0];
-    return row ? toReport(row) : undefined;
+    return row ? { report: toReport(row), submittedBy: row.client_id } : undefined;
   }
 
   /** Moves a quarantined report to the publish lane (idempotent); undefined when there is no such report. */
