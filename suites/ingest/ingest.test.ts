@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ReportSubmission } from '@cleanapp/api-client';
 import { expectContract, expectError, suiteContext, waitWithin, type ContractResult, type ErrorEnvelope } from '@cleanapp/smoke-kit';
+import { decodeJwt, importJWK, SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 
 const ctx = suiteContext();
@@ -36,6 +38,33 @@ const submitPublished = once(async () =>
     },
   }),
 );
+
+const submitQuarantined = once(async () =>
+  expectContract('submitReport', await submitter.POST('/api/v4/reports', { body: submission('quarantine', { lane: 'quarantine' }) }), {
+    status: 202,
+    check(r) {
+      expect(r.lane, 'lane').toBe('quarantine');
+    },
+  }),
+);
+
+/** The target's trusted test key (auth.testSigningKey): the only way a suite can act as a second client. */
+const testKey = ctx.target.auth?.testSigningKey;
+
+/**
+ * A token for a client other than the smoke client: a real token's claims (iss, aud) with another
+ * sub/client_id, signed by the test key.
+ */
+async function otherClientToken(scope: string): Promise<string> {
+  const key = testKey!;
+  const alg = key.alg ?? (key.kty === 'RSA' ? 'RS256' : 'ES256');
+  const real = decodeJwt(await ctx.token(scope));
+  const other = `smoke-other-${ctx.runId}`;
+  const issued = Math.floor(Date.now() / 1000) - 5;
+  return new SignJWT({ iss: real.iss, aud: real.aud, sub: other, client_id: other, scope, iat: issued, nbf: issued, exp: issued + 300, jti: randomUUID() })
+    .setProtectedHeader({ alg, typ: 'JWT', ...(key.kid ? { kid: key.kid } : {}) })
+    .sign(await importJWK(key as JWK, alg));
+}
 
 const ERROR_400 = ['bad_request', 'validation_failed'];
 
@@ -89,15 +118,23 @@ describe('ingest', () => {
     );
   });
 
-  it('a quarantine-lane report answers 404 with the error envelope', async () => {
-    const body = submission('quarantine', { lane: 'quarantine' });
-    const { body: receipt } = await expectContract('submitReport', await submitter.POST('/api/v4/reports', { body }), {
-      status: 202,
-      check(r) {
-        expect(r.lane, 'lane').toBe('quarantine');
+  // The policy (contracts/policy/): a quarantined report is readable by the client that submitted it
+  // only; anyone else gets the 404 of an unknown id, so its existence does not leak.
+  it('a quarantine-lane report is readable by its submitter', async () => {
+    const { body: receipt } = await submitQuarantined();
+    const res = await reader.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: receipt.public_id } } });
+    await expectContract('getReport', res, {
+      status: 200,
+      check(report) {
+        expect(report).toMatchObject({ public_id: receipt.public_id, lane: 'quarantine' });
       },
     });
-    const res = await reader.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: receipt.public_id } } });
+  });
+
+  it.skipIf(!testKey)(`a quarantine-lane report is a 404 envelope for another client${testKey ? '' : ' (skipped: the target trusts no test signing key, auth.testSigningKey, to mint another client\'s token)'}`, async () => {
+    const { body: receipt } = await submitQuarantined();
+    const token = await otherClientToken('report:read');
+    const res = await ctx.fetch(`/api/v4/reports/${receipt.public_id}`, { headers: { authorization: `Bearer ${token}` } });
     await expectError('getReport', res, 404, { code: 'not_found' });
   });
 
