@@ -11,7 +11,7 @@ import { fixtures, root, tempDir } from './helpers.js';
 type Obj = Record<string, any>;
 const compose = parse(readFileSync(join(root, 'compose/compose.yaml'), 'utf8'), { merge: true }) as Obj;
 const services = compose.services as Record<string, Obj>;
-const APP = ['token-issuer', 'api', 'analyzer', 'renderer', 'graphql', 'ws-hub'];
+const APP = ['token-issuer', 'api', 'analyzer', 'renderer', 'graphql', 'ws-hub', 'policy'];
 
 describe('compose files validate', () => {
   const files = findComposeFiles(join(root, 'compose'));
@@ -122,6 +122,7 @@ describe('compose.yaml: the reference stack as containers', () => {
     renderer: 'http://127.0.0.1:8090/healthz',
     graphql: 'http://127.0.0.1:4000/healthz',
     'ws-hub': 'http://127.0.0.1:8082/healthz',
+    policy: 'http://127.0.0.1:8181/healthz',
   };
   it.each(Object.entries(HEALTH))('%s: health check is node fetch(%s) (no curl in slim images)', (name, url) => {
     const test = services[name]!.healthcheck.test as string[];

@@ -17,7 +17,8 @@ let anonymous: ApiClient;
 const token = (scope?: string) => stack.token(scope);
 
 const submission = (suffix: string, extra: Record<string, unknown> = {}) => ({
-  source_id: `stack-test-${stack.id}-${suffix}`,
+  // Under smoke-: the smoke client's synthetic prefix, inside which the policy lets it delete synthetic data.
+  source_id: `smoke-stack-test-${stack.id}-${suffix}`,
   latitude: 52.52,
   longitude: 13.405,
   title: 'Overflowing bin',
@@ -251,12 +252,16 @@ describe('reference stack: query, render and admin operations', () => {
     const readOnly = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await token('report:read') });
     const denied = await readOnly.POST('/api/v4/admin/reports/{public_id}/promote', { params: { path: { public_id: data!.public_id } } });
     expect(denied.response.status).toBe(403);
-    const promoted = await api.POST('/api/v4/admin/reports/{public_id}/promote', { params: { path: { public_id: data!.public_id } } });
+    // admin alone is not enough: the policy leaves promotion to the moderation client.
+    const notModeration = await api.POST('/api/v4/admin/reports/{public_id}/promote', { params: { path: { public_id: data!.public_id } } });
+    expect([notModeration.response.status, typeof notModeration.error?.error.decision_id]).toEqual([403, 'string']);
+    const moderation = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await stack.token(undefined, 'moderation') });
+    const promoted = await moderation.POST('/api/v4/admin/reports/{public_id}/promote', { params: { path: { public_id: data!.public_id } } });
     expect(validator.validateResponse('promoteReport', 200, promoted.data)).toEqual([]);
     expect(promoted.data?.lane).toBe('publish');
     expect((await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } })).response.status).toBe(200);
 
-    const prefix = `stack-test-${stack.id}-near-`;
+    const prefix = `smoke-stack-test-${stack.id}-near-`;
     const deleted = await api.DELETE('/api/v4/admin/reports/synthetic', { params: { query: { source_id_prefix: prefix } } });
     expect(deleted.data).toEqual({ deleted: 4 });
     expect((await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: ids[0]! } } })).response.status).toBe(404);
