@@ -34,14 +34,15 @@ function start(service: string, env: Record<string, string>): Promise<void> {
   });
 }
 
-const ports = { issuer: 0, api: 0, analyzer: 0, renderer: 0 };
+const ports = { issuer: 0, api: 0, analyzer: 0, renderer: 0, policy: 0 };
 const secret = randomBytes(12).toString('hex');
 
 beforeAll(async () => {
   for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
   await start('token-issuer', { PORT: String(ports.issuer), OAUTH_CLIENTS: `svc-test:${secret}:report:submit report:read` });
+  await start('policy', { PORT: String(ports.policy) });
   await Promise.all([
-    start('api', { PORT: String(ports.api), TOKEN_ISSUER: `http://127.0.0.1:${ports.issuer}`, CORS_ORIGINS: 'https://app.example.test' }),
+    start('api', { PORT: String(ports.api), TOKEN_ISSUER: `http://127.0.0.1:${ports.issuer}`, CORS_ORIGINS: 'https://app.example.test', POLICY_URL: `http://127.0.0.1:${ports.policy}` }),
     start('analyzer', { HEALTH_PORT: String(ports.analyzer) }),
     start('renderer', { HEALTH_PORT: String(ports.renderer), PUBLIC_URL: `http://127.0.0.1:${ports.api}` }),
   ]);
@@ -79,7 +80,7 @@ describe('services started one by one, configured by environment variables', () 
   });
 
   it('each answer /healthz and /version with their own identity (the platform standard)', async () => {
-    const services = { issuer: ['token-issuer', []], api: ['cleanapp-api', ['amqp', 'db']], analyzer: ['analyzer', ['amqp', 'db']], renderer: ['renderer', ['amqp', 'db']] } as const;
+    const services = { issuer: ['token-issuer', []], api: ['cleanapp-api', ['amqp', 'db']], analyzer: ['analyzer', ['amqp', 'db']], renderer: ['renderer', ['amqp', 'db']], policy: ['policy', ['db']] } as const;
     for (const [key, [service, dependencies]] of Object.entries(services)) {
       await expectOpsEndpoints(`http://127.0.0.1:${ports[key as keyof typeof ports]}`, service, { authRequired: true, runtimeMode: 'standalone', dependencies: [...dependencies] });
     }

@@ -123,12 +123,14 @@ describe('reference stack (broker + database resolved as a developer would get t
     expect(events[0]!.card_path).toMatch(/^\/api\/v4\/reports\/rpt_\w{12}\/card\.svg$/);
   });
 
-  it('hides quarantined reports from queries', async () => {
+  it('hides quarantined reports from queries of other clients (the policy shows them to their submitter)', async () => {
     const { data } = await api.POST('/api/v4/reports', { body: submission('quarantine', { lane: 'quarantine' }) });
     expect(data?.lane).toBe('quarantine');
-    const report = await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } });
+    const other = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await stack.token(undefined, 'moderation') });
+    const report = await other.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } });
     expect(report.response.status).toBe(404);
     expect(report.error?.error.code).toBe('not_found');
+    expect((await api.GET('/api/v4/reports/{public_id}', { params: { path: { public_id: data!.public_id } } })).response.status).toBe(200);
   });
 
   it('enforces authentication and scopes with the envelope', async () => {
