@@ -1,9 +1,10 @@
 // The API's side of the decision point: it fails closed when the point cannot answer with a decision.
 import { createServer } from 'node:http';
+import type { PolicyInput } from '@cleanapp/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolicyClient, PolicyUnavailableError } from './client.js';
 
-const input = { principal: { client_id: 'c', scopes: [] }, action: 'report:promote', resource: { type: 'report', lane: 'quarantine' } } as const;
+const input: PolicyInput = { principal: { client_id: 'c', scopes: [] }, action: 'report:promote', resource: { type: 'report', lane: 'quarantine' } };
 let answer: { status: number; body: string } = { status: 200, body: '{}' };
 let seen: { requestId?: string; body?: unknown } = {};
 const server = createServer((req, res) => {
