@@ -1,5 +1,5 @@
 export { contractPaths } from './paths.js';
-export { composeSupergraph, readSubgraphs, CompositionError, type Subgraph } from './compose.js';
+export { composeSupergraph, tryComposeSupergraph, readSubgraphs, CompositionError, type CompositionProblem, type Subgraph } from './compose.js';
 export { loadOpenApi, loadAsyncApi, type OpenApiDocument } from './load.js';
 export { finiteKeyword, requireFiniteNumbers } from './finite.js';
 export { latencyBudgets, latencyShapeProblems, subgraphOwningQueryField, LATENCY_EXTENSION, ROOT_LATENCY_BUDGETS, type LatencyBudgetSpec, type LatencyShapeProblem } from './latency.js';

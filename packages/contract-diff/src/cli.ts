@@ -1,5 +1,6 @@
 // contract-diff BASE REVISION [--format ...] [--fail-on breaking|warning] [--config f] [--ignore f]
 //                              [--operations <glob>] [--output file]
+// contract-diff subgraph-check --name NAME --schema FILE|URL [...] (SUBGRAPH_USAGE)
 // Exit codes: 0 ok, 1 --fail-on reached, 2 unusable input or usage error.
 import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -10,6 +11,8 @@ import type { OperationSource } from './graphql.js';
 import { diffSources } from './index.js';
 import { InputError } from './parse.js';
 import { RefError } from './refs.js';
+import { fetchSubgraphSdl, loadSubgraphs, subgraphCheck, type SubgraphCheckInput } from './subgraph-check.js';
+import type { DiffResult } from './types.js';
 
 const USAGE = `usage: contract-diff BASE REVISION [options]
 
@@ -25,6 +28,9 @@ Kinds (detected): OpenAPI 3.0/3.1, GraphQL SDL (supergraph or subgraph), AsyncAP
 
 With --format github and $GITHUB_STEP_SUMMARY set, a Markdown table is appended to the job summary.
 Exit codes: 0 done, 1 --fail-on reached, 2 unusable input.
+
+contract-diff subgraph-check --name NAME --schema FILE|URL: checks one subgraph change against the
+supergraph and the client operations (contract-diff subgraph-check --help).
 `;
 
 /** Minimal glob: `*` within a segment, `**` across segments, `?` one character. */
@@ -73,22 +79,173 @@ export interface CliIO {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+/** Options both commands take, by long name (the subgraph-check table is exported for workflow checks). */
+const COMMON_OPTIONS = {
+  format: { type: 'string', default: 'text' },
+  'fail-on': { type: 'string' },
+  config: { type: 'string' },
+  ignore: { type: 'string' },
+  operations: { type: 'string', multiple: true },
+  output: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const SUBGRAPH_CHECK_OPTIONS = {
+  ...COMMON_OPTIONS,
+  name: { type: 'string' },
+  schema: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  subgraphs: { type: 'string' },
+  supergraph: { type: 'string' },
+  new: { type: 'boolean' },
+  'no-client-operations': { type: 'boolean' },
+} as const;
+
+const SUBGRAPH_USAGE = `usage: contract-diff subgraph-check --name NAME --schema FILE|URL [options]
+
+Replaces subgraph NAME by the candidate schema, composes it with the other subgraphs, diffs the
+resulting supergraph against the current one and validates client operations against it.
+
+  --name NAME                  the subgraph being changed (one of --subgraphs; with --new: a new one)
+  --schema FILE|URL            candidate SDL: a file, or a running subgraph (POST { _service { sdl } })
+  --header 'K: V'              HTTP header for a --schema URL (repeatable), e.g. 'Authorization: Bearer …'
+  --subgraphs DIR|SUPERGRAPH   current subgraphs: a folder of <name>.graphql, or a supergraph file to
+                               derive them from (default: the canonical ones in @cleanapp/contracts)
+  --supergraph FILE            current supergraph (default: @cleanapp/contracts/supergraph.graphql)
+  --new                        NAME is a subgraph being added (otherwise an unknown NAME is an error)
+  --operations GLOB            more client operations to validate (repeatable); the operations of
+                               @cleanapp/graphql-client are always validated unless --no-client-operations
+  --format, --fail-on, --config, --ignore, --output   as for the diff
+
+Exit codes: 0 done, 1 composition failed, an operation became invalid or --fail-on reached, 2 unusable input.
+`;
+
+async function readOperations(patterns: readonly string[] | undefined, cwd: string): Promise<OperationSource[]> {
+  const operations: OperationSource[] = [];
+  for (const pattern of patterns ?? []) {
+    const files = expandGlob(pattern, cwd);
+    if (files.length === 0) throw new InputError(`--operations ${pattern}: no file matches`);
+    for (const f of files) operations.push({ name: relative(cwd, f), text: readFileSync(f, 'utf8') });
+  }
+  return operations;
+}
+
+interface Common {
+  format: Format;
+  failOn: 'breaking' | 'warning' | undefined;
+  config: Config;
+  ignore: IgnoreEntry[];
+  operations: OperationSource[];
+}
+
+/** Validates and loads the options both commands share; a string is the usage error. */
+async function commonOptions(values: { format?: string | undefined; 'fail-on'?: string | undefined; config?: string | undefined; ignore?: string | undefined; operations?: string[] | undefined }, cwd: string): Promise<Common | string> {
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) return `--format must be one of ${FORMATS.join(', ')}`;
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && failOn !== 'breaking' && failOn !== 'warning') return '--fail-on must be breaking or warning';
+  return {
+    format,
+    failOn,
+    config: values.config ? loadConfig(resolve(cwd, values.config)) : {},
+    ignore: values.ignore ? loadIgnore(resolve(cwd, values.ignore)) : [],
+    operations: await readOperations(values.operations, cwd),
+  };
+}
+
+/** Writes the report (and the GitHub job summary); true when --fail-on is reached. */
+function report(result: DiffResult, c: Common, output: string | undefined, title: string, io: CliIO): boolean {
+  const text = formatResult(result, c.format);
+  if (output) writeFileSync(resolve(io.cwd, output), text);
+  else io.stdout(text);
+  // In a GitHub job, annotations go to the log and the table to the job summary.
+  const summaryFile = (io.env ?? process.env).GITHUB_STEP_SUMMARY;
+  if (c.format === 'github' && summaryFile) appendFileSync(summaryFile, formatResult(result, 'markdown', title));
+  return c.failOn === 'breaking' ? result.summary.breaking > 0 : c.failOn === 'warning' ? result.summary.breaking + result.summary.warning > 0 : false;
+}
+
+async function guarded(io: CliIO, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof InputError || e instanceof RefError) {
+      io.stderr(`contract-diff: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function parseHeaders(list: readonly string[] | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of list ?? []) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new InputError(`--header ${JSON.stringify(h)}: expected 'Name: value'`);
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return headers;
+}
+
+export async function subgraphCheckMain(argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        'fail-on': { type: 'string' },
-        config: { type: 'string' },
-        ignore: { type: 'string' },
-        operations: { type: 'string', multiple: true },
-        output: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: false, options: SUBGRAPH_CHECK_OPTIONS });
+  } catch (e) {
+    io.stderr(`contract-diff subgraph-check: ${(e as Error).message}\n\n${SUBGRAPH_USAGE}`);
+    return 2;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    io.stdout(SUBGRAPH_USAGE);
+    return 0;
+  }
+  if (!values.name || !values.schema) {
+    io.stderr(`contract-diff subgraph-check: --name and --schema are required\n\n${SUBGRAPH_USAGE}`);
+    return 2;
+  }
+  const { name, schema } = values;
+  return guarded(io, async () => {
+    const common = await commonOptions(values, io.cwd);
+    if (typeof common === 'string') {
+      io.stderr(`contract-diff subgraph-check: ${common}\n`);
+      return 2;
+    }
+    const headers = parseHeaders(values.header);
+    const candidateSdl = /^https?:\/\//.test(schema) ? await fetchSubgraphSdl(schema, headers) : readInput(resolve(io.cwd, schema), '--schema');
+    const input: SubgraphCheckInput = {
+      name,
+      candidateSdl,
+      candidateSource: schema,
+      operations: common.operations,
+      clientOperations: !values['no-client-operations'],
+      isNew: values.new === true,
+      config: common.config,
+      ignore: common.ignore,
+    };
+    if (values.subgraphs) input.subgraphs = loadSubgraphs(resolve(io.cwd, values.subgraphs));
+    if (values.supergraph) input.supergraph = readInput(resolve(io.cwd, values.supergraph), '--supergraph');
+    const result = await subgraphCheck(input);
+    const failOn = report(result, common, values.output, `contract-diff subgraph-check ${name}`, io);
+    const blocked = result.compositionErrors.length > 0 || result.invalidOperations.length > 0;
+    if (blocked) io.stderr(`contract-diff subgraph-check: ${result.compositionErrors.length} composition error(s), ${result.invalidOperations.length} operation(s) made invalid\n`);
+    return failOn || blocked ? 1 : 0;
+  });
+}
+
+function readInput(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${flag} ${path}: ${code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+  }
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  if (argv[0] === 'subgraph-check') return subgraphCheckMain(argv.slice(1), io);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: COMMON_OPTIONS });
   } catch (e) {
     io.stderr(`contract-diff: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -102,42 +259,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`contract-diff: expected BASE and REVISION, got ${positionals.length} argument(s)\n\n${USAGE}`);
     return 2;
   }
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) {
-    io.stderr(`contract-diff: --format must be one of ${FORMATS.join(', ')}\n`);
-    return 2;
-  }
-  const failOn = values['fail-on'];
-  if (failOn !== undefined && failOn !== 'breaking' && failOn !== 'warning') {
-    io.stderr('contract-diff: --fail-on must be breaking or warning\n');
-    return 2;
-  }
   const [baseSpec, revisionSpec] = positionals as [string, string];
-  try {
-    const config: Config = values.config ? loadConfig(resolve(io.cwd, values.config)) : {};
-    const ignore: IgnoreEntry[] = values.ignore ? loadIgnore(resolve(io.cwd, values.ignore)) : [];
-    const operations: OperationSource[] = [];
-    for (const pattern of values.operations ?? []) {
-      const files = expandGlob(pattern, io.cwd);
-      if (files.length === 0) throw new InputError(`--operations ${pattern}: no file matches`);
-      for (const f of files) operations.push({ name: relative(io.cwd, f), text: readFileSync(f, 'utf8') });
-    }
-    const result = await diffSources(baseSpec, revisionSpec, { cwd: io.cwd, config, ignore, operations });
-    const report = formatResult(result, format);
-    if (values.output) writeFileSync(resolve(io.cwd, values.output), report);
-    else io.stdout(report);
-    // In a GitHub job, annotations go to the log and the table to the job summary.
-    const summaryFile = (io.env ?? process.env).GITHUB_STEP_SUMMARY;
-    if (format === 'github' && summaryFile) appendFileSync(summaryFile, formatResult(result, 'markdown', `contract-diff ${baseSpec} → ${revisionSpec}`));
-    const failed = failOn === 'breaking' ? result.summary.breaking > 0 : failOn === 'warning' ? result.summary.breaking + result.summary.warning > 0 : false;
-    return failed ? 1 : 0;
-  } catch (e) {
-    if (e instanceof InputError || e instanceof RefError) {
-      io.stderr(`contract-diff: ${e.message}\n`);
+  return guarded(io, async () => {
+    const common = await commonOptions(values, io.cwd);
+    if (typeof common === 'string') {
+      io.stderr(`contract-diff: ${common}\n`);
       return 2;
     }
-    throw e;
-  }
+    const result = await diffSources(baseSpec, revisionSpec, { cwd: io.cwd, config: common.config, ignore: common.ignore, operations: common.operations });
+    return report(result, common, values.output, `contract-diff ${baseSpec} → ${revisionSpec}`, io) ? 1 : 0;
+  });
 }
 
 // Run when executed directly (bin/contract-diff.mjs spawns this file through tsx).

@@ -4,7 +4,7 @@ import { isStabilityLevel, STABILITY_LEVELS, type StabilityLevel } from './jsons
 import { normalizePath } from './openapi/diff.js';
 import { InputError, parseText } from './parse.js';
 import { isObject } from './refs.js';
-import type { Change, Level } from './types.js';
+import { levelRank, summarize, type Change, type ContractKind, type DiffResult, type Level } from './types.js';
 import { ruleLevel } from './rules.js';
 import { GRAPHQL_RULE_IDS } from './graphql.js';
 
@@ -111,4 +111,12 @@ export function applyPolicy(changes: readonly Change[], config: Config = {}, ign
     out.push(next);
   }
   return out;
+}
+
+/** Applies rule levels and accepted changes, then orders the findings: most severe first, then by location. */
+export function policyResult(kind: ContractKind, changes: readonly Change[], config: Config = {}, ignore: readonly IgnoreEntry[] = []): DiffResult {
+  const out = applyPolicy(changes, config, ignore);
+  // A stable order keeps reports and snapshots reproducible.
+  out.sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.location.localeCompare(b.location) || a.id.localeCompare(b.id));
+  return { kind, changes: out, summary: summarize(out) };
 }

@@ -17,7 +17,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { composeServices, containsSupergraphSpec, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
+import { tryComposeSupergraph } from '@cleanapp/contracts';
+import { containsSupergraphSpec, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
 import { Emitter } from './emitter.js';
 import { InputError } from './parse.js';
 import type { Change, Level } from './types.js';
@@ -32,18 +33,14 @@ export function isGraphQLInput(v: unknown): v is GraphQLInput {
   return typeof v === 'string' || (typeof v === 'object' && v !== null && Array.isArray((v as { subgraphs?: unknown }).subgraphs));
 }
 
-/** Composes subgraphs into a supergraph SDL; the errors say why they no longer fit together. */
+/** Composes subgraphs into a supergraph SDL (the contracts' composer); the errors say why they no longer fit together. */
 export function composeSubgraphs(subgraphs: readonly { name: string; sdl: string }[], name: string): { sdl: string } | { errors: string[] } {
-  const services = subgraphs.map((s) => {
-    try {
-      return { name: s.name, typeDefs: parse(s.sdl) };
-    } catch (e) {
-      throw new InputError(`${name}/${s.name}: not valid GraphQL SDL (${(e as Error).message})`);
-    }
-  });
-  const result = composeServices(services);
-  if (result.errors && result.errors.length > 0) return { errors: result.errors.map((e) => e.message) };
-  return { sdl: (result as { supergraphSdl: string }).supergraphSdl };
+  const result = tryComposeSupergraph(subgraphs.map((s) => ({ name: s.name, file: `${name}/${s.name}`, typeDefs: s.sdl })));
+  if ('supergraphSdl' in result) return { sdl: result.supergraphSdl };
+  // Unparseable SDL is unusable input, not a finding about the change.
+  const syntax = result.problems.find((p) => p.code === 'SYNTAX');
+  if (syntax) throw new InputError(`${name}: not valid GraphQL SDL: ${syntax.message}`);
+  return { errors: result.problems.map((p) => p.message) };
 }
 
 /** The client-facing SDL of an input, or the composition errors that prevent one. */
@@ -203,8 +200,11 @@ export function operationChanges(baseInput: GraphQLInput, revisionInput: GraphQL
   const b = apiSdl(baseInput, 'base');
   const r = apiSdl(revisionInput, 'revision');
   if ('errors' in b || 'errors' in r) return []; // reported by diffGraphQL
-  const base = buildApiSchema(b.sdl, 'base');
-  const revision = buildApiSchema(r.sdl, 'revision');
+  return operationChangesBetween(buildApiSchema(b.sdl, 'base'), buildApiSchema(r.sdl, 'revision'), sources);
+}
+
+/** {@link operationChanges} on schemas already built. */
+export function operationChangesBetween(base: GraphQLSchema, revision: GraphQLSchema, sources: readonly OperationSource[]): Change[] {
   const before = new Map(checkOperations(base, sources).map((c) => [`${c.file}#${c.operation}`, c.errors.length]));
   const out = new Emitter();
   for (const c of checkOperations(revision, sources)) {

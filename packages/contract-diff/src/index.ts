@@ -1,12 +1,12 @@
 // Public API: `diff(base, revision, options)` on parsed documents, `diffSources` on files/URLs/git refs.
-import { applyPolicy, type Config, type IgnoreEntry } from './config.js';
+import { policyResult, type Config, type IgnoreEntry } from './config.js';
 import { diffAsyncApi, diffJsonSchema } from './events.js';
 import { diffGraphQL, isGraphQLInput, operationChanges, type OperationSource } from './graphql.js';
 import { detectKind, loadContract } from './load.js';
 import { diffOpenApi, type OpenApiDiffOptions } from './openapi/diff.js';
 import { InputError } from './parse.js';
 import type { DocumentSet } from './refs.js';
-import { levelRank, summarize, type Change, type ContractKind, type DiffResult } from './types.js';
+import type { Change, ContractKind, DiffResult } from './types.js';
 
 export type { Change, ContractKind, DiffResult, Level, Summary } from './types.js';
 export type { Config, IgnoreEntry } from './config.js';
@@ -19,6 +19,8 @@ export { normalizePath } from './openapi/diff.js';
 export { OPENAPI_RULES } from './openapi/rules.js';
 export { RULES, type RuleId } from './rules.js';
 export { formatResult, type Format } from './format.js';
+export { extractSubgraphs } from './extract.js';
+export { fetchSubgraphSdl, loadSubgraphs, subgraphCheck, type SubgraphCheckInput, type SubgraphCheckResult } from './subgraph-check.js';
 
 export interface DiffOptions extends Omit<OpenApiDiffOptions, 'stabilityLevel' | 'deprecationDays'> {
   /** Forces the kind instead of detecting it from the base document. */
@@ -63,10 +65,7 @@ export async function diff(base: unknown, revision: unknown, options: DiffOption
       changes = diffJsonSchema(base, revision, options);
       break;
   }
-  changes = applyPolicy(changes, cfg, options.ignore ?? []);
-  // Most severe first, then by location, so reports and snapshots are stable.
-  changes.sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.location.localeCompare(b.location) || a.id.localeCompare(b.id));
-  return { kind, changes, summary: summarize(changes) };
+  return policyResult(kind, changes, cfg, options.ignore ?? []);
 }
 
 /** Loads BASE and REVISION (file path, URL or `git:<ref>:<path>`) and compares them. */

@@ -11,6 +11,7 @@ export {
   type VariablesArgs,
 } from './client.js';
 export { typedDocument } from './documents.js';
+export { canonicalOperations } from './operations.js';
 // The canonical operations (src/operations/*.graphql), typed by graphql-codegen's client preset.
 export { graphql, type DocumentType } from './generated/gql.js';
 export {
