@@ -3,6 +3,7 @@
 // validated against it — before the service deploys.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Kind, parse } from 'graphql';
 import { contractPaths, readSubgraphs, tryComposeSupergraph, type CompositionProblem } from '@cleanapp/contracts';
 import { canonicalOperations } from '@cleanapp/graphql-client';
 import { policyResult, type Config, type IgnoreEntry } from './config.js';
@@ -46,7 +47,7 @@ export interface SubgraphCheckResult extends DiffResult {
   invalidOperations: Change[];
   /** The candidate supergraph, when it composed. */
   supergraph?: string;
-  /** How many operations were validated. */
+  /** How many operations (definitions, not files) were validated. */
   operationsChecked: number;
 }
 
@@ -87,6 +88,11 @@ export async function fetchSubgraphSdl(url: string, headers: Record<string, stri
   return sdl;
 }
 
+function countOperations(sources: readonly OperationSource[]): number {
+  // Sources parsed fine already (checkOperations throws on syntax errors before this runs).
+  return sources.reduce((n, s) => n + parse(s.text).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length, 0);
+}
+
 function compositionFinding(out: Emitter, p: CompositionProblem): void {
   out.emit('graphql-composition-failed', 'graphql-composition', {
     location: `subgraph ${p.subgraphs.join(', ')}${p.coordinates.length ? ` ${p.coordinates.join(', ')}` : ''}`,
@@ -122,6 +128,6 @@ export async function subgraphCheck(input: SubgraphCheckInput): Promise<Subgraph
     compositionErrors: [],
     invalidOperations: result.changes.filter((c) => c.id === 'graphql-operation-invalid'),
     supergraph: composed.supergraphSdl,
-    operationsChecked: operations.length,
+    operationsChecked: countOperations(operations),
   };
 }
