@@ -114,6 +114,9 @@ export async function subgraphCheck(input: SubgraphCheckInput): Promise<Subgraph
   const operations = [...(input.clientOperations === false ? [] : canonicalOperations), ...(input.operations ?? [])];
 
   if ('problems' in composed) {
+    // Unparseable SDL is unusable input (exit 2), not a finding about the change.
+    const syntax = composed.problems.find((p) => p.code === 'SYNTAX');
+    if (syntax) throw new InputError(`not valid GraphQL SDL: ${syntax.message}`);
     const out = new Emitter();
     for (const p of composed.problems) compositionFinding(out, p);
     return { ...policyResult('graphql', out.changes, input.config, input.ignore), compositionErrors: composed.problems, invalidOperations: [], operationsChecked: 0 };
