@@ -9,6 +9,7 @@ import { loadConfig, loadIgnore, type Config, type IgnoreEntry } from './config.
 import { FORMATS, formatResult, type Format } from './format.js';
 import type { OperationSource } from './graphql.js';
 import { diffSources } from './index.js';
+import { COMMON_OPTIONS, SUBGRAPH_CHECK_OPTIONS } from './options.js';
 import { InputError } from './parse.js';
 import { RefError } from './refs.js';
 import { fetchSubgraphSdl, loadSubgraphs, subgraphCheck, type SubgraphCheckInput } from './subgraph-check.js';
@@ -78,28 +79,6 @@ export interface CliIO {
   cwd: string;
   env?: NodeJS.ProcessEnv;
 }
-
-/** Options both commands take, by long name (the subgraph-check table is exported for workflow checks). */
-const COMMON_OPTIONS = {
-  format: { type: 'string', default: 'text' },
-  'fail-on': { type: 'string' },
-  config: { type: 'string' },
-  ignore: { type: 'string' },
-  operations: { type: 'string', multiple: true },
-  output: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export const SUBGRAPH_CHECK_OPTIONS = {
-  ...COMMON_OPTIONS,
-  name: { type: 'string' },
-  schema: { type: 'string' },
-  header: { type: 'string', multiple: true },
-  subgraphs: { type: 'string' },
-  supergraph: { type: 'string' },
-  new: { type: 'boolean' },
-  'no-client-operations': { type: 'boolean' },
-} as const;
 
 const SUBGRAPH_USAGE = `usage: contract-diff subgraph-check --name NAME --schema FILE|URL [options]
 

@@ -4,6 +4,8 @@ export { findRepoRoot } from './paths.js';
 export { formatProblem, pointerOf, type Problem } from './problem.js';
 export {
   runnerFlags,
+  subgraphCheckFlags,
+  SUBGRAPH_CHECK_COMMAND,
   smokeCommandsInScript,
   smokeInvocationsInCompose,
   smokeInvocationsInWorkflow,

@@ -3,7 +3,18 @@ import { join, relative } from 'node:path';
 import { runActionlint } from './actionlint.js';
 import { checkComposeFile, findComposeFiles } from './compose.js';
 import type { Problem } from './problem.js';
-import { gateCallProblems, gateCallsInWorkflow, runnerFlags, smokeInvocationsInCompose, smokeInvocationsInWorkflow, unknownFlagProblems, unusedInterfaceProblems, workflowCallInterface } from './smoke-flags.js';
+import {
+  gateCallProblems,
+  gateCallsInWorkflow,
+  runnerFlags,
+  smokeInvocationsInCompose,
+  smokeInvocationsInWorkflow,
+  SUBGRAPH_CHECK_COMMAND,
+  subgraphCheckFlags,
+  unknownFlagProblems,
+  unusedInterfaceProblems,
+  workflowCallInterface,
+} from './smoke-flags.js';
 
 export interface LintReport {
   workflows: string[];
@@ -27,6 +38,8 @@ export async function lintRepo(root: string): Promise<LintReport> {
     ...composeFiles.flatMap((f) => smokeInvocationsInCompose(readFileSync(f, 'utf8'), relative(root, f))),
   ];
   problems.push(...unknownFlagProblems(invocations, runnerFlags()));
+  const subgraphChecks = workflows.flatMap((f) => smokeInvocationsInWorkflow(readFileSync(f, 'utf8'), relative(root, f), SUBGRAPH_CHECK_COMMAND));
+  problems.push(...unknownFlagProblems(subgraphChecks, subgraphCheckFlags(), 'contract-diff subgraph-check'));
   for (const f of workflows) {
     const text = readFileSync(f, 'utf8');
     let reusable = true;

@@ -1,6 +1,7 @@
 // "The workflows pass only flags the smoke runner has": the runner's options come from its own data
 // (SMOKE_OPTIONS in @cleanapp/smoke-kit, which builds its parser and --help), the flags passed to
 // `pnpm smoke` are read from every workflow `run:` script and every compose `command:`.
+import { SUBGRAPH_CHECK_OPTIONS } from '@cleanapp/contract-diff/options';
 import { SMOKE_OPTIONS, type SmokeOption } from '@cleanapp/smoke-kit/options';
 import { parse } from 'yaml';
 import { pointerOf, type Problem } from './problem.js';
@@ -19,6 +20,12 @@ export function runnerFlags(options: readonly SmokeOption[] = SMOKE_OPTIONS): Ru
   };
 }
 
+/** `contract-diff subgraph-check`'s flags, from the table its parser is built from. */
+export function subgraphCheckFlags(): RunnerFlags {
+  const options = Object.entries(SUBGRAPH_CHECK_OPTIONS) as [string, { short?: string }][];
+  return { long: new Set(options.map(([name]) => name)), short: new Set(options.flatMap(([, o]) => (o.short ? [o.short] : []))) };
+}
+
 export interface SmokeInvocation {
   file: string;
   pointer: string;
@@ -31,12 +38,15 @@ export interface SmokeInvocation {
 // so `echo "pnpm smoke exited"` is not an invocation.
 const SMOKE = /(?:^|[;&|(]|\$\()\s*(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|\S*)\s+)*(?:pnpm(?:\s+--?[\w-]+(?:[= ][^\s-]\S*)?)*\s+(?:run\s+)?smoke|(?:pnpm\s+exec\s+|npx\s+)?cleanapp-smoke)(?![\w-])/;
 
+// `contract-diff subgraph-check` run through the bin script, pnpm exec or npx, in command position.
+export const SUBGRAPH_CHECK_COMMAND = /(?:^|[;&|(]|\$\()\s*(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|\S*)\s+)*(?:node\s+|pnpm\s+(?:exec\s+)?|npx\s+)?\S*contract-diff(?:\.mjs)?\s+subgraph-check(?![\w-])/;
+
 /** The flags of every smoke invocation in one shell script (line continuations joined). */
-export function smokeCommandsInScript(script: string): Array<{ command: string; long: string[]; short: string[] }> {
+export function smokeCommandsInScript(script: string, command: RegExp = SMOKE): Array<{ command: string; long: string[]; short: string[] }> {
   const out: Array<{ command: string; long: string[]; short: string[] }> = [];
   for (const line of script.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
     if (/^\s*#/.test(line)) continue;
-    const m = SMOKE.exec(line);
+    const m = command.exec(line);
     if (!m) continue;
     // The smoke command ends at the next control operator.
     const rest = line.slice(m.index + m[0].length).split(/\s(?:\|\||&&|;|\|)\s|;\s*$/)[0] ?? '';
@@ -56,14 +66,14 @@ function workflowJobs(text: string): [string, Record<string, unknown>][] {
   return Object.entries(wf.jobs).filter((entry): entry is [string, Record<string, unknown>] => isObject(entry[1]));
 }
 
-/** Smoke invocations in a workflow file's `run:` steps. */
-export function smokeInvocationsInWorkflow(text: string, file: string): SmokeInvocation[] {
+/** Smoke invocations (or, given its pattern, another CLI's) in a workflow file's `run:` steps. */
+export function smokeInvocationsInWorkflow(text: string, file: string, command: RegExp = SMOKE): SmokeInvocation[] {
   const out: SmokeInvocation[] = [];
   for (const [jobId, job] of workflowJobs(text)) {
     if (!Array.isArray(job.steps)) continue;
     job.steps.forEach((step: unknown, i: number) => {
       if (!isObject(step) || typeof step.run !== 'string') return;
-      for (const c of smokeCommandsInScript(step.run)) out.push({ file, pointer: pointerOf(['jobs', jobId, 'steps', i, 'run']), ...c });
+      for (const c of smokeCommandsInScript(step.run, command)) out.push({ file, pointer: pointerOf(['jobs', jobId, 'steps', i, 'run']), ...c });
     });
   }
   return out;
@@ -86,8 +96,8 @@ export function smokeInvocationsInCompose(text: string, file: string): SmokeInvo
   return out;
 }
 
-/** A problem for every flag an invocation passes that the runner does not define. */
-export function unknownFlagProblems(invocations: SmokeInvocation[], runner: RunnerFlags): Problem[] {
+/** A problem for every flag an invocation passes that the runner (or the named CLI) does not define. */
+export function unknownFlagProblems(invocations: SmokeInvocation[], runner: RunnerFlags, tool = 'the smoke runner'): Problem[] {
   const problems: Problem[] = [];
   for (const inv of invocations) {
     for (const flag of inv.long) {
@@ -95,14 +105,14 @@ export function unknownFlagProblems(invocations: SmokeInvocation[], runner: Runn
         problems.push({
           file: inv.file,
           pointer: inv.pointer,
-          message: `passes --${flag} to the smoke runner, which has no such flag (it has ${[...runner.long].map((f) => `--${f}`).join(', ')}): ${inv.command}`,
+          message: `passes --${flag} to ${tool}, which has no such flag (it has ${[...runner.long].map((f) => `--${f}`).join(', ')}): ${inv.command}`,
           check: 'smoke-flags',
         });
       }
     }
     for (const flag of inv.short) {
       if (!runner.short.has(flag)) {
-        problems.push({ file: inv.file, pointer: inv.pointer, message: `passes -${flag} to the smoke runner, which has no such short flag: ${inv.command}`, check: 'smoke-flags' });
+        problems.push({ file: inv.file, pointer: inv.pointer, message: `passes -${flag} to ${tool}, which has no such short flag: ${inv.command}`, check: 'smoke-flags' });
       }
     }
   }

@@ -6,6 +6,8 @@ import {
   smokeCommandsInScript,
   smokeInvocationsInCompose,
   smokeInvocationsInWorkflow,
+  SUBGRAPH_CHECK_COMMAND,
+  subgraphCheckFlags,
   unknownFlagProblems,
   unusedInterfaceProblems,
   workflowCallInterface,
@@ -98,5 +100,23 @@ describe('contract-diff flags used by ci.yml exist in its CLI', () => {
     ]);
     expect(usage).toMatch(/--format text\|json\|markdown\|github/);
     expect(usage).toMatch(/--fail-on breaking\|warning/);
+  });
+});
+
+describe('contract-diff subgraph-check in the gate passes only flags the CLI has', () => {
+  it('the gate runs subgraph-check with --name, --schema, --operations, --format github and --fail-on breaking', () => {
+    const invocations = smokeInvocationsInWorkflow(gateText, gateFile, SUBGRAPH_CHECK_COMMAND);
+    expect(invocations).toHaveLength(1);
+    expect(invocations[0]!.long.sort()).toEqual(['fail-on', 'format', 'name', 'operations', 'schema']);
+    expect(invocations[0]!.command).toMatch(/--format github --fail-on breaking/);
+    expect(unknownFlagProblems(invocations, subgraphCheckFlags(), 'contract-diff subgraph-check')).toEqual([]);
+  });
+
+  it('a flag subgraph-check lacks is reported, naming the CLI', () => {
+    const script = 'node packages/contract-diff/bin/contract-diff.mjs subgraph-check --name reports --schema s.graphql --fail-on-breaking\necho "contract-diff subgraph-check --bogus"';
+    const found = smokeCommandsInScript(script, SUBGRAPH_CHECK_COMMAND);
+    expect(found.map((c) => c.long)).toEqual([['name', 'schema', 'fail-on-breaking']]);
+    const problems = unknownFlagProblems([{ file: 'wf.yml', pointer: '/jobs/x', ...found[0]! }], subgraphCheckFlags(), 'contract-diff subgraph-check');
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^passes --fail-on-breaking to contract-diff subgraph-check, which has no such flag/)]);
   });
 });

@@ -1,0 +1,23 @@
+// The CLI's option tables, in a module of their own so that workflow checks (packages/delivery-checks)
+// can compare the flags a workflow passes with the real ones without loading the diff engine.
+/** Options both commands take (node:util parseArgs tables). */
+export const COMMON_OPTIONS = {
+  format: { type: 'string', default: 'text' },
+  'fail-on': { type: 'string' },
+  config: { type: 'string' },
+  ignore: { type: 'string' },
+  operations: { type: 'string', multiple: true },
+  output: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const SUBGRAPH_CHECK_OPTIONS = {
+  ...COMMON_OPTIONS,
+  name: { type: 'string' },
+  schema: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  subgraphs: { type: 'string' },
+  supergraph: { type: 'string' },
+  new: { type: 'boolean' },
+  'no-client-operations': { type: 'boolean' },
+} as const;
