@@ -8,6 +8,7 @@ import { mask } from './mask.js';
 import { probeTarget, probeTokenEndpoint } from './probe.js';
 import { deployedText } from './deployed.js';
 import { serviceNames } from './services.js';
+import { MergeError, mergeReports } from './merge.js';
 import { defaultReportDir, describeDeployed, discoverSuites, preloadVitest, runSmoke } from './runner.js';
 import { loadTarget, parseTarget, TargetError, type Target } from './target.js';
 
@@ -23,7 +24,52 @@ const USAGE = [
   ...SMOKE_OPTIONS.flatMap((o) => o.help.map((line, i) => `  ${(i === 0 ? synopsis(o) : '').padEnd(21)}${line}`)),
   '',
   'exit codes: 0 all checks passed, 1 a check failed, 2 unusable configuration or unreachable target',
+  '',
+  'usage: smoke merge --report-dir <out> [--history <file>] <shard report dir>...',
+  "  merges the shards' results.json, junit.xml and facts/latency into one report in <out> (+ summary.md);",
+  '  exit 1 when a shard had a failed check, 2 when a shard dir has no usable results.json/junit.xml',
 ].join('\n');
+
+/** `--shard i/n` with 1 ≤ i ≤ n (vitest's own format); anything else is a configuration error. */
+export function parseShard(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[1]) > Number(m[2])) throw new ConfigError(`--shard must be i/n with 1 ≤ i ≤ n (e.g. 2/3), got ${value}`);
+  return `${Number(m[1])}/${Number(m[2])}`;
+}
+
+/** `smoke merge`: one report from the shards' report dirs (the canary's merge job). */
+export function mergeMain(argv: string[]): number {
+  let values: { 'report-dir'?: string; history?: string };
+  let dirs: string[];
+  try {
+    const parsed = parseArgs({ args: argv, options: { 'report-dir': { type: 'string' }, history: { type: 'string' } }, strict: true, allowPositionals: true });
+    values = parsed.values as typeof values;
+    dirs = parsed.positionals;
+  } catch (err) {
+    printErr(`smoke merge: ${(err as Error).message}\n${USAGE}`);
+    return EXIT_CONFIG;
+  }
+  if (!values['report-dir'] || dirs.length === 0) {
+    printErr(`smoke merge: needs --report-dir <out> and at least one shard report dir\n${USAGE}`);
+    return EXIT_CONFIG;
+  }
+  try {
+    const out = resolve(values['report-dir']);
+    const { report, exitCode, historyNotes } = mergeReports({ reportDir: out, dirs: dirs.map((d) => resolve(d)), ...(values.history ? { history: resolve(values.history) } : {}) });
+    for (const note of historyNotes) printErr(`smoke merge: history ${note}`);
+    const s = report.summary;
+    const latency = report.latency.flatMap((r) => r.results);
+    print(`smoke merge: ${dirs.length} shard dirs → ${out}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ''}; ${latency.length} latency results (${latency.filter((r) => r.verdict === 'fail').length} over budget)`);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof MergeError) {
+      printErr(`smoke merge: ${err.message}`);
+      return EXIT_CONFIG;
+    }
+    throw err;
+  }
+}
 
 const PARSE_OPTIONS: ParseArgsConfig['options'] = Object.fromEntries(
   SMOKE_OPTIONS.map((o: SmokeOption) => [o.flag.slice(2), { type: o.value ? 'string' : 'boolean', ...(o.short ? { short: o.short } : {}) }]),
@@ -96,6 +142,7 @@ function parseSuiteList(value: string | undefined): string[] | undefined {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'merge') return mergeMain(argv.slice(1));
   let args: SmokeArgs;
   try {
     args = parseArgs({ args: argv, options: PARSE_OPTIONS, strict: true, allowPositionals: false }).values as SmokeArgs;
@@ -142,6 +189,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     const requested = parseSuiteList(args.suite);
     if (requested) checkNames(requested, '');
+    const shard = parseShard(args.shard);
 
     let target: Target;
     let targetFile: string;
@@ -182,17 +230,20 @@ export async function main(argv: string[]): Promise<number> {
 
     const reportDir = resolve(args['report-dir'] ?? defaultReportDir);
     const runId = newRunId();
-    print(`smoke: target ${target.name} (${target.rest.baseUrl}), suites ${suites.join(', ')}, run ${runId}`);
+    print(`smoke: target ${target.name} (${target.rest.baseUrl}), suites ${suites.join(', ')}${shard ? `, shard ${shard}` : ''}, run ${runId}`);
     const summary = await runSmoke({
       target,
       suites,
       reportDir,
       runId,
       retries,
+      ...(shard ? { shard } : {}),
+      ...(args.history ? { history: resolve(args.history) } : {}),
       signal: abort.signal,
       color: process.stdout.isTTY === true && !process.env.NO_COLOR,
       write: print,
     });
+    for (const note of summary.historyNotes) printErr(`smoke: history ${note}`);
     print(`smoke: deployed ${describeDeployed(summary.deployed)}`);
     for (const line of deployedText(summary.deployedServices)) print(line);
     const cleanup = await removeSyntheticData(target, runId);

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { causeOf, groupFailures, groupHeadline } from './causes.js';
-import { factsHtml, readFacts } from './facts.js';
+import { factsHtml, readFacts, type Facts } from './facts.js';
 import { DEPLOYED_CAPTION, DEPLOYED_COLUMNS, deployedCells, type DeployedService } from './deployed.js';
 import type { SmokeResults } from './reporter.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Images the suites left as evidence (e.g. render/*.png), relative to the report folder. */
 function evidence(reportDir: string): string[] {
@@ -29,11 +29,19 @@ function deployedTable(rows: readonly DeployedService[]): string {
   return `<table class="deployed"><caption>${esc(DEPLOYED_CAPTION)}</caption><thead><tr>${DEPLOYED_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>`;
 }
 
+/** Where the latency trend (charts, run-report.ts) goes; replaced after masking. */
+export const TREND_SLOT = '<!--latency-trend-->';
+
 /**
- * A self-contained HTML report (no scripts, no external assets) for the on-call: the summary, every
- * check with its state, failures with their messages (already masked) and links to screenshots/traces.
+ * A self-contained HTML report (no external assets) for the on-call: the summary, every check with its
+ * state, failures with their messages (already masked), facts, links to screenshots/traces, and the
+ * latency trend in TREND_SLOT (its chart library inlined).
  */
-export function htmlReport(reportDir: string, info: { target: string; runId: string; startedAt: string; durationMs: number; deployed?: string; deployedServices?: readonly DeployedService[] }, results: SmokeResults): string {
+export function htmlReport(
+  reportDir: string,
+  info: { target: string; runId: string; startedAt: string; durationMs: number; deployed?: string; deployedServices?: readonly DeployedService[]; facts?: Facts[] },
+  results: SmokeResults,
+): string {
   const ok = results.failed === 0;
   // A failure whose cause was already shown in full points at the group instead of repeating it.
   const shown = new Set<string>();
@@ -72,7 +80,8 @@ ${groups ? `<h2>Failures by cause</h2>\n${groups}` : ''}
 <table><thead><tr><th>suite</th><th>check</th><th>state</th><th>details</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
-${factsHtml(readFacts(reportDir), esc)}
+${factsHtml(info.facts ?? readFacts(reportDir), esc)}
+${TREND_SLOT}
 ${files ? `<h2>Evidence</h2>\n${files}` : ''}
 </body></html>
 `;

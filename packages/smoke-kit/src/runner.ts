@@ -1,11 +1,12 @@
-import { htmlReport } from './html-report.js';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
 import { clearFacts, factsConsole, factsMarkdown, readFacts, type Facts } from './facts.js';
+import { clearLatency, readLatency } from './latency.js';
+import { failureGroupsOf, writeRunReports, type RunReport } from './run-report.js';
 import { longestBudget } from './budgets.js';
 import { groupFailures, groupHeadline } from './causes.js';
 import { deployedMarkdown, deployedVersions, primaryDeployed, type Deployed, type DeployedService } from './deployed.js';
@@ -80,6 +81,12 @@ export interface RunOptions {
   /** Test files run in parallel (default 2: the suites are I/O bound, CI machines have 2 cores). */
   maxWorkers?: number;
   signal?: AbortSignal;
+  /** Where the suites live (default: the repo's suites/; tests point it at fixtures). */
+  suitesDir?: string;
+  /** `i/n`: run only this shard of the selected test files (vitest's own sharding). */
+  shard?: string;
+  /** A JSON-lines file: append this run's latency results and draw the trend from it. */
+  history?: string;
 }
 
 export interface RunSummary extends SmokeResults {
@@ -90,6 +97,8 @@ export interface RunSummary extends SmokeResults {
   exitCode: 0 | 1;
   resultsFile: string;
   junitFile: string;
+  /** Skipped lines of the history file (`file:line: why`). */
+  historyNotes: string[];
 }
 
 /** A Writable that masks what passes through (vitest's own logger writes here). */
@@ -115,9 +124,9 @@ export const describeDeployed = (d: Deployed | undefined) =>
   d ? `${d.service} ${d.version} (git ${d.git_sha}, built ${d.build_time}) — as reported by the target's GET /version` : 'unknown (GET /version did not answer)';
 
 /** A short Markdown summary for `$GITHUB_STEP_SUMMARY`: counts, the deployed versions, failures grouped by cause, flaky checks, facts. */
-export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed, deployedServices: readonly DeployedService[] = [], facts: Facts[] = []): string {
+export function markdownSummary(targetName: string, results: SmokeResults, durationMs: number, deployed?: Deployed, deployedServices: readonly DeployedService[] = [], facts: Facts[] = [], shard?: string): string {
   const lines = [
-    `### smoke against ${targetName}: ${results.failed === 0 ? 'passed' : 'failed'}`,
+    `### smoke against ${targetName}${shard ? ` (${shard})` : ''}: ${results.failed === 0 ? 'passed' : 'failed'}`,
     '',
     `Deployed: ${describeDeployed(deployed)}`,
     '',
@@ -141,9 +150,11 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const { startVitest } = await preloadVitest();
   mkdirSync(options.reportDir, { recursive: true });
   clearFacts(options.reportDir);
+  clearLatency(options.reportDir);
   const junitFile = join(options.reportDir, 'junit.xml');
   const resultsFile = join(options.reportDir, 'results.json');
-  const reporter = new SmokeReporter(suitesDir, write, options.color ?? false);
+  const root = options.suitesDir ?? suitesDir;
+  const reporter = new SmokeReporter(root, write, options.color ?? false);
   const started = performance.now();
   const startedAt = new Date().toISOString();
 
@@ -177,7 +188,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
       'test',
       [],
       {
-        root: suitesDir,
+        root,
         config: false,
         watch: false,
         include: options.suites.map((s) => `${s}/**/*.test.ts`),
@@ -191,6 +202,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         testTimeout: checkTimeout,
         hookTimeout: checkTimeout,
         passWithNoTests: false,
+        ...(options.shard ? { shard: options.shard } : {}),
         env: { [SUITE_CONTEXT_ENV]: handoff, CLEANAPP_REPORT_DIR: options.reportDir },
       },
       {
@@ -223,13 +235,12 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   }
   const exitCode: 0 | 1 = results.failed > 0 || results.reason === 'interrupted' ? 1 : 0;
 
-  if (existsSync(junitFile)) writeFileSync(junitFile, mask(readFileSync(junitFile, 'utf8')));
   const deployedServices = await deployedVersions(options.target);
   const deployed = primaryDeployed(deployedServices, options.target);
   const facts = readFacts(options.reportDir);
   for (const line of factsConsole(facts)) write(mask(line));
-  const report = {
-    target: { name: options.target.name, baseUrl: options.target.rest.baseUrl },
+  const report: RunReport = {
+    target: { name: options.target.name, baseUrl: options.target.rest.baseUrl, ...(options.target.environment ? { environment: options.target.environment } : {}) },
     deployed: deployed ?? null,
     deployedServices,
     deployedSource: "the target's own claim (GET /version), not verified",
@@ -237,14 +248,18 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
     startedAt,
     durationMs,
     suites: options.suites,
+    ...(options.shard ? { shard: options.shard } : {}),
     summary: { passed: results.passed, failed: results.failed, skipped: results.skipped, flaky: results.flaky, exitCode },
-    failureGroups: groupFailures(results).map((g) => ({ cause: g.cause, count: g.checks.length, checks: g.checks, example: g.example })),
+    failureGroups: failureGroupsOf(results),
     results: results.suites,
     unhandledErrors: results.unhandledErrors,
     facts,
+    latency: readLatency(options.reportDir).map((r) => (options.shard ? { ...r, shard: options.shard } : r)),
   };
-  writeFileSync(resultsFile, `${mask(JSON.stringify(report, null, 2))}\n`);
-  writeFileSync(join(options.reportDir, 'report.html'), mask(htmlReport(options.reportDir, { target: report.target.name, runId: options.runId, startedAt, durationMs, deployed: describeDeployed(deployed), deployedServices }, results)));
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, mask(markdownSummary(report.target.name, results, durationMs, deployed, deployedServices, facts)));
-  return { ...results, durationMs, exitCode, resultsFile, junitFile, deployed, deployedServices };
+  const { historyNotes } = writeRunReports(options.reportDir, report, results, {
+    ...(options.history ? { history: options.history } : {}),
+    markdown: markdownSummary(report.target.name, results, durationMs, deployed, deployedServices, facts, options.shard),
+    htmlInfo: { deployed: describeDeployed(deployed) },
+  });
+  return { ...results, durationMs, exitCode, resultsFile, junitFile, deployed, deployedServices, historyNotes };
 }
