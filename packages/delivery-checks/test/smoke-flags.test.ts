@@ -43,13 +43,13 @@ describe("the reusable workflow's inputs match the runner's flags", () => {
   });
 
   it('a gate passing a flag the runner lacks fails, naming the workflow step', () => {
-    const withBogus = gateText.replace('${TAGS:+--tag "$TAGS"}', '${TAGS:+--tag "$TAGS"} --shard "$SERVICE"');
+    const withBogus = gateText.replace('${TAGS:+--tag "$TAGS"}', '${TAGS:+--tag "$TAGS"} --parallel "$SERVICE"');
     expect(withBogus).not.toBe(gateText);
     const problems = unknownFlagProblems(smokeInvocationsInWorkflow(withBogus, gateFile), runner);
     expect(problems).toHaveLength(1);
     expect(problems[0]!.file).toBe(gateFile);
     expect(problems[0]!.pointer).toMatch(/^\/jobs\/gate\/steps\/\d+\/run$/);
-    expect(problems[0]!.message).toMatch(/passes --shard to the smoke runner, which has no such flag/);
+    expect(problems[0]!.message).toMatch(/passes --parallel to the smoke runner, which has no such flag/);
   });
 
   it('a flag the runner never had fails, also in its short form', () => {

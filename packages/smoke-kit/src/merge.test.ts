@@ -95,3 +95,28 @@ describe('shards and merge', () => {
     for (const bad of ['0/2', '3/2', '2', 'a/b']) expect(await main(['--target', fake.targetFile, '--shard', bad])).toBe(2);
   });
 });
+
+describe('more shards than test files', () => {
+  test('an empty shard passes with a note, the merge counts the others; all empty fails', async () => {
+    const fake = await startFakeTarget();
+    const work = mkdtempSync(join(tmpdir(), 'smoke-shard3-'));
+    try {
+      const lines: string[] = [];
+      const dirs: string[] = [];
+      for (const shard of ['1/3', '2/3', '3/3']) {
+        const reportDir = join(work, shard.replace('/', '-'));
+        const summary = await runSmoke({ target: fake.target, suites: ['lat'], suitesDir: fixtures, reportDir, runId: `r${shard[0]}`, shard, maxWorkers: 1, write: (l) => lines.push(l) });
+        expect(summary.exitCode).toBe(0);
+        dirs.push(reportDir);
+      }
+      expect(lines).toContain('smoke: shard 3/3 got no test file of suites lat (more shards than files); the merge counts the others');
+      expect(mergeReports({ reportDir: join(work, 'all'), dirs }).report.summary).toMatchObject({ passed: 2, failed: 0, exitCode: 0 });
+      const empty = mergeReports({ reportDir: join(work, 'empty'), dirs: [dirs[2]!] });
+      expect(empty.exitCode).toBe(1);
+      expect(empty.report.unhandledErrors[0]!.message).toMatch(/^no checks in any of the 1 shards/);
+    } finally {
+      await fake.stop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

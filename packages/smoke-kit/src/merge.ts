@@ -89,6 +89,11 @@ export function mergeReports(options: MergeOptions): MergeSummary {
     unhandledErrors: shards.flatMap((s) => s.report.unhandledErrors ?? []),
     reason: 'passed',
   };
+  if (results.passed + results.failed + results.skipped === 0) {
+    // Each shard may legitimately be empty (more shards than files), but not all of them.
+    results.failed += 1;
+    results.unhandledErrors.push({ name: 'MergeError', message: `no checks in any of the ${shards.length} shards (${options.dirs.join(', ')})` });
+  }
   const exitCode: 0 | 1 = results.failed > 0 || shards.some((s) => s.report.summary.exitCode !== 0) ? 1 : 0;
   results.reason = exitCode === 0 ? 'passed' : 'failed';
   const starts = shards.map((s) => s.report.startedAt).sort();
