@@ -56,8 +56,8 @@ export function mergeMain(argv: string[]): number {
   }
   try {
     const out = resolve(values['report-dir']);
-    const { report, exitCode, historyNotes } = mergeReports({ reportDir: out, dirs: dirs.map((d) => resolve(d)), ...(values.history ? { history: resolve(values.history) } : {}) });
-    for (const note of historyNotes) printErr(`smoke merge: history ${note}`);
+    const { report, exitCode, historyNotes, warnings } = mergeReports({ reportDir: out, dirs: dirs.map((d) => resolve(d)), ...(values.history ? { history: resolve(values.history) } : {}) });
+    for (const note of [...warnings, ...historyNotes.map((n) => `history ${n}`)]) printErr(`smoke merge: ${note}`);
     const s = report.summary;
     const latency = report.latency.flatMap((r) => r.results);
     print(`smoke merge: ${dirs.length} shard dirs → ${out}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky ? `, ${s.flaky} flaky` : ''}; ${latency.length} latency results (${latency.filter((r) => r.verdict === 'fail').length} over budget)`);
