@@ -50,6 +50,16 @@ describe('latency history', () => {
     expect(readHistory(join(dir, 'none.jsonl'))).toEqual({ entries: [], notes: [] });
   });
 
+  test('a file cut off mid-line keeps the next run on a line of its own', () => {
+    const file = join(dir, 'cut.jsonl');
+    appendHistory(file, entry('r1', '2026-12-01T03:23:00Z', [result('getHealth', 40)]));
+    appendFileSync(file, '{"runId":"r2","at":"2026-12-0');
+    appendHistory(file, entry('r3', '2026-12-03T03:23:00Z', [result('getHealth', 60)]));
+    const { entries, notes } = readHistory(file);
+    expect(entries.map((e) => e.runId)).toEqual(['r1', 'r3']);
+    expect(notes).toEqual([expect.stringMatching(/cut\.jsonl:2: skipped, /)]);
+  });
+
   test('the trend: Chart.js inlined, one chart per budget id with every run as a point and the p95 limit', () => {
     const history = {
       entries: [

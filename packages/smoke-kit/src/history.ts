@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { LatencyResult } from './latency.js';
@@ -30,7 +30,9 @@ export interface History {
 /** Appends one run as a JSON line (creates the file and its folder). */
 export function appendHistory(file: string, entry: HistoryEntry): void {
   mkdirSync(dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  // A file cut off mid-line (an interrupted upload) must not swallow this run into its broken last line.
+  const cut = existsSync(file) && statSync(file).size > 0 && !readFileSync(file, 'utf8').endsWith('\n');
+  appendFileSync(file, `${cut ? '\n' : ''}${JSON.stringify(entry)}\n`);
 }
 
 /** Every readable run of the history; a bad line is skipped with a note naming file and line, never the whole file. */
