@@ -8,19 +8,25 @@ import type { LatencyBudget } from '@cleanapp/contracts';
  * (`recordLatency`); the runner folds every record of the run into results.json (`latency`), the reports
  * and the canary's history (one JSON line per run), so a trend is read from the same shape it was written in.
  */
-export interface LatencyResult {
+/** What a load run measured on one request, in the shape every report and the history keep. */
+export interface LatencyStats {
+  /** Answers plus transport errors (what was attempted and finished). */
+  requests: number;
+  /** Non-2xx answers, transport errors and timeouts. */
+  errors: number;
+  /** errors ÷ requests (0 when nothing finished). */
+  errorRate: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+export interface LatencyResult extends LatencyStats {
   /** Budget id: an operationId, or `graphql` for the gateway's overhead over the subgraphs. */
   id: string;
   kind: 'rest' | 'graphql';
   /** What was driven, e.g. `GET /api/v4/health` or `POST <gateway> reportsNear`. */
   request: string;
-  requests: number;
-  /** Non-2xx answers plus transport errors and timeouts. */
-  errors: number;
-  errorRate: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
   /** For an overhead budget: what it was compared with and that baseline's p95. */
   baseline?: { id: string; p95Ms: number };
   /** The budget applied after target overrides, and where each limit came from. */

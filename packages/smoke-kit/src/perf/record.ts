@@ -18,8 +18,8 @@ const limitsText = (r: LatencyResult) => {
 export function perfFacts(title: string, load: LoadSettings, results: LatencyResult[]): Facts {
   return {
     title,
-    columns: ['budget', 'request', 'requests', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'baseline p95 ms', 'limits', 'verdict'],
-    rows: results.map((r) => [r.id, r.request, r.requests, r.errors, r.p50Ms, r.p95Ms, r.p99Ms, r.baseline?.p95Ms ?? null, limitsText(r), r.verdict === 'pass' ? 'pass' : `FAIL: ${r.violations.join('; ')}`]),
+    columns: ['budget', 'request', 'requests', 'errors', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'baseline p95 ms', 'limits', 'verdict'],
+    rows: results.map((r) => [r.id, r.request, r.requests, r.errors, `${(r.errorRate * 100).toFixed(1)} %`, r.p50Ms, r.p95Ms, r.p99Ms, r.baseline?.p95Ms ?? null, limitsText(r), r.verdict === 'pass' ? 'pass' : `FAIL: ${r.violations.join('; ')}`]),
     notes: [
       `load per request: ${load.maxRequests} requests within ${load.maxSeconds} s, ${load.connections} connections, at most ${load.rate}/s (autocannon), after a short warm-up`,
       'percentiles by nearest rank over the latency of every answer; non-2xx answers, transport errors and timeouts count as errors',

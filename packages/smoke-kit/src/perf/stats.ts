@@ -1,13 +1,7 @@
+import type { LatencyStats } from '../latency.js';
+
 /** What one load run measured, before any budget is applied. */
-export interface Measurement {
-  /** Answers plus transport errors (what was attempted and finished). */
-  requests: number;
-  /** Non-2xx answers, transport errors and timeouts. */
-  errors: number;
-  errorRate: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
+export interface Measurement extends LatencyStats {
   /** Answered requests per second over the measured window. */
   throughput: number;
   /** Status code → count (transport errors as `error`). */
