@@ -15,7 +15,7 @@ const sourcesEdited = gitStatus(SOURCES) !== '';
 describe('generated code', () => {
   it('is what the generators produce from the committed contracts (pnpm generate:check)', async () => {
     const result = await run('pnpm', ['run', 'generate:check']);
-    expect(result.stdout + result.stderr).toContain('contracts: 6 generated files are up to date'); // bundles, dereferenced, supergraph, target type
+    expect(result.stdout + result.stderr).toContain('contracts: 7 generated files are up to date'); // bundles, dereferenced, supergraph, target type, policy revision
     expect(result.stdout).toContain('api-client: generated types are up to date');
     expect(result.stdout).toContain('events: generated payload types and validators are up to date');
     expect(result.stdout).toContain('graphql-client: generated documents are up to date');
