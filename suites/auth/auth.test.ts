@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenApiValidator, type Operation } from '@cleanapp/contracts';
-import { curlOf, expectError, matrixHeadline, suiteContext, type OperationId } from '@cleanapp/smoke-kit';
+import { curlOf, expectError, matrixHeadline, parameterExample, suiteContext, type OperationId, type ParameterExamples } from '@cleanapp/smoke-kit';
 import { base64url, decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -82,16 +82,11 @@ function deref(node: unknown): unknown {
   return current;
 }
 
-interface ParamObject {
-  example?: unknown;
-  examples?: Record<string, { value?: unknown }>;
-  schema?: { pattern?: string; example?: unknown; examples?: unknown[]; default?: unknown };
+interface ParamObject extends ParameterExamples {
+  schema?: NonNullable<ParameterExamples['schema']> & { pattern?: string };
 }
 
-function exampleOf(param: ParamObject): unknown {
-  const schema = deref(param.schema) as ParamObject['schema'];
-  return param.example ?? Object.values(param.examples ?? {})[0]?.value ?? schema?.example ?? schema?.examples?.[0] ?? schema?.default;
-}
+const exampleOf = (param: ParamObject): unknown => parameterExample(param, deref);
 
 /** A well-formed id nobody has: `^rpt_[A-Za-z0-9]{12}$` → `rpt_AAAAAAAAAAAA`; else the contract's example. */
 function pathValue(param: ParamObject): string {

@@ -34,3 +34,4 @@ export { recordFacts, readFacts, type Facts } from './facts.js';
 export { targetServices, serviceNames, shaMatches, pinProblems, isProduction, DEFAULT_HEALTH_BUDGET_MS, type ServiceEndpoint } from './services.js';
 export { deployedVersions, flagVersions, type Deployed, type DeployedService } from './deployed.js';
 export { recordLatency, readLatency, clearLatency, type LatencyRecord, type LatencyResult, type LatencyStats } from './latency.js';
+export { parameterExample, type ParameterExamples } from './examples.js';

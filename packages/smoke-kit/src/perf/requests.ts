@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { contractPaths } from '@cleanapp/contracts';
+import { parameterExample, type ParameterExamples } from '../examples.js';
 
-interface InlineParameter {
+interface InlineParameter extends ParameterExamples {
   name: string;
   in: string;
   required?: boolean;
-  example?: unknown;
-  examples?: Record<string, { value?: unknown }>;
-  schema?: { example?: unknown; examples?: unknown[]; default?: unknown };
 }
 interface InlineOperation {
   operationId?: string;
@@ -23,12 +21,6 @@ function operationAt(method: string, path: string): InlineOperation {
   const op = dereferenced!.paths[path]?.[method.toLowerCase()];
   if (!op) throw new Error(`the contract has no operation ${method} ${path}`);
   return op;
-}
-
-/** A parameter's example value, from the parameter first, then its schema (examples, then default). */
-function exampleValue(p: InlineParameter): unknown {
-  const candidates = [p.example, Object.values(p.examples ?? {})[0]?.value, p.schema?.example, p.schema?.examples?.[0], p.schema?.default];
-  return candidates.find((v) => v !== undefined);
 }
 
 /** What the perf suite sends for a budgeted REST operation, and the scopes its token needs (none: public). */
@@ -50,7 +42,7 @@ export function operationRequest(method: string, path: string): OperationRequest
   const query = new URLSearchParams();
   for (const p of op.parameters ?? []) {
     if (p.in !== 'path' && !(p.in === 'query' && p.required)) continue;
-    const value = exampleValue(p);
+    const value = parameterExample(p);
     if (value === undefined) throw new Error(`${method} ${path} (${op.operationId}): required ${p.in} parameter \`${p.name}\` has no example to send under load`);
     if (p.in === 'path') filled = filled.replace(`{${p.name}}`, encodeURIComponent(String(value)));
     else query.set(p.name, String(value));
