@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { startStack, type RunningStack } from '@cleanapp/reference-stack';
 import type { LatencyRecord } from '@cleanapp/smoke-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from './run.js';
+import { smokeSuites } from './run.js';
 
 // The perf suite passes against the healthy reference stack, and fails (exit 1, the violation sentence
 // naming the operation) against an API behind a proxy that adds 1.5 s to every answer, and against a
@@ -21,12 +21,9 @@ afterAll(async () => {
 /** Runs the perf suite against the stack's target as `adjust` rewrites it; its own target file and report dir. */
 async function smokePerf(label: string, adjust: (target: RunningStack['target']) => object) {
   const file = `${stack.targetFile}.${label}.json`;
-  const reportDir = `/tmp/smoke-perf-${label}`;
-  rmSync(reportDir, { recursive: true, force: true });
   writeFileSync(file, JSON.stringify(adjust(stack.target)), { mode: 0o600 });
   try {
-    const result = await run('pnpm', ['smoke', '--target', file, '--suite', 'perf', '--report-dir', reportDir], { timeoutMs: 100_000 });
-    return { ...result, output: result.stdout + result.stderr, reportDir };
+    return await smokeSuites(file, 'perf', { timeoutMs: 100_000 });
   } finally {
     rmSync(file, { force: true });
   }

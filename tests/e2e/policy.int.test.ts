@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { loadDecisionTable, policyRevision } from '@cleanapp/contracts';
 import { parseFaults, startStack, type RunningStack } from '@cleanapp/reference-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, type RunResult } from './run.js';
+import { smokeAgainstStack, smokeSuites, type RunResult } from './run.js';
 
 // The policy suite passes against the reference stack and fails against its two policy faults
 // (packages/reference-stack/src/faults.ts): a permissive policy under the canonical revision, and a
 // stale policy reporting its own older revision.
 
-const policySmoke = (targetFile: string) => run('pnpm', ['smoke', '--target', targetFile, '--suite', 'policy', '--report-dir', mkdtempSync(join(tmpdir(), 'smoke-policy-'))]);
+const policySmoke = (targetFile: string) => smokeSuites(targetFile, 'policy');
 const text = (r: RunResult) => r.stdout + r.stderr;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const rows = loadDecisionTable();
@@ -49,15 +49,10 @@ describe('policy suite against a correct stack', () => {
 
 describe('policy suite against the policy faults', () => {
   const faulty = async (fault: string) => {
-    const stack = await startStack({ faults: parseFaults(fault) });
-    try {
-      const result = await policySmoke(stack.targetFile);
-      expect(result.code, `${fault}: exit code\n${text(result).slice(-3000)}`).toBe(1);
-      expect(text(result)).toMatch(/smoke: \d+ passed, [1-9]\d* failed/);
-      return text(result);
-    } finally {
-      await stack.stop();
-    }
+    const result = await smokeAgainstStack({ faults: parseFaults(fault) }, 'policy');
+    expect(result.code, `${fault}: exit code\n${text(result).slice(-3000)}`).toBe(1);
+    expect(text(result)).toMatch(/smoke: \d+ passed, [1-9]\d* failed/);
+    return text(result);
   };
 
   it('policy-permissive (canonical revision reported, any admin promotes) fails naming the row whose deny came back allow', async () => {

@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { parseFaults, startStack, type RunningStack, type StackOptions } from '@cleanapp/reference-stack';
+import { parseFaults, type RunningStack, type StackOptions } from '@cleanapp/reference-stack';
 import { describe, expect, it } from 'vitest';
-import { run } from './run.js';
+import { smokeAgainstStack } from './run.js';
 
 // Each suite must fail against a target that breaks what it checks (suites/README.md lists the pairs).
 // The stack is the reference stack with one deliberate fault switched on.
@@ -26,17 +25,10 @@ const CASES: [suite: string, fault: string, evidence: RegExp][] = [
 
 /** Starts the stack, lets `targetOf` adjust what its target file says, and requires `suite` to fail with `evidence`. */
 async function expectSuiteFails(options: StackOptions, suite: string, label: string, evidence: RegExp, targetOf?: (stack: RunningStack) => Promise<object>) {
-  const stack = await startStack(options);
-  try {
-    if (targetOf) writeFileSync(stack.targetFile, JSON.stringify(await targetOf(stack)), { mode: 0o600 });
-    const result = await run('pnpm', ['smoke', '--target', stack.targetFile, '--suite', suite, '--report-dir', `/tmp/smoke-fault-${label}`]);
-    const output = result.stdout + result.stderr;
-    expect(result.code, output.slice(-3000)).toBe(1);
-    expect(output).toMatch(/smoke: \d+ passed, [1-9]\d* failed/);
-    expect(output).toMatch(evidence);
-  } finally {
-    await stack.stop();
-  }
+  const { code, output } = await smokeAgainstStack(options, suite, targetOf);
+  expect(code, `${label}: exit code\n${output.slice(-3000)}`).toBe(1);
+  expect(output).toMatch(/smoke: \d+ passed, [1-9]\d* failed/);
+  expect(output).toMatch(evidence);
 }
 
 describe('each suite fails against a target with the fault it exists to catch', () => {

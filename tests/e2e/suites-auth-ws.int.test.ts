@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFaults, startStack, type RunningStack } from '@cleanapp/reference-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, type RunResult } from './run.js';
+import { smokeSuites, type RunResult } from './run.js';
 
 // The auth and websocket suites pass against a correct stack and fail against one with the fault each
 // is meant to catch (packages/reference-stack/src/faults.ts; suites/README.md lists who catches what).
 
-const smoke = (stack: RunningStack, suites: string, targetFile = stack.targetFile) =>
-  run('pnpm', ['smoke', '--target', targetFile, '--suite', suites, '--report-dir', mkdtempSync(join(tmpdir(), 'smoke-auth-ws-'))]);
+const smoke = (stack: RunningStack, suites: string, targetFile = stack.targetFile) => smokeSuites(targetFile, suites);
 
 const output = (r: RunResult) => r.stdout + r.stderr;
 
