@@ -29,6 +29,7 @@ async function checkPair(before: string, after: string): Promise<Map<string, Sub
 }
 
 describeCorpus(MM, 'subgraph-check on MindMirror (../shared/corpus/real)', () => {
+  // Each check composes and diffs whole supergraphs (seconds on a busy 2-core CI machine, not the 5 s default).
   it('each of the 7 derived subgraphs, checked unchanged against the HEAD supergraph, composes with no breaking change; 11 of 91 client operations are invalid against HEAD', async () => {
     const subgraphs = loadSubgraphs(`${MM}derived/subgraphs`);
     expect(subgraphs.map((s) => s.name)).toEqual(['agent', 'habits', 'journal', 'meals', 'movements', 'practices', 'users']);
@@ -56,7 +57,7 @@ describeCorpus(MM, 'subgraph-check on MindMirror (../shared/corpus/real)', () =>
         'graphql-field-type-changed GratitudePayloadType.affirmation',
       ]),
     );
-  });
+  }, 60_000);
 
   it('pair B (630b2fd → 2ac6581): the Habits change removes userId from six operations', async () => {
     const checks = await checkPair('630b2fd', '2ac6581');
@@ -69,7 +70,7 @@ describeCorpus(MM, 'subgraph-check on MindMirror (../shared/corpus/real)', () =>
       'graphql-field-argument-removed Query.programAssignments.userId',
       'graphql-field-argument-removed Query.todaysTasks.userId',
     ]);
-  });
+  }, 60_000);
 
   it('pair C (a73b998 → 0f0b39f): the Practices change adds the required input argument to enrollInProgram; the Habits change is additive', async () => {
     const checks = await checkPair('a73b998', '0f0b39f');
@@ -83,11 +84,11 @@ describeCorpus(MM, 'subgraph-check on MindMirror (../shared/corpus/real)', () =>
       'graphql-field-argument-removed Mutation.enrollUserInProgram.userId',
     ]);
     expect(checks.get('Practices')!.changes.find((c) => c.location === 'Mutation.enrollInProgram.input')!.message).toMatch(/^Argument 'input: EnrollInProgramInput!' added/);
-  });
+  }, 60_000);
 
   it('rolling pair B back is blocked: the mobile client operations that stopped sending userId become invalid', async () => {
     const checks = await checkPair('2ac6581', '630b2fd');
     const r = checks.get('Habits')!;
     expect(r.invalidOperations.map((c) => c.operation).sort()).toEqual(['AssignProgramToUser', 'MarkLessonCompleted', 'ProgramAssignments', 'RecordHabitResponse', 'RecordLessonOpened', 'TodaysTasks']);
-  });
+  }, 60_000);
 });
