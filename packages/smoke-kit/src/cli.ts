@@ -87,6 +87,9 @@ interface StackHandle {
 const print = (line: string) => process.stdout.write(`${mask(line)}\n`);
 const printErr = (line: string) => process.stderr.write(`${mask(line)}\n`);
 
+/** What the runner says when there is no --target and the embedded stack is not installed. */
+export const STACK_MISSING = 'no --target given and the embedded reference stack is not installed: pass --target <file>, or npm install -D @cleanapp/reference-stack';
+
 async function startReferenceStack(): Promise<StackHandle> {
   // Imported only here, by a computed specifier, so `--target` runs (and typechecking) never need the stack.
   const specifier = '@cleanapp/reference-stack';
@@ -94,7 +97,10 @@ async function startReferenceStack(): Promise<StackHandle> {
   try {
     mod = (await import(specifier)) as typeof mod;
   } catch (err) {
-    throw new ConfigError(`cannot load the reference stack (${(err as Error).message.split('\n')[0]}); pass --target <file> to test another environment`);
+    // An optional peer: a service repo that only tests its own environments does not install it.
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes(`'${specifier}'`)) throw new ConfigError(STACK_MISSING);
+    throw new ConfigError(`cannot load the reference stack (${e.message.split('\n')[0]}); pass --target <file> to test another environment`);
   }
   if (typeof mod.startStack !== 'function') throw new ConfigError('@cleanapp/reference-stack does not export startStack; pass --target <file>');
   try {
@@ -180,6 +186,7 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     const known = discoverSuites();
+    if (known.length === 0) throw new ConfigError('no suites found (neither suites/ of the cleanapp-platform workspace nor @cleanapp/smoke-suites); npm install -D @cleanapp/smoke-kit installs them');
     const knownNames = known.map((s) => s.name);
     const checkNames = (names: string[], from: string) => {
       const unknown = names.filter((n) => !knownNames.includes(n));

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
@@ -14,10 +15,37 @@ import { mask } from './mask.js';
 import { SmokeReporter, type SmokeResults } from './reporter.js';
 import type { Target } from './target.js';
 
-/** The repository root and the suites folder (`../../suites` from this package). */
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const suitesDir = fileURLToPath(new URL('../../../suites/', import.meta.url));
-export const defaultReportDir = join(repoRoot, '.reports', 'smoke');
+/** This package's folder: the nearest package.json above this module (src/ in the workspace, dist/ when built). */
+function ownPackageDir(from = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === '@cleanapp/smoke-kit') return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json of @cleanapp/smoke-kit above ${from}`);
+  }
+}
+
+/**
+ * Where the suites live: this repository's suites/ when the kit runs inside the workspace
+ * (packages/smoke-kit, next to pnpm-workspace.yaml), else the compiled suites of the installed
+ * @cleanapp/smoke-suites package (a dependency of this one). Undefined when neither is there.
+ */
+export function locateSuites(packageDir = ownPackageDir()): { suitesDir: string | undefined; repoRoot: string | undefined } {
+  const workspace = resolve(packageDir, '..', '..');
+  if (existsSync(join(workspace, 'pnpm-workspace.yaml')) && existsSync(join(workspace, 'suites'))) return { suitesDir: join(workspace, 'suites'), repoRoot: workspace };
+  try {
+    const manifest = createRequire(join(packageDir, 'package.json')).resolve('@cleanapp/smoke-suites/package.json');
+    return { suitesDir: join(dirname(manifest), 'dist'), repoRoot: undefined };
+  } catch {
+    return { suitesDir: undefined, repoRoot: undefined };
+  }
+}
+
+const located = locateSuites();
+/** The repository root when running inside the workspace; undefined when installed from a registry. */
+export const repoRoot = located.repoRoot;
+export const suitesDir = located.suitesDir;
+/** `.reports/smoke` of the repository, or of the directory the runner was started in when installed. */
+export const defaultReportDir = join(repoRoot ?? process.cwd(), '.reports', 'smoke');
 
 export interface SuiteInfo {
   name: string;
@@ -32,18 +60,21 @@ export interface SuiteInfo {
   services: string[];
 }
 
-/** Whether `dir` holds a `*.test.ts` file (node_modules and dot-folders are not searched). */
+/** Test files: TypeScript in the workspace, JavaScript in the published @cleanapp/smoke-suites. */
+const TEST_FILE = /\.test\.[jt]s$/;
+
+/** Whether `dir` holds a test file (node_modules and dot-folders are not searched). */
 function hasTestFiles(dir: string): boolean {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.test.ts')) return true;
+    if (entry.isFile() && TEST_FILE.test(entry.name)) return true;
     if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.') && hasTestFiles(join(dir, entry.name))) return true;
   }
   return false;
 }
 
-/** Suites are the folders under suites/ that contain `*.test.ts` files. */
+/** Suites are the folders under suites/ that contain `*.test.ts` (or compiled `*.test.js`) files. */
 export function discoverSuites(dir = suitesDir): SuiteInfo[] {
-  if (!existsSync(dir)) return [];
+  if (dir === undefined || !existsSync(dir)) return [];
   const suites: SuiteInfo[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
@@ -154,6 +185,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const junitFile = join(options.reportDir, 'junit.xml');
   const resultsFile = join(options.reportDir, 'results.json');
   const root = options.suitesDir ?? suitesDir;
+  if (root === undefined) throw new Error('no suites: neither this repository\'s suites/ nor the @cleanapp/smoke-suites package was found');
   const reporter = new SmokeReporter(root, write, options.color ?? false);
   const started = performance.now();
   const startedAt = new Date().toISOString();
@@ -191,7 +223,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         root,
         config: false,
         watch: false,
-        include: options.suites.map((s) => `${s}/**/*.test.ts`),
+        include: options.suites.map((s) => `${s}/**/*.test.{ts,js}`),
         exclude: ['**/node_modules/**'],
         reporters: [cancelHook, reporter, ['junit', { suiteName: `smoke ${options.target.name}` }]],
         outputFile: { junit: junitFile },
