@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `pnpm stack [service]`: with no service (or `all`) starts the whole reference stack in this process,
 // writes a target file and prints its path; with a service name starts only that service, configured by
 // environment variables (what compose/ runs). Runs until SIGINT/SIGTERM/SIGHUP, or until the process that

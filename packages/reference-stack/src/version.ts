@@ -1,14 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { components } from '@cleanapp/api-client';
+import { installedAsDependency, packageManifest, packageRoot } from './installation.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const startedAt = new Date().toISOString();
 
 function gitSha(): string {
+  // An installed copy has no commit of its own (a repo around node_modules is the consumer's).
+  if (installedAsDependency) return 'unknown';
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: new URL('.', import.meta.url), stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
       .trim();
   } catch {
@@ -29,7 +30,7 @@ export function versionInfo(
 ): components['schemas']['Version'] {
   return {
     service,
-    version: pkg.version,
+    version: packageManifest.version,
     git_sha: env.GIT_SHA || gitSha(),
     build_time: env.BUILD_TIME || startedAt,
     config_version: createHash('sha256').update(JSON.stringify({ ...config, authRequired })).digest('hex').slice(0, 12),
