@@ -42,7 +42,8 @@ export class KeyRing {
     if (options.testKey && (typeof options.testKey.d !== 'string' || typeof options.testKey.kty !== 'string')) {
       throw new Error('KeyRing: testKey must be a private JWK (kty and d are required)');
     }
-    return new KeyRing([await makeKey(), await makeKey()], options.testKey);
+    // Generated concurrently: RSA key generation runs off the main thread.
+    return new KeyRing(await Promise.all([makeKey(), makeKey()]), options.testKey);
   }
 
   get active(): SigningKey {
