@@ -14,6 +14,13 @@ export interface PublishedPackage {
   dataEntrypoints?: string[];
   /** Export subpaths that must not import Node built-ins (browsers, React Native). */
   browserSafe?: string[];
+  /** A runner, not a library: no `sideEffects: false` claim is expected (its CLI runs when started). */
+  runner?: true;
+  /**
+   * Ships files another package runs instead of a module entry (the compiled suites): no `main`/`types`,
+   * and `*.test.js` files are its content.
+   */
+  content?: 'suites';
 }
 
 /**
@@ -28,4 +35,8 @@ export const publishedPackages: PublishedPackage[] = [
   { name: '@cleanapp/events', dir: 'packages/events', browserSafe: ['.'] },
   // `./node` (setupServer, a WebSocket global for Node 20) is Node-only by design.
   { name: '@cleanapp/mocks', dir: 'packages/mocks', browserSafe: ['.'] },
+  // The suites the runner runs (suites/* compiled); the runner depends on them.
+  { name: '@cleanapp/smoke-suites', dir: 'packages/smoke-suites', content: 'suites' },
+  // The `cleanapp-smoke` runner; @cleanapp/reference-stack (the embedded stack) is an optional peer.
+  { name: '@cleanapp/smoke-kit', dir: 'packages/smoke-kit', runner: true },
 ];

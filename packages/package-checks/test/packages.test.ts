@@ -27,15 +27,21 @@ const manifestOf = (pkg: PackedPackage) => JSON.parse(readTarball(pkg.tarball).f
 
 describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
   const pkg = () => packed.find((p) => p.name === name)!;
+  const spec = publishedPackages.find((p) => p.name === name)!;
 
   it('has no hard-coded localhost/127.0.0.1 in any published file', () => {
     expect(scanHosts(pkg())).toEqual([]);
   });
 
-  it('is ESM with sideEffects:false and types-first exports into dist', () => {
+  it(`is ESM${spec.runner || spec.content ? '' : ' with sideEffects:false'}${spec.content ? '' : ' and types-first exports into dist'}`, () => {
     const manifest = manifestOf(pkg());
     expect(manifest.type).toBe('module');
-    expect(manifest.sideEffects).toBe(false);
+    // Test files and a CLI do things when loaded; a library claims it does not.
+    if (!spec.runner && !spec.content) expect(manifest.sideEffects).toBe(false);
+    if (spec.content) {
+      expect([manifest.main, manifest.types]).toEqual([undefined, undefined]);
+      return;
+    }
     expect(manifest.main).toBe('./dist/index.js');
     expect(manifest.types).toBe('./dist/index.d.ts');
     for (const [subpath, target] of Object.entries(manifest.exports as Record<string, unknown>)) {
@@ -47,7 +53,9 @@ describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
 
   it('ships only what consumers need, with every export target present and no workspace:/catalog: ranges', () => {
     const files = readTarball(pkg().tarball).map((f) => f.path);
-    expect(files.filter((f) => /^(src|scripts|test)\/|\.test\.|tsconfig|vitest/.test(f))).toEqual([]);
+    // The suites package ships compiled test files (dist/<suite>/*.test.js): they are what it is for.
+    const product = (f: string) => spec.content === 'suites' && /^dist\/[^/]+\/[^/]+\.test\.js$/.test(f);
+    expect(files.filter((f) => /^(src|scripts|test)\/|\.test\.|tsconfig|vitest/.test(f) && !product(f))).toEqual([]);
     const manifest = manifestOf(pkg());
     for (const target of Object.values(manifest.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))) {
       if (target.includes('*')) {
@@ -65,6 +73,37 @@ describe.each(publishedPackages.flatMap((p) => (p.browserSafe ?? []).map((subpat
     const imports = reachableImports(packed.find((p) => p.name === name)!, subpath);
     expect(imports.length).toBeGreaterThan(0);
     expect(imports.filter(isNodeBuiltin)).toEqual([]);
+  });
+});
+
+describe('the runner and its suites as published', () => {
+  const tarball = (name: string) => packed.find((p) => p.name === name)!;
+
+  it('@cleanapp/smoke-kit: the bin and dist/cli.js ship, no tsx at run time, the embedded stack an optional peer, the suites a dependency', () => {
+    const kit = tarball('@cleanapp/smoke-kit');
+    const manifest = manifestOf(kit);
+    const files = readTarball(kit.tarball).map((f) => f.path);
+    expect(manifest.bin).toEqual({ 'cleanapp-smoke': './bin/smoke.mjs' });
+    expect(files).toEqual(expect.arrayContaining(['bin/smoke.mjs', 'dist/cli.js']));
+    expect(Object.keys(manifest.dependencies)).not.toContain('tsx');
+    expect(Object.keys(manifest.dependencies)).not.toContain('@cleanapp/reference-stack');
+    expect(manifest.dependencies['@cleanapp/smoke-suites']).toBe(manifest.version);
+    expect(manifest.peerDependencies['@cleanapp/reference-stack']).toBeDefined();
+    expect(manifest.peerDependenciesMeta['@cleanapp/reference-stack']).toEqual({ optional: true });
+    // The bin imports tsx only when src/cli.ts exists (this workspace); the tarball has no src/.
+    expect(files.filter((f) => f.startsWith('src/'))).toEqual([]);
+    expect(readTarball(kit.tarball).find((f) => f.path === 'dist/cli.js')!.data.toString('utf8')).not.toMatch(/["']tsx/);
+  });
+
+  it('@cleanapp/smoke-suites: each suite as JavaScript with its smoke metadata, the runner a peer', () => {
+    const suites = tarball('@cleanapp/smoke-suites');
+    const files = new Map(readTarball(suites.tarball).map((f) => [f.path, f.data.toString('utf8')]));
+    const health = JSON.parse(files.get('dist/health/package.json')!) as Record<string, unknown>;
+    const source = JSON.parse(readFileSync(join(repoRoot, 'suites/health/package.json'), 'utf8')) as Record<string, unknown>;
+    expect(health).toMatchObject({ type: 'module', description: source.description, smoke: source.smoke });
+    expect([...files.keys()].filter((f) => f.endsWith('.ts'))).toEqual([]);
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['dist/health/health.test.js', 'dist/ingest/ingest.test.js', 'dist/contracts/contracts.test.js']));
+    expect(Object.keys(manifestOf(suites).peerDependencies)).toEqual(['@cleanapp/smoke-kit']);
   });
 });
 

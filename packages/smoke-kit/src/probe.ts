@@ -11,7 +11,7 @@ export interface ProbeResult {
   reachable: boolean;
   /** HTTP status when reachable. */
   status?: number;
-  /** Why not, e.g. `connect ECONNREFUSED 127.0.0.1:1`. */
+  /** Why not, e.g. `connect ECONNREFUSED <host>:<port>`. */
   reason?: string;
 }
 
