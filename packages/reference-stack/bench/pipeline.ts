@@ -1,126 +1,332 @@
-// pnpm bench (pipeline part): ingest N reports over HTTP as fast as the stack takes them and wait until
-// every one is rendered; then a raw amqplib publish→consume loop of the same count on the same broker,
-// at the same concurrency. Prints throughput, p50/p99 latency of both, and the ratio.
-//   N=1000 CONCURRENCY=32 pnpm --filter @cleanapp/reference-stack bench
+// pnpm bench (pipeline part). The stack runs as compose runs it: token issuer, policy, API, analyzer and
+// renderer each in their own process (src/cli.ts <service>, each in its own process group, killed with
+// it), on the shared broker and PostgreSQL in a throwaway namespace. This process only drives load:
+//   1. saturation: N reports (enough for ≥ 5 s of work) ingested over HTTP as fast as the API takes them
+//      (CONCURRENCY in flight), each timed until its report.rendered arrives;
+//   2. fixed load: RATE reports/s for SECONDS, open loop (sent on schedule whatever the answers do;
+//      latency from the scheduled send time, so queueing is not hidden by a slowed-down sender);
+//   3. the broker's own best case on the same broker: raw amqplib publish (confirm, persistent,
+//      mandatory, through a topic exchange) → consume (ack) of RAW_N messages the size of the pipeline's
+//      events, with a deep confirm window and prefetch.
+// Efficiency = reports/s × hops ÷ raw msg/s (hops: the events one report costs the broker: report.raw,
+// report.analysed, report.rendered). PASS needs efficiency ≥ 0.5 and p99 ≤ 250 ms at the fixed load.
+//   CONCURRENCY=32 RATE=200 SECONDS=10 RAW_N=20000 pnpm --filter @cleanapp/reference-stack bench
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiClient } from '@cleanapp/api-client';
-import { connect } from 'amqplib';
-import { startStack } from '../src/stack.js';
+import { Broker, topologyFromContract } from '@cleanapp/events/node';
+import { connect, type ConsumeMessage } from 'amqplib';
+import pg from 'pg';
+import { resolveBroker, resolveDatabase } from '../src/deps/resolve.js';
+import { dropSchema } from '../src/store/db.js';
 
-const N = Number(process.env.N ?? 1000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+const RATE = Number(process.env.RATE ?? 200);
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const RAW_N = Number(process.env.RAW_N ?? 20_000);
+const MIN_SATURATION_SECONDS = 5;
+const HOPS = ['report.raw', 'report.analysed', 'report.rendered'] as const;
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 interface Result {
+  count: number;
   seconds: number;
   throughput: number;
   p50: number;
+  p95: number;
   p99: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 function summarise(latencies: number[], seconds: number): Result {
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { seconds, throughput: latencies.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  return { count: sorted.length, seconds, throughput: sorted.length / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
 }
+const fmt = (r: Result, unit: string) =>
+  `${r.throughput.toFixed(0).padStart(6)} ${unit}/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p95 ${r.p95.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (${r.count} in ${r.seconds.toFixed(2)} s)`;
 
-/** Runs `task(i)` for i < n with at most `limit` in flight. */
-async function pool(n: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, async () => {
-    while (next < n) await task(next++);
-  }));
+// ---- the stack, one process per service ----
+
+const children: ChildProcess[] = [];
+/** Kills every service's process group (the service and anything it started). */
+function killChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  }
 }
-
-/** Latencies of arriving messages; `done` resolves with them once N arrived, or after the timeout with fewer. */
-function arrivals(timeoutMs = 120_000) {
-  const latencies: number[] = [];
-  let finish!: () => void;
-  const timer = setTimeout(() => finish(), timeoutMs);
-  const done = new Promise<void>((r) => (finish = r)).then(() => {
-    clearTimeout(timer);
-    return latencies;
+process.on('exit', () => killChildren('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killChildren();
+    process.exit(130);
   });
-  return {
-    done,
-    record(ms: number) {
-      latencies.push(ms);
-      if (latencies.length === N) finish();
-    },
-  };
 }
 
-async function pipeline(stack: Awaited<ReturnType<typeof startStack>>): Promise<Result> {
-  const api = createApiClient({ baseUrl: stack.target.rest.baseUrl, token: await stack.token() });
+/** Starts `pnpm stack <service>` as compose does (its own process, own process group); resolves the line matching `ready`. */
+function startService(service: string, env: Record<string, string>, ready: RegExp): Promise<RegExpMatchArray> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', service], {
+    cwd: packageDir,
+    env: { ...process.env, CLEANAPP_RUNTIME_MODE: 'standalone', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${service} did not start within 60 s:\n${seen}`)), 60_000);
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      if (process.env.BENCH_VERBOSE) process.stderr.write(chunk);
+      seen += chunk;
+      const match = seen.match(ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+        seen = seen.slice(-4000);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${service} exited (${code}) before it was ready:\n${seen}`));
+    });
+  });
+}
 
-  // A tap on report.rendered tells when each report is through the whole pipeline.
-  const conn = await connect(stack.target.amqp.url);
+interface Stack {
+  apiUrl: string;
+  token: string;
+  amqpUrl: string;
+  exchange: string;
+  databaseUrl: string;
+  schema: string;
+  stop(): Promise<void>;
+}
+
+async function startStack(): Promise<Stack & { describe: string }> {
+  const amqp = await resolveBroker();
+  const database = await resolveDatabase({ embeddedFallback: false });
+  const name = `bench_${randomUUID().slice(0, 8)}`;
+  const topology = topologyFromContract({ prefix: `${name}.` });
+  const infra = { AMQP_URL: amqp.url, DATABASE_URL: database.url, DATABASE_SCHEMA: name, BROKER_PREFIX: `${name}.` };
+  const secret = randomUUID();
+  const stop = async () => {
+    killChildren();
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await Broker.deleteTopologyAt(amqp.url, topology).catch(() => undefined);
+    await dropSchema(database.url, name).catch(() => undefined);
+    await Promise.all([amqp.stop(), database.stop()]);
+  };
+  try {
+    const [[, issuer], [, policy]] = await Promise.all([
+      startService('token-issuer', { PORT: '0', OAUTH_CLIENTS: `bench:${secret}:report:submit report:read admin`, OAUTH_SYNTHETIC_PREFIXES: 'bench=bench-' }, /\[token-issuer\] (\S+)/),
+      startService('policy', { ...infra, PORT: '0' }, /\[policy\] (\S+)/),
+    ]);
+    const [, apiUrl] = await startService('api', { ...infra, PORT: '0', TOKEN_ISSUER: issuer!, POLICY_URL: policy!, CORS_ORIGINS: '' }, /\[api\] (\S+)/);
+    await Promise.all([
+      startService('analyzer', { ...infra, HEALTH_PORT: '0' }, /\[analyzer\] consuming/),
+      startService('renderer', { ...infra, HEALTH_PORT: '0', PUBLIC_URL: apiUrl! }, /\[renderer\] consuming/),
+    ]);
+    const answer = await fetch(`${issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench', client_secret: secret }),
+    });
+    const { access_token: token } = (await answer.json()) as { access_token: string };
+    return {
+      apiUrl: apiUrl!,
+      token,
+      amqpUrl: amqp.url,
+      exchange: topology.exchange.name,
+      databaseUrl: database.url,
+      schema: name,
+      stop,
+      describe: `namespace ${name}, broker ${amqp.source}, database ${database.source}; services token-issuer, policy, api, analyzer, renderer in ${children.length} processes`,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+// ---- the pipeline ----
+
+/** Submits reports and times each until its report.rendered arrives (a tap queue on the stack's exchange). */
+async function pipelineDriver(stack: Stack) {
+  const api = createApiClient({ baseUrl: stack.apiUrl, token: stack.token });
+  const conn = await connect(stack.amqpUrl);
   const ch = await conn.createChannel();
   const { queue } = await ch.assertQueue('', { exclusive: true });
-  await ch.bindQueue(queue, stack.target.amqp.nameMap['cleanapp-exchange']!, 'report.rendered');
+  await ch.bindQueue(queue, stack.exchange, 'report.rendered');
   const started = new Map<string, number>();
-  const arrived = arrivals();
+  const early = new Map<string, number>(); // rendered before the API's answer was read
+  let onArrival: ((ms: number) => void) | undefined;
   await ch.consume(queue, (msg) => {
     if (!msg) return;
     const { public_id } = JSON.parse(msg.content.toString()) as { public_id: string };
     const t0 = started.get(public_id);
-    if (t0 !== undefined) arrived.record(performance.now() - t0);
+    if (t0 === undefined) early.set(public_id, performance.now());
+    else {
+      started.delete(public_id);
+      onArrival?.(performance.now() - t0);
+    }
   }, { noAck: true });
 
-  const t0 = performance.now();
   const runId = randomUUID().slice(0, 8);
-  await pool(N, CONCURRENCY, async (i) => {
-    const begin = performance.now();
+  let n = 0;
+  /** One report, timed from `t0` (its scheduled send time under fixed load). */
+  const submit = async (t0: number) => {
+    const i = n++;
     const { data, response } = await api.POST('/api/v4/reports', {
       body: { source_id: `bench-${runId}-${i}`, latitude: 52 + i / 1e5, longitude: 13, title: `bench ${i}`, description: 'plastic bottle near the bin', synthetic: true },
     });
     if (response.status !== 202 || !data) throw new Error(`ingest answered ${response.status}`);
-    started.set(data.public_id, begin);
-  });
-  const latencies = await arrived.done;
-  const seconds = (performance.now() - t0) / 1000;
-  await conn.close();
-  if (latencies.length < N) throw new Error(`only ${latencies.length} of ${N} reports were rendered within 120 s`);
-  return summarise(latencies, seconds);
+    const arrived = early.get(data.public_id);
+    if (arrived === undefined) started.set(data.public_id, t0);
+    else {
+      early.delete(data.public_id);
+      onArrival?.(arrived - t0);
+    }
+  };
+
+  /** Waits for `count` arrivals while `send` runs; resolves latencies and seconds from start to the last arrival. */
+  const measure = async (count: number, send: () => Promise<void>): Promise<Result> => {
+    const latencies: number[] = [];
+    const all = new Promise<void>((resolve) => {
+      onArrival = (ms) => {
+        latencies.push(ms);
+        if (latencies.length === count) resolve();
+      };
+    });
+    const t0 = performance.now();
+    await send();
+    const timeout = sleep(120_000).then(() => 'timeout' as const);
+    if ((await Promise.race([all, timeout])) === 'timeout') throw new Error(`only ${latencies.length} of ${count} reports rendered within 120 s of the last send`);
+    onArrival = undefined;
+    return summarise(latencies, (performance.now() - t0) / 1000);
+  };
+
+  return {
+    /** `count` reports, CONCURRENCY in flight, latency from each send. */
+    saturate: (count: number) =>
+      measure(count, async () => {
+        let next = 0;
+        await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+          while (next++ < count) await submit(performance.now());
+        }));
+      }),
+    /** `rate` reports/s for `seconds`, sent on schedule (open loop), latency from the scheduled time. */
+    fixedRate: (rate: number, seconds: number) =>
+      measure(rate * seconds, async () => {
+        const total = rate * seconds;
+        const start = performance.now();
+        const sends: Promise<void>[] = [];
+        for (let i = 0; i < total; i++) {
+          const due = start + (i * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 1) await sleep(wait);
+          sends.push(submit(due));
+        }
+        await Promise.all(sends);
+      }),
+    close: () => conn.close(),
+  };
 }
 
-/** The floor: publish with confirms → consume and ack, same count, same concurrency, same broker. */
-async function rawLoop(url: string): Promise<Result> {
-  const conn = await connect(url);
-  const pub = await conn.createConfirmChannel();
-  const sub = await conn.createChannel();
-  const { queue } = await sub.assertQueue('', { exclusive: true });
-  await sub.prefetch(CONCURRENCY);
-  const body = Buffer.from(JSON.stringify({ version: 1, event_id: randomUUID(), padding: 'x'.repeat(500) }));
-  const sent = new Map<string, number>();
-  const arrived = arrivals();
-  await sub.consume(queue, (msg) => {
-    if (!msg) return;
-    arrived.record(performance.now() - sent.get(msg.properties.messageId as string)!);
-    sub.ack(msg);
-  });
-  const t0 = performance.now();
-  await pool(N, CONCURRENCY, async (i) => {
-    const id = String(i);
-    sent.set(id, performance.now());
-    await new Promise<void>((resolve, reject) => pub.publish('', queue, body, { persistent: true, messageId: id }, (err) => (err ? reject(err) : resolve())));
-  });
-  const latencies = await arrived.done;
-  const seconds = (performance.now() - t0) / 1000;
-  await conn.close();
-  return summarise(latencies, seconds);
+/** The average size of the events the pipeline published (what the raw loop sends). */
+async function eventSize(stack: Stack): Promise<number> {
+  const client = new pg.Client({ connectionString: stack.databaseUrl, options: `-c search_path=${stack.schema}` });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ size: string }>('select avg(octet_length(payload::text)) as size from outbox');
+    return Math.round(Number(rows[0]!.size));
+  } finally {
+    await client.end();
+  }
 }
 
-const fmt = (r: Result) => `${r.throughput.toFixed(0).padStart(6)} msg/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (${r.seconds.toFixed(2)} s)`;
+/**
+ * The broker's best case for what one hop does: publish with confirms (persistent, mandatory, through a
+ * topic exchange into a durable queue, as the relay does) → consume with acks, WINDOW messages in flight.
+ */
+async function rawLoop(stack: Stack, count: number, size: number): Promise<Result> {
+  const WINDOW = 1000;
+  const conn = await connect(stack.amqpUrl);
+  try {
+    const pub = await conn.createConfirmChannel();
+    const sub = await conn.createChannel();
+    const queue = `${stack.schema}.raw-loop`;
+    await sub.assertQueue(queue, { durable: true, arguments: { 'x-expires': 60_000 } });
+    await sub.bindQueue(queue, stack.exchange, 'bench.raw-loop');
+    await sub.prefetch(WINDOW);
+    const body = Buffer.from(JSON.stringify({ version: 1, event_id: randomUUID(), padding: '' }).padEnd(size, ' '));
+    const sent = new Float64Array(count);
+    const latencies: number[] = [];
+    let done!: () => void;
+    const all = new Promise<void>((r) => (done = r));
+    await sub.consume(queue, (msg: ConsumeMessage | null) => {
+      if (!msg) return;
+      latencies.push(performance.now() - sent[Number(msg.properties.messageId)]!);
+      sub.ack(msg);
+      if (latencies.length === count) done();
+    });
+    const t0 = performance.now();
+    let inFlight = 0;
+    let wake: (() => void) | undefined;
+    for (let i = 0; i < count; i++) {
+      while (inFlight >= WINDOW) await new Promise<void>((r) => (wake = r));
+      inFlight++;
+      sent[i] = performance.now();
+      pub.publish(stack.exchange, 'bench.raw-loop', body, { persistent: true, mandatory: true, contentType: 'application/json', messageId: String(i) }, (err) => {
+        if (err) throw new Error(`raw publish not confirmed: ${String(err)}`);
+        inFlight--;
+        wake?.();
+        wake = undefined;
+      });
+    }
+    await all;
+    const seconds = (performance.now() - t0) / 1000;
+    await sub.deleteQueue(queue);
+    return summarise(latencies, seconds);
+  } finally {
+    await conn.close();
+  }
+}
+
+// ---- the run ----
 
 const stack = await startStack();
+let failed = false;
 try {
-  console.log(`pipeline bench: ${N} reports, concurrency ${CONCURRENCY}, broker ${stack.dependencies.amqp.source}, database ${stack.dependencies.database.source}`);
-  const p = await pipeline(stack);
-  const r = await rawLoop(stack.target.amqp.url);
-  console.log(`ingest → rendered (HTTP, 3 hops)  ${fmt(p)}`);
-  console.log(`raw amqplib publish → consume     ${fmt(r)}`);
-  console.log(`ratio pipeline/raw throughput: ${(p.throughput / r.throughput).toFixed(3)} (target ≥ 0.5)`);
+  console.log(`pipeline bench: ${stack.describe}`);
+  const driver = await pipelineDriver(stack);
+  // A short run sizes the saturation run (≥ 5 s of work) and warms the services up.
+  const warm = await driver.saturate(300);
+  const count = Math.max(1000, Math.ceil(warm.throughput * (MIN_SATURATION_SECONDS + 1)));
+  const saturation = await driver.saturate(count);
+  const fixed = await driver.fixedRate(RATE, SECONDS);
+  await driver.close();
+  const size = await eventSize(stack);
+  const raw = await rawLoop(stack, RAW_N, size);
+  const efficiency = (saturation.throughput * HOPS.length) / raw.throughput;
+  const efficiencyOk = efficiency >= 0.5;
+  const latencyOk = fixed.p99 <= 250;
+  console.log(`saturation   ingest → rendered  ${fmt(saturation, 'reports')}   (${CONCURRENCY} in flight)`);
+  console.log(`fixed load   ingest → rendered  ${fmt(fixed, 'reports')}   (offered ${RATE}/s for ${SECONDS} s, open loop)`);
+  console.log(`raw amqplib  publish → consume  ${fmt(raw, 'msg')}   (${size}-byte persistent messages, confirmed)`);
+  console.log(`efficiency: ${saturation.throughput.toFixed(0)} reports/s × ${HOPS.length} hops (${HOPS.join(', ')}) ÷ ${raw.throughput.toFixed(0)} msg/s = ${efficiency.toFixed(3)}`);
+  console.log(`${efficiencyOk ? 'PASS' : 'FAIL'} efficiency ≥ 0.5`);
+  console.log(`${latencyOk ? 'PASS' : 'FAIL'} p99 ingest → rendered ≤ 250 ms at ${RATE} reports/s (${fixed.p99.toFixed(1)} ms)`);
+  failed = !efficiencyOk || !latencyOk;
 } finally {
   await stack.stop();
 }
+// A bench reports; the gate is whoever reads PASS/FAIL (BENCH_STRICT=1 turns a FAIL into exit 1).
+process.exitCode = failed && process.env.BENCH_STRICT ? 1 : 0;

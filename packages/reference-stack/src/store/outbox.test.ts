@@ -51,18 +51,33 @@ describe('the outbox', () => {
     expect(row).toMatchObject({ attempts: 1, last_error: 'broker away', published_at: null });
   });
 
-  it('drains old unpublished events in order, stops at the first refusal and waits for a connection', async () => {
+  it('drains old unpublished events as one round in order; a refused one stays for the next drain; waits for a connection', async () => {
     const relay = new OutboxRelay(db, broker, { minAgeMs: 0 });
     const left = (await relay.unpublished()).length; // the refused event of the test before
     const [a, b] = [(await submit()).event!, (await submit()).event!];
     broker.connected = false;
     expect(await relay.drain()).toBe(0);
     broker.connected = true;
-    broker.publish.mockResolvedValueOnce(undefined).mockRejectedValueOnce(new Error('nope'));
-    expect(await relay.drain()).toBe(1);
+    broker.publish.mockImplementation(async (_key, _payload, o) => {
+      if (o.messageId === a.eventId && broker.publish.mock.calls.length <= left + 2) throw new Error('nope');
+    });
     expect(await relay.drain()).toBe(left + 1);
+    expect((await relay.unpublished()).map((e) => e.eventId)).toEqual([a.eventId]);
+    expect(await relay.drain()).toBe(1);
     expect(await relay.unpublished()).toEqual([]);
-    expect(broker.publish.mock.calls.slice(-2).map(([, , o]) => o.messageId)).toEqual([a.eventId, b.eventId]);
+    expect(broker.publish.mock.calls.slice(-3).map(([, , o]) => o.messageId)).toEqual([a.eventId, b.eventId, a.eventId]);
+  });
+
+  it('publishes events committed together as one round, marked with one statement', async () => {
+    const statements: string[] = [];
+    const counting = { query: (sql: string, params?: unknown[]) => (statements.push(sql), db.query(sql, params)) } as typeof db;
+    const relay = new OutboxRelay(counting, broker, { concurrency: 1 });
+    const events = await Promise.all(Array.from({ length: 10 }, async () => (await submit()).event!));
+    // The first event goes alone at once; the nine added while it is out go together in the next round.
+    expect(await Promise.all(events.map((e) => relay.publishAfterCommit(e)))).toEqual(events.map(() => true));
+    expect(broker.publish).toHaveBeenCalledTimes(10);
+    expect(statements.filter((sql) => /update outbox/.test(sql)).length).toBeLessThanOrEqual(2);
+    for (const e of events) expect(await status(e.publicId)).toBe('queued');
   });
 
   it('leaves events younger than minAgeMs to whoever committed them', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RoutingKey } from '@cleanapp/events';
 import type { Broker } from '@cleanapp/events/node';
 import type { Queryable } from './db.js';
+import { Batcher, type Outcome } from './batch.js';
 import { json } from './rows.js';
 
 /** An event stored with the change that caused it, until the broker confirmed it. */
@@ -44,16 +45,23 @@ export async function discardEvents(tx: Queryable, publicIds: string[]): Promise
  * Hands stored events to the broker. Whoever committed an event publishes it right away
  * (`publishAfterCommit`); anything that could not be confirmed then is retried by the relay loop until
  * it is, so a broker outage delays reports but loses none.
+ *
+ * Publishing is batched (batch.ts): the events committed while a round is out are published together
+ * (the confirm channel pipelines them) and marked in one UPDATE, so a busy relay costs one database
+ * round trip per round instead of one per event, and an idle one publishes each event at once.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private readonly rounds: Batcher<OutboxEvent, boolean>;
 
   constructor(
     private readonly db: Queryable,
     private readonly broker: Pick<Broker, 'connected' | 'publish'>,
-    private readonly options: { intervalMs?: number; minAgeMs?: number } = {},
-  ) {}
+    private readonly options: { intervalMs?: number; minAgeMs?: number; batchSize?: number; concurrency?: number } = {},
+  ) {
+    this.rounds = new Batcher((events) => this.publishRound(events), { maxSize: options.batchSize ?? 128, concurrency: options.concurrency ?? 2 });
+  }
 
   /**
    * Publishes an event its caller has just committed (none when the commit enqueued nothing); resolves
@@ -61,14 +69,24 @@ export class OutboxRelay {
    */
   async publishAfterCommit(event: OutboxEvent | undefined): Promise<boolean> {
     if (!event) return false;
-    try {
-      await this.broker.publish(event.routingKey, event.payload, { messageId: event.eventId, headers: { 'x-retry-count': 0 } });
-    } catch (error) {
-      await this.markFailedAttempt(event, (error as Error).message).catch(() => undefined);
-      return false;
-    }
-    await this.markPublished(event);
-    return true;
+    return this.rounds.add(event);
+  }
+
+  /** Events in the order given, all in flight at once; confirmed ones marked in one statement, refused ones in another. */
+  private async publishRound(events: OutboxEvent[]): Promise<Outcome<boolean>[]> {
+    const results = await Promise.allSettled(
+      events.map((event) => this.broker.publish(event.routingKey, event.payload, { messageId: event.eventId, headers: { 'x-retry-count': 0 } })),
+    );
+    const sent = events.filter((_, i) => results[i]!.status === 'fulfilled');
+    const refused = events.flatMap((event, i) => {
+      const r = results[i]!;
+      return r.status === 'rejected' ? [{ id: event.id, error: (r.reason as Error).message }] : [];
+    });
+    if (refused.length > 0) await this.markFailedAttempts(refused).catch(() => undefined);
+    // A failure to mark leaves them unmarked: the relay loop publishes them again (at least once).
+    let marked = true;
+    if (sent.length > 0) marked = await this.markPublished(sent).then(() => true, () => false);
+    return results.map((r) => ({ ok: true, value: r.status === 'fulfilled' && marked }));
   }
 
   start(): void {
@@ -84,17 +102,17 @@ export class OutboxRelay {
     this.timer = setTimeout(tick, this.options.intervalMs ?? 500);
   }
 
-  /** Publishes every unpublished event older than `minAgeMs` (younger ones are still with their committer). */
+  /**
+   * Publishes the unpublished events older than `minAgeMs` (younger ones are still with their
+   * committer) as one round, oldest first; resolves how many the broker confirmed. Refused ones stay for
+   * the next drain.
+   */
   async drain(): Promise<number> {
     if (!this.broker.connected) return 0;
     const minAge = this.options.minAgeMs ?? 2000;
-    let sent = 0;
-    for (const event of await this.unpublished()) {
-      if (Date.now() - event.createdAt.getTime() < minAge) continue;
-      if (!(await this.publishAfterCommit(event))) break;
-      sent++;
-    }
-    return sent;
+    const due = (await this.unpublished()).filter((event) => Date.now() - event.createdAt.getTime() >= minAge);
+    if (due.length === 0) return 0;
+    return (await this.publishRound(due)).filter((o) => o.ok && o.value).length;
   }
 
   async stop(): Promise<void> {
@@ -104,32 +122,41 @@ export class OutboxRelay {
   }
 
   async unpublished(limit = 100): Promise<OutboxEvent[]> {
-    const rows = await this.db.query<{ id: string | number; event_id: string; routing_key: string; payload: unknown; public_id: string; created_at: Date | string }>(
+    const rows = await this.db.query<OutboxRow>(
       'select id, event_id, routing_key, payload, public_id, created_at from outbox where published_at is null order by id limit $1',
       [limit],
     );
-    return rows.rows.map((r) => ({
-      id: Number(r.id),
-      eventId: r.event_id,
-      routingKey: r.routing_key as RoutingKey,
-      payload: json(r.payload),
-      publicId: r.public_id,
-      createdAt: new Date(r.created_at),
-    }));
+    return rows.rows.map(outboxEvent);
   }
 
-  /** Marks an event confirmed by the broker; a confirmed `report.raw` moves its report from `accepted` to `queued`. */
-  private async markPublished(event: OutboxEvent): Promise<void> {
-    // One statement (one round trip, one commit) on the hot path of every event.
+  /** Marks events confirmed by the broker; a confirmed `report.raw` moves its report from `accepted` to `queued`. */
+  private async markPublished(events: OutboxEvent[]): Promise<void> {
+    // One statement (one round trip, one commit) for the whole round.
     await this.db.query(
-      `with sent as (update outbox set published_at = now(), attempts = attempts + 1 where id = $1 returning routing_key)
+      `with sent as (update outbox set published_at = now(), attempts = attempts + 1 where id = any($1::bigint[]) returning public_id, routing_key)
        update reports set status = 'queued', updated_at = now()
-       where public_id = $2 and status = 'accepted' and exists (select 1 from sent where routing_key = 'report.raw')`,
-      [event.id, event.publicId],
+       where status = 'accepted' and public_id in (select public_id from sent where routing_key = 'report.raw')`,
+      [events.map((e) => e.id)],
     );
   }
 
-  private async markFailedAttempt(event: OutboxEvent, error: string): Promise<void> {
-    await this.db.query('update outbox set attempts = attempts + 1, last_error = $2 where id = $1', [event.id, error]);
+  private async markFailedAttempts(refused: { id: number; error: string }[]): Promise<void> {
+    await this.db.query(
+      `update outbox o set attempts = attempts + 1, last_error = r.error
+       from jsonb_to_recordset($1::jsonb) as r(id bigint, error text) where o.id = r.id`,
+      [JSON.stringify(refused)],
+    );
   }
 }
+
+type OutboxRow = { id: string | number; event_id: string; routing_key: string; payload: unknown; public_id: string; created_at: Date | string };
+
+/** An outbox row as the relay publishes it. */
+export const outboxEvent = (r: OutboxRow): OutboxEvent => ({
+  id: Number(r.id),
+  eventId: r.event_id,
+  routingKey: r.routing_key as RoutingKey,
+  payload: json(r.payload),
+  publicId: r.public_id,
+  createdAt: new Date(r.created_at),
+});

@@ -38,3 +38,41 @@ describe('PipelineStore.markFailed (a dead-lettered step)', () => {
     expect(await pipeline.markFailed('rpt_gone', 'whatever')).toBe(false);
   });
 });
+
+describe('PipelineStore batches (one statement per batch of deliveries)', () => {
+  const raw = async (sourceId: string, title = 'bottle') => (await reports.submit('client', { source_id: sourceId, latitude: 1, longitude: 2, title })).event!.payload as ReportRawPayload;
+
+  it('looks up processed events, their reports and known analyses for a whole batch, in order', async () => {
+    const [a, b] = [await raw('batch-look-a', 'same words'), await raw('batch-look-b', 'same words')];
+    await pipeline.recordAnalysis(a, analysis);
+    const found = await pipeline.lookup('analyzer', [a, b, { event_id: b.event_id, public_id: 'rpt_gone', content_hash: 'none' }]);
+    expect(found.map((f) => [f.processed, !!f.report, f.known?.summary])).toEqual([
+      [true, true, analysis.summary],
+      [false, true, analysis.summary], // identical content: the analysis is reused
+      [false, false, undefined],
+    ]);
+    expect(found[0]!.report).toMatchObject({ title: 'same words', latitude: 1, longitude: 2, lane: 'publish' });
+  });
+
+  it('writes a batch once: a delivery seen twice in it or again later enqueues one event', async () => {
+    const [a, b] = [await raw('batch-dup-a'), await raw('batch-dup-b')];
+    const events = await pipeline.recordAnalyses([a, b, a].map((r) => ({ raw: r, analysis: { ...analysis, summary: r.public_id } })));
+    expect(events.map((e) => e?.publicId)).toEqual([a.public_id, b.public_id, undefined]);
+    expect(events[0]!.payload).toMatchObject({ version: 1, public_id: a.public_id, seq: a.seq, content_hash: a.content_hash, analysis: { classification: 'litter' } });
+    expect(await pipeline.recordAnalyses([{ raw: a, analysis }])).toEqual([undefined]);
+    const rendered = await pipeline.recordRenders(events.slice(0, 2).map((e) => ({ analysed: e!.payload as ReportAnalysedPayload, svg: '<svg/>', html: '<p/>' })));
+    expect(rendered.map((e) => e?.routingKey)).toEqual(['report.rendered', 'report.rendered']);
+    expect((await row(b.public_id))!.status).toBe('rendered');
+    expect(await pipeline.render(b.public_id)).toEqual({ svg: '<svg/>', html: '<p/>' });
+  });
+
+  it('stores the first analysis of a content hash and gives it to every report with that content', async () => {
+    const [a, b] = [await raw('batch-hash-a', 'twin'), await raw('batch-hash-b', 'twin')];
+    const events = await pipeline.recordAnalyses([
+      { raw: a, analysis: { ...analysis, summary: 'first' } },
+      { raw: b, analysis: { ...analysis, summary: 'second' } },
+    ]);
+    const summaries = events.map((e) => (e!.payload as ReportAnalysedPayload).analysis.summary);
+    expect(summaries[0]).toBe(summaries[1]);
+  });
+});

@@ -1,93 +1,160 @@
 import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
-import type { Database, Queryable } from './db.js';
-import { enqueue, type OutboxEvent } from './outbox.js';
+import { randomUUID } from 'node:crypto';
+import type { Database } from './db.js';
+import { outboxEvent, type OutboxEvent } from './outbox.js';
 import { cardPath, pagePath } from '../workers/render.js';
 import { json } from './rows.js';
 
 type Analysis = ReportAnalysedPayload['analysis'];
 export type Worker = 'analyzer' | 'renderer';
 
-/** Marks `eventId` handled by `consumer` in the step's transaction; false for a concurrent duplicate (nothing else is written). */
-async function firstTime(tx: Queryable, consumer: Worker, eventId: string): Promise<boolean> {
-  return (await tx.query('insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning 1', [consumer, eventId])).rows.length > 0;
+/** What a worker needs to know about an event before its work (PipelineStore.lookup). */
+export interface Found {
+  /** The consumer already handled (and committed) this event: a duplicate delivery. */
+  processed: boolean;
+  /** The report, unless it is gone (deleted) or never existed. */
+  report?: { title: string; description: string; latitude: number; longitude: number; reported_at: string; lane: string };
+  /** The analysis of identical content, if any report with it was analysed before. */
+  known?: Analysis;
 }
 
-/** What the analyzer and the renderer read and write; each step's event goes through the outbox. */
+type OutboxRow = Parameters<typeof outboxEvent>[0];
+
+/**
+ * What the analyzer and the renderer read and write; each step's event goes through the outbox. Every
+ * method takes a batch of deliveries and costs one statement for all of them (workers batch what
+ * arrives together, batch.ts); a single statement is its own transaction, so a step's effects, its
+ * processed-event mark and its outbox event commit together or not at all.
+ */
 export class PipelineStore {
   constructor(private readonly db: Database) {}
 
-  async reportExists(publicId: string): Promise<boolean> {
-    return (await this.db.query('select 1 from reports where public_id = $1', [publicId])).rows.length > 0;
+  /** For each event: handled before by `consumer`?, its report, and a known analysis of its content. */
+  async lookup(consumer: Worker, events: { event_id: string; public_id: string; content_hash?: string }[]): Promise<Found[]> {
+    const rows = await this.db.query<{
+      i: number;
+      processed: boolean;
+      present: boolean;
+      title: string;
+      description: string;
+      latitude: number;
+      longitude: number;
+      reported_at: Date | string;
+      lane: string;
+      known: Analysis | string | null;
+    }>(
+      `select e.i, exists (select 1 from processed_events p where p.consumer = $2 and p.event_id = e.event_id) as processed,
+         r.public_id is not null as present, r.title, r.description, r.latitude, r.longitude, r.reported_at, r.lane,
+         (select a.analysis from analyses a where a.content_hash = e.content_hash) as known
+       from jsonb_to_recordset($1::jsonb) as e(i int, event_id uuid, public_id text, content_hash text)
+       left join reports r on r.public_id = e.public_id
+       order by e.i`,
+      [JSON.stringify(events.map((e, i) => ({ i, event_id: e.event_id, public_id: e.public_id, content_hash: e.content_hash ?? null }))), consumer],
+    );
+    return rows.rows.map((r) => ({
+      processed: r.processed,
+      ...(r.present
+        ? { report: { title: r.title, description: r.description, latitude: r.latitude, longitude: r.longitude, reported_at: new Date(r.reported_at).toISOString(), lane: r.lane } }
+        : {}),
+      ...(r.known ? { known: json(r.known) } : {}),
+    }));
   }
 
-  /** Whether `consumer` has already handled (and committed) the event `eventId`. */
-  async processed(consumer: Worker, eventId: string): Promise<boolean> {
-    return (await this.db.query('select 1 from processed_events where consumer = $1 and event_id = $2', [consumer, eventId])).rows.length > 0;
+  /**
+   * Stores each analysis (first writer of a content hash wins: everyone gets the stored one), attaches it
+   * to its report and enqueues report.analysed. An event handled before adds nothing (undefined).
+   */
+  async recordAnalyses(items: { raw: ReportRawPayload; analysis: Analysis }[]): Promise<(OutboxEvent | undefined)[]> {
+    const input = items.map(({ raw, analysis }) => ({
+      event_id: raw.event_id,
+      out_event_id: randomUUID(),
+      public_id: raw.public_id,
+      seq: raw.seq,
+      content_hash: raw.content_hash,
+      analysis,
+    }));
+    // `on conflict do update` (a no-op) rather than `do nothing`: it returns the winner's row even when a
+    // concurrent writer committed it after this statement's snapshot was taken.
+    return this.recorded(
+      input,
+      `with input as (select * from jsonb_to_recordset($1::jsonb) as i(event_id uuid, out_event_id uuid, public_id text, seq bigint, content_hash text, analysis jsonb)),
+       firsts as (insert into processed_events (consumer, event_id) select 'analyzer', event_id from input on conflict do nothing returning event_id),
+       todo as (select input.* from input join firsts using (event_id)),
+       stored as (
+         insert into analyses (content_hash, analysis) select distinct on (content_hash) content_hash, analysis from todo order by content_hash
+         on conflict (content_hash) do update set content_hash = excluded.content_hash
+         returning content_hash, analysis),
+       attached as (
+         update reports r set analysis = s.analysis, status = case when r.status in ('accepted', 'queued') then 'analysed' else r.status end, updated_at = now()
+         from todo t join stored s using (content_hash) where r.public_id = t.public_id),
+       queued as (
+         insert into outbox (event_id, routing_key, payload, public_id)
+         select t.out_event_id, 'report.analysed',
+           jsonb_build_object('version', 1, 'event_id', t.out_event_id, 'public_id', t.public_id, 'seq', t.seq, 'content_hash', t.content_hash, 'analysis', s.analysis),
+           t.public_id
+         from todo t join stored s using (content_hash)
+         on conflict (public_id, routing_key) do nothing
+         returning id, event_id, routing_key, payload, public_id, created_at)
+       select * from queued`,
+    );
   }
 
-  /** The analysis of identical content, if any report with it was analysed before. */
-  async analysisFor(contentHash: string): Promise<Analysis | undefined> {
-    const row = (await this.db.query<{ analysis: Analysis | string }>('select analysis from analyses where content_hash = $1', [contentHash])).rows[0];
-    return row ? json(row.analysis) : undefined;
-  }
-
-  /** Stores the analysis (first writer wins), attaches it to the report and enqueues report.analysed. */
-  async recordAnalysis(raw: ReportRawPayload, analysis: Analysis): Promise<OutboxEvent | undefined> {
-    return this.db.transaction(async (tx) => {
-      if (!(await firstTime(tx, 'analyzer', raw.event_id))) return undefined;
-      // First writer wins; a concurrent duplicate reads the winner's analysis back.
-      const inserted = await tx.query<{ analysis: Analysis | string }>(
-        'insert into analyses (content_hash, analysis) values ($1, $2) on conflict (content_hash) do nothing returning analysis',
-        [raw.content_hash, JSON.stringify(analysis)],
-      );
-      const row = inserted.rows[0] ?? (await tx.query<{ analysis: Analysis | string }>('select analysis from analyses where content_hash = $1', [raw.content_hash])).rows[0]!;
-      const stored = json(row.analysis);
-      await tx.query(
-        `update reports set analysis = $2, status = case when status in ('accepted', 'queued') then 'analysed' else status end, updated_at = now()
-         where public_id = $1`,
-        [raw.public_id, JSON.stringify(stored)],
-      );
-      return enqueue(tx, 'report.analysed', raw.public_id, (eventId) => ({
-        version: 1,
-        event_id: eventId,
-        public_id: raw.public_id,
-        seq: raw.seq,
-        content_hash: raw.content_hash,
-        analysis: stored,
-      }));
-    });
-  }
-
-  /** Stores the rendered card and page, marks the report rendered and enqueues report.rendered. */
-  async recordRender(analysed: ReportAnalysedPayload, svg: string, html: string): Promise<OutboxEvent | undefined> {
-    return this.db.transaction(async (tx) => {
-      if (!(await firstTime(tx, 'renderer', analysed.event_id))) return undefined;
-      await tx.query(
-        `insert into renders (public_id, svg, html) values ($1, $2, $3)
-         on conflict (public_id) do update set svg = excluded.svg, html = excluded.html, rendered_at = now()`,
-        [analysed.public_id, svg, html],
-      );
-      await tx.query(`update reports set status = 'rendered', updated_at = now() where public_id = $1 and status <> 'failed'`, [analysed.public_id]);
-      return enqueue(tx, 'report.rendered', analysed.public_id, (eventId) => ({
-        version: 1,
-        event_id: eventId,
+  /** Stores each rendered card and page, marks its report rendered and enqueues report.rendered. */
+  async recordRenders(items: { analysed: ReportAnalysedPayload; svg: string; html: string }[]): Promise<(OutboxEvent | undefined)[]> {
+    const input = items.map(({ analysed, svg, html }) => {
+      const outEventId = randomUUID();
+      return {
+        event_id: analysed.event_id,
+        out_event_id: outEventId,
         public_id: analysed.public_id,
-        seq: analysed.seq,
-        rendered_at: new Date().toISOString(),
-        card_path: cardPath(analysed.public_id),
-        page_path: pagePath(analysed.public_id),
-      }));
+        svg,
+        html,
+        payload: {
+          version: 1,
+          event_id: outEventId,
+          public_id: analysed.public_id,
+          seq: analysed.seq,
+          rendered_at: new Date().toISOString(),
+          card_path: cardPath(analysed.public_id),
+          page_path: pagePath(analysed.public_id),
+        },
+      };
     });
+    // distinct on: one upsert per report (an upsert may not touch a row twice in one statement).
+    return this.recorded(
+      input,
+      `with input as (select * from jsonb_to_recordset($1::jsonb) as i(event_id uuid, out_event_id uuid, public_id text, svg text, html text, payload jsonb)),
+       firsts as (insert into processed_events (consumer, event_id) select 'renderer', event_id from input on conflict do nothing returning event_id),
+       todo as (select input.* from input join firsts using (event_id)),
+       saved as (
+         insert into renders (public_id, svg, html) select distinct on (public_id) public_id, svg, html from todo order by public_id
+         on conflict (public_id) do update set svg = excluded.svg, html = excluded.html, rendered_at = now()),
+       marked as (update reports set status = 'rendered', updated_at = now() where public_id in (select public_id from todo) and status <> 'failed'),
+       queued as (
+         insert into outbox (event_id, routing_key, payload, public_id)
+         select out_event_id, 'report.rendered', payload, public_id from todo
+         on conflict (public_id, routing_key) do nothing
+         returning id, event_id, routing_key, payload, public_id, created_at)
+       select * from queued`,
+    );
   }
 
-  async reportForRender(publicId: string): Promise<{ title: string; description: string; latitude: number; longitude: number; reported_at: string; lane: string } | undefined> {
-    const row = (
-      await this.db.query<{ title: string; description: string; latitude: number; longitude: number; reported_at: Date | string; lane: string }>(
-        'select title, description, latitude, longitude, reported_at, lane from reports where public_id = $1',
-        [publicId],
-      )
-    ).rows[0];
-    return row ? { ...row, reported_at: new Date(row.reported_at).toISOString() } : undefined;
+  /** Runs a recording statement over `input`; each item gets the outbox event it enqueued, if any. */
+  private async recorded(input: { out_event_id: string }[], sql: string): Promise<(OutboxEvent | undefined)[]> {
+    if (input.length === 0) return [];
+    const rows = await this.db.query<OutboxRow>(sql, [JSON.stringify(input)]);
+    const byEventId = new Map(rows.rows.map((r) => [r.event_id, outboxEvent(r)]));
+    return input.map((i) => byEventId.get(i.out_event_id));
+  }
+
+  /** One analysis (recordAnalyses of one). */
+  async recordAnalysis(raw: ReportRawPayload, analysis: Analysis): Promise<OutboxEvent | undefined> {
+    return (await this.recordAnalyses([{ raw, analysis }]))[0];
+  }
+
+  /** One render (recordRenders of one). */
+  async recordRender(analysed: ReportAnalysedPayload, svg: string, html: string): Promise<OutboxEvent | undefined> {
+    return (await this.recordRenders([{ analysed, svg, html }]))[0];
   }
 
   /**

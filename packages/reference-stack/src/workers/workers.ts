@@ -1,5 +1,7 @@
+import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
 import { PermanentError, type Broker, type ConsumeOptions, type DeliveryInfo } from '@cleanapp/events/node';
 import { NO_FAULTS, type Faults } from '../faults.js';
+import { Batcher, type Outcome } from '../store/batch.js';
 import type { OutboxRelay } from '../store/outbox.js';
 import type { PipelineStore } from '../store/pipeline.js';
 import { renderCard, renderPage } from './render.js';
@@ -15,23 +17,55 @@ export interface WorkerDeps {
 }
 
 /**
+ * How deliveries are grouped (Batcher): prefetch bounds what is in flight per consumer, a batch is
+ * what arrived while the previous one was being written; two batches in flight keep the database busy
+ * while the next one gathers.
+ */
+const PREFETCH = 64;
+const BATCH = { maxSize: 32, concurrency: 2 };
+
+/**
  * Analyzer: report.raw → classification (reused for identical content: idempotent on the content hash)
  * → report.analysed. Publishing goes through the outbox, so a crash after the commit re-sends, never loses.
+ * Deliveries are handled in batches: one lookup and one write statement per batch; each is acked after
+ * its batch committed (and its event was handed to the broker).
  */
 export async function startAnalyzer(deps: WorkerDeps & { provider: AnalysisProvider }): Promise<void> {
+  const batches = new Batcher<ReportRawPayload, void>((raws) => analyse(deps, raws), BATCH);
   await deps.broker.consume(
     'report-analysis-queue',
     'report.raw',
     async (raw) => {
       if ((deps.faults ?? NO_FAULTS).has('analyzer-silent')) return; // fault: swallow the work
-      if (await deps.pipeline.processed('analyzer', raw.event_id)) return deps.log?.(`[analyzer] duplicate ${raw.event_id} skipped`);
-      if (!(await deps.pipeline.reportExists(raw.public_id))) throw unknownReport(raw.public_id);
-      const known = await deps.pipeline.analysisFor(raw.content_hash);
-      const analysis = known ?? { ...(await deps.provider.analyse(raw.report)), analysed_at: new Date().toISOString() };
-      await deps.relay.publishAfterCommit(await deps.pipeline.recordAnalysis(raw, analysis));
+      await batches.add(raw);
     },
     consumeOptions(deps, 'analyzer'),
   );
+}
+
+/** One batch of report.raw: duplicates are skipped, unknown reports fail alone, the rest is written in one statement. */
+export async function analyse(deps: Pick<WorkerDeps, 'pipeline' | 'relay' | 'log'> & { provider: AnalysisProvider }, raws: ReportRawPayload[]): Promise<Outcome<void>[]> {
+  const found = await deps.pipeline.lookup('analyzer', raws);
+  const outcomes: Outcome<void>[] = [];
+  const todo: { raw: ReportRawPayload; analysis: ReportAnalysedPayload['analysis'] }[] = [];
+  for (const [i, raw] of raws.entries()) {
+    const f = found[i]!;
+    if (f.processed) {
+      deps.log?.(`[analyzer] duplicate ${raw.event_id} skipped`);
+      outcomes.push(DONE);
+    } else if (!f.report) {
+      outcomes.push({ ok: false, error: unknownReport(raw.public_id) });
+    } else {
+      try {
+        todo.push({ raw, analysis: f.known ?? { ...(await deps.provider.analyse(raw.report)), analysed_at: new Date().toISOString() } });
+        outcomes.push(DONE);
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+  }
+  await Promise.all((await deps.pipeline.recordAnalyses(todo)).map((event) => deps.relay.publishAfterCommit(event)));
+  return outcomes;
 }
 
 export interface RenderOptions {
@@ -39,15 +73,26 @@ export interface RenderOptions {
   publicUrl: string;
 }
 
-/** Renderer: report.analysed → SVG card + HTML page stored → report.rendered. */
+/** Renderer: report.analysed → SVG card + HTML page stored → report.rendered (batched as the analyzer). */
 export async function startRenderer(deps: WorkerDeps & RenderOptions): Promise<void> {
-  await deps.broker.consume(
-    'report-renderer-queue',
-    'report.analysed',
-    async (analysed) => {
-      if (await deps.pipeline.processed('renderer', analysed.event_id)) return deps.log?.(`[renderer] duplicate ${analysed.event_id} skipped`);
-      const report = await deps.pipeline.reportForRender(analysed.public_id);
-      if (!report) throw unknownReport(analysed.public_id);
+  const batches = new Batcher<ReportAnalysedPayload, void>((analysed) => render(deps, analysed), BATCH);
+  await deps.broker.consume('report-renderer-queue', 'report.analysed', (analysed) => batches.add(analysed), consumeOptions(deps, 'renderer'));
+}
+
+/** One batch of report.analysed: duplicates are skipped, unknown reports fail alone, the rest is written in one statement. */
+export async function render(deps: Pick<WorkerDeps, 'pipeline' | 'relay' | 'log' | 'faults'> & RenderOptions, batch: ReportAnalysedPayload[]): Promise<Outcome<void>[]> {
+  const found = await deps.pipeline.lookup('renderer', batch);
+  const outcomes: Outcome<void>[] = [];
+  const todo: { analysed: ReportAnalysedPayload; svg: string; html: string }[] = [];
+  const publicUrl = (deps.faults ?? NO_FAULTS).has('og-relative') ? '' : deps.publicUrl;
+  for (const [i, analysed] of batch.entries()) {
+    const { processed, report } = found[i]!;
+    if (processed) {
+      deps.log?.(`[renderer] duplicate ${analysed.event_id} skipped`);
+      outcomes.push(DONE);
+    } else if (!report) {
+      outcomes.push({ ok: false, error: unknownReport(analysed.public_id) });
+    } else {
       const input = {
         publicId: analysed.public_id,
         title: report.title,
@@ -57,11 +102,15 @@ export async function startRenderer(deps: WorkerDeps & RenderOptions): Promise<v
         reportedAt: report.reported_at,
         analysis: analysed.analysis,
       };
-      await deps.relay.publishAfterCommit(await deps.pipeline.recordRender(analysed, renderCard(input), renderPage(input, (deps.faults ?? NO_FAULTS).has('og-relative') ? '' : deps.publicUrl)));
-    },
-    consumeOptions(deps, 'renderer'),
-  );
+      todo.push({ analysed, svg: renderCard(input), html: renderPage(input, publicUrl) });
+      outcomes.push(DONE);
+    }
+  }
+  await Promise.all((await deps.pipeline.recordRenders(todo)).map((event) => deps.relay.publishAfterCommit(event)));
+  return outcomes;
 }
+
+const DONE: Outcome<void> = { ok: true, value: undefined };
 
 /**
  * Events are published only after their report's commit, so a missing report was deleted (synthetic
@@ -75,7 +124,7 @@ const unknownReport = (publicId: string) => new PermanentError(`report ${publicI
  */
 function consumeOptions(deps: WorkerDeps, worker: string): ConsumeOptions<'report.raw' | 'report.analysed'> {
   return {
-    prefetch: deps.prefetch ?? 16,
+    prefetch: deps.prefetch ?? PREFETCH,
     onDeadLetter: async (reason: string, info: DeliveryInfo, payload?: { public_id: string }) => {
       deps.log?.(`[${worker}] dead-lettered ${info.messageId ?? '?'}: ${reason}`);
       if (!payload) return;
