@@ -69,4 +69,5 @@ export function copyApp(dir: string): string {
   return copy;
 }
 
-export const hasBuild = (pkgDir: string) => existsSync(join(repoRoot, pkgDir, 'dist', 'index.js'));
+// dist/, not dist/index.js: @cleanapp/smoke-suites ships compiled suites and no index.
+export const hasBuild = (pkgDir: string) => existsSync(join(repoRoot, pkgDir, 'dist'));
