@@ -22,7 +22,7 @@ export const SMOKE_OPTIONS = [
   { flag: '--retries', value: 'n', help: ['canary mode: retry a failed check up to n times; one that then passes is reported flaky'] },
   { flag: '--shard', value: 'i/n', help: ["run only shard i of n of the selected suites' test files (vitest's own sharding); merge the shards' report dirs with `merge`"] },
   { flag: '--history', value: 'file', help: ['append this run\'s latency results as one JSON line to file (JSON lines) and draw the trend per budget in report.html'] },
-  { flag: '--report-dir', value: 'dir', help: ['where junit.xml, results.json and report.html go (default: <repo>/.reports/smoke)'] },
+  { flag: '--report-dir', value: 'dir', help: ['where junit.xml, results.json and report.html go (default: .reports/smoke in this repo,', 'or in the working directory when installed from npm)'] },
   { flag: '--help', short: 'h', help: ['show this help'] },
 ] as const satisfies readonly SmokeOption[];
 
