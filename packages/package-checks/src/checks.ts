@@ -130,5 +130,5 @@ export async function checkPackage(pkg: PackedPackage): Promise<PackageReport> {
       .filter(isNodeBuiltin)
       .map((b) => `browser-safe entry "${subpath}" imports the Node built-in "${b}"`),
   );
-  return { name: pkg.name, tarball: pkg.tarball, size: pkg.size, problems: [...publintProblems, ...attwProblems, ...scanHosts(pkg), ...builtins] };
+  return { name: pkg.name, tarball: pkg.tarball, size: pkg.size, problems: [...publintProblems, ...attwProblems, ...(pkg.localHosts ? [] : scanHosts(pkg)), ...builtins] };
 }

@@ -19,7 +19,7 @@ export const typesNodeVersion = (require('@types/node/package.json') as { versio
 const tscBin = require.resolve('typescript/bin/tsc');
 
 /** The environment without the npm_* variables pnpm sets for its scripts (they would reconfigure npm). */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return { ...env, NO_UPDATE_NOTIFIER: '1', ...extra };
 }
@@ -46,15 +46,18 @@ export async function npmInstall(dir: string, specs: string[]): Promise<void> {
   if (result.code !== 0) throw new Error(`npm install in ${dir} failed:\n${result.output}`);
 }
 
-/** A fresh app in the OS temp dir with the consumer fixture and every tarball installed. */
-export async function createConsumerApp(packed: PackedPackage[]): Promise<string> {
+/**
+ * A fresh app in the OS temp dir with every tarball installed and, unless `fixture` is false, the
+ * TypeScript consumer fixture (and @types/node) to typecheck and run.
+ */
+export async function createConsumerApp(packed: PackedPackage[], { fixture = true }: { fixture?: boolean } = {}): Promise<string> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'cleanapp-consumer-')));
   if (dir.startsWith(realpathSync(repoRoot))) throw new Error(`consumer app ${dir} must be outside the workspace`);
-  cpSync(consumerFixture, dir, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
+  if (fixture) cpSync(consumerFixture, dir, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'cleanapp-consumer', private: true, type: 'module' }, null, 2)}\n`);
   // All tarballs in one install: events' dependency on @cleanapp/contracts@<version> is satisfied by the local one.
   const ordered = publishedPackages.map((p) => packed.find((x) => x.name === p.name)).filter((p): p is PackedPackage => !!p);
-  await npmInstall(dir, [...ordered.map((p) => p.tarball), `@types/node@${typesNodeVersion}`]);
+  await npmInstall(dir, [...ordered.map((p) => p.tarball), ...(fixture ? [`@types/node@${typesNodeVersion}`] : [])]);
   return dir;
 }
 

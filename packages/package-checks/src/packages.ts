@@ -14,6 +14,11 @@ export interface PublishedPackage {
   dataEntrypoints?: string[];
   /** Export subpaths that must not import Node built-ins (browsers, React Native). */
   browserSafe?: string[];
+  /**
+   * Why this package may name local hosts, which the host scan then skips: a server's own defaults (the
+   * loopback address it listens on, the local broker and database it tries first), not a client's endpoint.
+   */
+  localHosts?: string;
   /** A runner, not a library: no `sideEffects: false` claim is expected (its CLI runs when started). */
   runner?: true;
   /**
@@ -35,6 +40,8 @@ export const publishedPackages: PublishedPackage[] = [
   { name: '@cleanapp/events', dir: 'packages/events', browserSafe: ['.'] },
   // `./node` (setupServer, a WebSocket global for Node 20) is Node-only by design.
   { name: '@cleanapp/mocks', dir: 'packages/mocks', browserSafe: ['.'] },
+  // The embedded stack (`npx cleanapp-stack`); smoke-kit's optional peer.
+  { name: '@cleanapp/reference-stack', dir: 'packages/reference-stack', localHosts: 'a local server: listens on 127.0.0.1 and tries the broker and database there by default' },
   // The suites the runner runs (suites/* compiled); the runner depends on them.
   { name: '@cleanapp/smoke-suites', dir: 'packages/smoke-suites', content: 'suites' },
   // The `cleanapp-smoke` runner; @cleanapp/reference-stack (the embedded stack) is an optional peer.
