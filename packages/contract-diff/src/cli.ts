@@ -5,15 +5,17 @@
 import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, loadIgnore, type Config, type IgnoreEntry } from './config.js';
+import type { Config, IgnoreEntry } from './config.js';
+import { InputError, RefError } from './errors.js';
 import { FORMATS, formatResult, type Format } from './format.js';
-import type { OperationSource } from './graphql.js';
-import { diffSources } from './index.js';
-import { COMMON_OPTIONS, SUBGRAPH_CHECK_OPTIONS } from './options.js';
-import { InputError } from './parse.js';
-import { RefError } from './refs.js';
-import { fetchSubgraphSdl, loadSubgraphs, subgraphCheck, type SubgraphCheckInput } from './subgraph-check.js';
+import type { OperationSource } from './graphql-ids.js';
+import { DIFF_OPTIONS, SUBGRAPH_CHECK_OPTIONS } from './options.js';
+import { siblingsLoadable } from './siblings.js';
+import type { SubgraphCheckInput } from './subgraph-check.js';
 import type { DiffResult } from './types.js';
+
+// Only the modules a command needs are imported, when it runs: `--help` loads none of the engines,
+// an OpenAPI pair none of the GraphQL tooling (see index.ts).
 
 const USAGE = `usage: contract-diff BASE REVISION [options]
 
@@ -26,6 +28,7 @@ Kinds (detected): OpenAPI 3.0/3.1, GraphQL SDL (supergraph or subgraph), AsyncAP
   --ignore FILE                              accepted changes: [{id, operation?, location?, reason?}]
   --operations GLOB                          GraphQL: client operations to validate (e.g. 'src/**/*.graphql')
   --output FILE                              write the report to FILE instead of stdout
+  --version                                  print the version
 
 With --format github and $GITHUB_STEP_SUMMARY set, a Markdown table is appended to the job summary.
 Exit codes: 0 done, 1 --fail-on reached, 2 unusable input.
@@ -126,8 +129,8 @@ async function commonOptions(values: { format?: string | undefined; 'fail-on'?: 
   return {
     format,
     failOn,
-    config: values.config ? loadConfig(resolve(cwd, values.config)) : {},
-    ignore: values.ignore ? loadIgnore(resolve(cwd, values.ignore)) : [],
+    config: values.config ? (await import('./config.js')).loadConfig(resolve(cwd, values.config)) : {},
+    ignore: values.ignore ? (await import('./config.js')).loadIgnore(resolve(cwd, values.ignore)) : [],
     operations: await readOperations(values.operations, cwd),
   };
 }
@@ -190,6 +193,8 @@ export async function subgraphCheckMain(argv: string[], io: CliIO): Promise<numb
       return 2;
     }
     const headers = parseHeaders(values.header);
+    await siblingsLoadable();
+    const { fetchSubgraphSdl, loadSubgraphs, subgraphCheck } = await import('./subgraph-check.js');
     const candidateSdl = /^https?:\/\//.test(schema) ? await fetchSubgraphSdl(schema, headers) : readInput(resolve(io.cwd, schema), '--schema');
     const input: SubgraphCheckInput = {
       name,
@@ -224,7 +229,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === 'subgraph-check') return subgraphCheckMain(argv.slice(1), io);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: COMMON_OPTIONS });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: DIFF_OPTIONS });
   } catch (e) {
     io.stderr(`contract-diff: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -232,6 +237,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    // package.json is one folder up from src/cli.ts and from the built dist/cli.js alike.
+    io.stdout(`${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
     return 0;
   }
   if (positionals.length !== 2) {
@@ -245,14 +255,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`contract-diff: ${common}\n`);
       return 2;
     }
+    const { diffSources } = await import('./index.js');
     const result = await diffSources(baseSpec, revisionSpec, { cwd: io.cwd, config: common.config, ignore: common.ignore, operations: common.operations });
     return report(result, common, values.output, `contract-diff ${baseSpec} → ${revisionSpec}`, io) ? 1 : 0;
   });
 }
 
-// Run when executed directly (bin/contract-diff.mjs spawns this file through tsx).
-if (process.argv[1] && /cli\.[mc]?[tj]s$/.test(process.argv[1])) {
-  main(process.argv.slice(2), {
+/** The process entry (bin/contract-diff.mjs): real stdio, the exit code on the process. */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
+  main(argv, {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),

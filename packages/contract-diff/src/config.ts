@@ -6,7 +6,7 @@ import { InputError, parseText } from './parse.js';
 import { isObject } from './refs.js';
 import { levelRank, summarize, type Change, type ContractKind, type DiffResult, type Level } from './types.js';
 import { ruleLevel } from './rules.js';
-import { GRAPHQL_RULE_IDS } from './graphql.js';
+import { GRAPHQL_RULE_IDS } from './graphql-ids.js';
 
 export interface Config {
   /** Per rule id: a new level, or `off` to drop the rule. */

@@ -17,7 +17,7 @@ import {
   type NamedTypeNode,
   type TypeDefinitionNode,
 } from 'graphql';
-import { InputError } from './parse.js';
+import { InputError } from './errors.js';
 
 const PLUMBING_TYPE = /^(join__|link__|core__)/;
 // Directives that only exist in the supergraph (or in one federation version): never copied to a subgraph.

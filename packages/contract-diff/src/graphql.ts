@@ -1,7 +1,7 @@
 // GraphQL: schema diff through @graphql-inspector/core, on the *API schema* (federation plumbing such
 // as join__/link__ types, @inaccessible fields and _entities/_service stripped, so that recomposing a
 // supergraph is not reported as a change), plus validation of client operations against the revision.
-import { ChangeType, CriticalityLevel, diff as inspectorDiff, type Change as InspectorChange } from '@graphql-inspector/core';
+import { CriticalityLevel, diff as inspectorDiff, type Change as InspectorChange } from '@graphql-inspector/core';
 import {
   GraphQLError,
   Kind,
@@ -20,18 +20,14 @@ import {
 import { tryComposeSupergraph } from '@cleanapp/contracts';
 import { containsSupergraphSpec, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
 import { Emitter } from './emitter.js';
-import { InputError } from './parse.js';
+import { InputError } from './errors.js';
+import { graphqlRuleId, type GraphQLInput, type OperationSource } from './graphql-ids.js';
 import type { Change, Level } from './types.js';
+
+export { GRAPHQL_RULE_IDS, graphqlRuleId, isGraphQLInput, type GraphQLInput, type OperationSource } from './graphql-ids.js';
 
 const FEDERATION_TYPES = /^(join__|link__|federation__|_Service$|_Entity$|_Any$|_FieldSet$|FieldSet$)/;
 const FEDERATION_DIRECTIVES = /^(join__|link$|inaccessible$|key$|external$|requires$|provides$|shareable$|override$|extends$|tag$|composeDirective$|interfaceObject$|authenticated$|requiresScopes$|policy$|federation__|core$)/;
-
-/** A GraphQL contract: one SDL (supergraph, subgraph or plain schema) or a set of subgraphs to compose. */
-export type GraphQLInput = string | { subgraphs: { name: string; sdl: string }[] };
-
-export function isGraphQLInput(v: unknown): v is GraphQLInput {
-  return typeof v === 'string' || (typeof v === 'object' && v !== null && Array.isArray((v as { subgraphs?: unknown }).subgraphs));
-}
 
 /** Composes subgraphs into a supergraph SDL (the contracts' composer); the errors say why they no longer fit together. */
 export function composeSubgraphs(subgraphs: readonly { name: string; sdl: string }[], name: string): { sdl: string } | { errors: string[] } {
@@ -116,13 +112,6 @@ const LEVEL: Record<string, Level> = {
   [CriticalityLevel.NonBreaking]: 'info',
 };
 
-export function graphqlRuleId(type: string): string {
-  return `graphql-${type.toLowerCase().replace(/_/g, '-')}`;
-}
-
-/** Every id a GraphQL schema diff can produce (one per inspector change type), for config validation. */
-export const GRAPHQL_RULE_IDS: ReadonlySet<string> = new Set(Object.values(ChangeType).map((t) => graphqlRuleId(String(t))));
-
 export async function diffGraphQL(baseInput: GraphQLInput, revisionInput: GraphQLInput, names = { base: 'base', revision: 'revision' }): Promise<Change[]> {
   const b = apiSdl(baseInput, names.base);
   if ('errors' in b) throw new InputError(`${names.base}: subgraphs do not compose: ${b.errors.join('; ')}`);
@@ -149,11 +138,6 @@ export async function diffGraphQL(baseInput: GraphQLInput, revisionInput: GraphQ
     if (c.path) out.operation = c.path;
     return out;
   });
-}
-
-export interface OperationSource {
-  name: string;
-  text: string;
 }
 
 interface OperationCheck {

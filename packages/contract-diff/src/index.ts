@@ -1,26 +1,27 @@
 // Public API: `diff(base, revision, options)` on parsed documents, `diffSources` on files/URLs/git refs.
+// The GraphQL and event engines are imported when an input of their kind arrives, so an OpenAPI
+// comparison never loads graphql, @graphql-inspector/core or federation composition (the subgraph
+// check lives in the `./subgraph-check` entry for the same reason).
 import { policyResult, type Config, type IgnoreEntry } from './config.js';
-import { diffAsyncApi, diffJsonSchema } from './events.js';
-import { diffGraphQL, isGraphQLInput, operationChanges, type OperationSource } from './graphql.js';
+import { InputError } from './errors.js';
+import { isGraphQLInput, type OperationSource } from './graphql-ids.js';
 import { detectKind, loadContract } from './load.js';
 import { diffOpenApi, type OpenApiDiffOptions } from './openapi/diff.js';
-import { InputError } from './parse.js';
 import type { DocumentSet } from './refs.js';
+import { siblingsLoadable } from './siblings.js';
 import type { Change, ContractKind, DiffResult } from './types.js';
 
 export type { Change, ContractKind, DiffResult, Level, Summary } from './types.js';
 export type { Config, IgnoreEntry } from './config.js';
-export type { GraphQLInput, OperationSource } from './graphql.js';
+export type { GraphQLInput, OperationSource } from './graphql-ids.js';
 export { applyPolicy, loadConfig, loadIgnore, parseConfig, parseIgnore } from './config.js';
-export { InputError } from './parse.js';
+export { InputError } from './errors.js';
 export { loadContract, detectKind } from './load.js';
 export { DocumentSet } from './refs.js';
 export { normalizePath } from './openapi/diff.js';
 export { OPENAPI_RULES } from './openapi/rules.js';
 export { RULES, type RuleId } from './rules.js';
 export { formatResult, type Format } from './format.js';
-export { extractSubgraphs } from './extract.js';
-export { fetchSubgraphSdl, loadSubgraphs, subgraphCheck, type SubgraphCheckInput, type SubgraphCheckResult } from './subgraph-check.js';
 
 export interface DiffOptions extends Omit<OpenApiDiffOptions, 'stabilityLevel' | 'deprecationDays'> {
   /** Forces the kind instead of detecting it from the base document. */
@@ -53,16 +54,19 @@ export async function diff(base: unknown, revision: unknown, options: DiffOption
       changes = diffOpenApi(base, revision, o);
       break;
     }
-    case 'graphql':
+    case 'graphql': {
       if (!isGraphQLInput(base) || !isGraphQLInput(revision)) throw new InputError('GraphQL inputs must be SDL text or {subgraphs: [{name, sdl}]}');
+      await siblingsLoadable();
+      const { diffGraphQL, operationChanges } = await import('./graphql.js');
       changes = await diffGraphQL(base, revision);
       if (options.operations?.length) changes.push(...operationChanges(base, revision, options.operations));
       break;
+    }
     case 'asyncapi':
-      changes = diffAsyncApi(base, revision, options);
+      changes = (await import('./events.js')).diffAsyncApi(base, revision, options);
       break;
     case 'jsonschema':
-      changes = diffJsonSchema(base, revision, options);
+      changes = (await import('./events.js')).diffJsonSchema(base, revision, options);
       break;
   }
   return policyResult(kind, changes, cfg, options.ignore ?? []);

@@ -175,7 +175,8 @@ export async function loadContract(spec: string, cwd = process.cwd()): Promise<L
   const text = await fetch(url);
   let doc: unknown;
   const sdlFile = SDL_FILE.test(url);
-  if (sdlFile || (looksLikeSdl(text) && !/^\s*[{[]/.test(text) && !/^\s*(openapi|asyncapi|swagger)\s*:/m.test(text))) {
+  // Cheap tests first: the SDL pattern is a slow scan over a multi-MB JSON text.
+  if (sdlFile || (!/^\s*[{[]/.test(text) && !/^\s*(openapi|asyncapi|swagger)\s*:/m.test(text) && looksLikeSdl(text))) {
     doc = text;
   } else {
     doc = parseText(text, spec);
@@ -185,17 +186,25 @@ export async function loadContract(spec: string, cwd = process.cwd()): Promise<L
   if (kind !== 'graphql') {
     docs.add(url, doc as Json);
     // Breadth-first over external refs, each file read once.
-    const queue = externalRefs(doc as Json, url);
+    const queue = mayReferOut(text) ? externalRefs(doc as Json, url) : [];
     while (queue.length) {
       const next = queue.shift()!;
       if (docs.has(next)) continue;
       const t = await fetch(next);
       const d = parseText(t, next.startsWith('file:') ? fileURLToPath(next) : next) as Json;
       docs.add(next, d);
-      queue.push(...externalRefs(d, next));
+      if (mayReferOut(t)) queue.push(...externalRefs(d, next));
     }
   }
   return { kind, document: doc, url, docs, name: spec };
+}
+
+/**
+ * False when no `$ref` in the text points outside the document (every one is followed by a `#`
+ * fragment): a scan of the text is far cheaper than walking a multi-MB parsed tree for nothing.
+ */
+function mayReferOut(text: string): boolean {
+  return /\$ref["']?\s*:(?!\s*["']?#)/.test(text);
 }
 
 /** What a failed child process printed (its error message when it printed nothing). */

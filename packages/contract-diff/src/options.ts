@@ -11,6 +11,12 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The diff command's own: COMMON_OPTIONS and --version. */
+export const DIFF_OPTIONS = {
+  ...COMMON_OPTIONS,
+  version: { type: 'boolean' },
+} as const;
+
 export const SUBGRAPH_CHECK_OPTIONS = {
   ...COMMON_OPTIONS,
   name: { type: 'string' },

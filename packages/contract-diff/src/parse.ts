@@ -1,6 +1,12 @@
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import { InputError } from './errors.js';
 
-export class InputError extends Error {}
+export { InputError };
+
+// yaml is loaded on the first YAML input only: a JSON pair never pays for it. `require` keeps
+// parseText synchronous (the package ships a CommonJS build for Node).
+const require = createRequire(import.meta.url);
+let yaml: typeof import('yaml') | undefined;
 
 /** Parses JSON or YAML text; `name` is used in the error so the user knows which input was bad. */
 export function parseText(text: string, name: string): unknown {
@@ -12,9 +18,10 @@ export function parseText(text: string, name: string): unknown {
       // JSON-looking YAML (flow style) is still valid YAML: fall through.
     }
   }
+  yaml ??= require('yaml') as typeof import('yaml');
   try {
     // uniqueKeys off: real specs sometimes repeat keys and tools take the last one.
-    return parseYaml(text, { uniqueKeys: false, maxAliasCount: -1 });
+    return yaml.parse(text, { uniqueKeys: false, maxAliasCount: -1 });
   } catch (e) {
     throw new InputError(`${name}: not valid JSON or YAML (${(e as Error).message.split('\n')[0]})`);
   }

@@ -2,7 +2,10 @@
 // files (`./schemas/report.yaml#/Report`), resolved against the URL of the document that contains them.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { RefError } from './errors.js';
 import { parseText } from './parse.js';
+
+export { RefError };
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -28,8 +31,6 @@ export interface Located {
   ref?: string;
 }
 
-export class RefError extends Error {}
-
 /** Where a comparison's two documents live; preloaded sets come from the async loader. */
 export interface DocumentSides {
   baseUrl?: string;
@@ -54,6 +55,7 @@ export class DocumentSet {
   private readonly docs = new Map<string, Json>();
   /** Refs whose target does not exist (reported by callers as a note, compared as opaque). */
   readonly dangling = new Set<string>();
+  private readonly targets = new Map<string, Json | undefined>();
 
   constructor(entries: Iterable<[string, Json]> = []) {
     for (const [url, doc] of entries) this.add(url, doc);
@@ -61,6 +63,7 @@ export class DocumentSet {
 
   add(url: string, doc: Json): void {
     this.docs.set(stripHash(url), doc);
+    this.targets.clear(); // a document may replace another under the same URL
     // JSON Schemas name themselves with `$id`; refs written against that URI mean this document.
     if (isObject(doc) && typeof doc.$id === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(doc.$id)) {
       const id = stripHash(doc.$id);
@@ -91,6 +94,14 @@ export class DocumentSet {
     throw new RefError(`referenced document ${key} was not loaded`);
   }
 
+  /** What a ref points at; shared components are reached again and again, so each is looked up once. */
+  private target(abs: string, docUrl: string, pointer: string): Json | undefined {
+    if (this.targets.has(abs)) return this.targets.get(abs);
+    const found = resolvePointer(this.get(docUrl), pointer);
+    this.targets.set(abs, found);
+    return found;
+  }
+
   /** Follows `$ref` chains (cycle-safe) and merges OpenAPI 3.1 sibling keywords over the target. */
   deref(node: Json | undefined, url: string): Located {
     let cur: Located = { node, url };
@@ -107,7 +118,7 @@ export class DocumentSet {
         siblings = { ...copy, ...siblings };
       }
       const [docUrl, pointer] = splitRef(abs);
-      const target = resolvePointer(this.get(docUrl), pointer);
+      const target = this.target(abs, docUrl, pointer);
       if (target === undefined) {
         // Real generators emit dangling refs (utoipa does); such a schema is unknown, not an error.
         this.dangling.add(abs);

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Emitter } from './emitter.js';
 import { EXTRA_RULES } from './extra-rules.js';
-import { GRAPHQL_RULE_IDS } from './graphql.js';
+import { ChangeType } from '@graphql-inspector/core';
+import { GRAPHQL_RULE_IDS, INSPECTOR_CHANGE_TYPES } from './graphql-ids.js';
 import { schemaRules, type SchemaCtx, type Scope } from './jsonschema/context.js';
 import { SCHEMA_RULES, type SchemaChange } from './jsonschema/differ.js';
 import { bareDiffer } from '../test/schema-diff.js';
@@ -63,6 +64,10 @@ describe('rule registry', () => {
     expect(own.filter((id) => id in OPENAPI_RULES)).toEqual([]);
     expect(own.filter((id) => GRAPHQL_RULE_IDS.has(id))).toEqual([]);
     expect(Object.keys(RULES)).toHaveLength(Object.keys(OPENAPI_RULES).length + own.length);
+  });
+
+  it('knows every change type the installed @graphql-inspector/core reports (the copied list has not drifted)', () => {
+    expect([...INSPECTOR_CHANGE_TYPES].sort()).toEqual(Object.values(ChangeType).map(String).sort());
   });
 
   it('keeps oasdiff levels for the ids the corpus is scored on', () => {

@@ -1,6 +1,7 @@
 // `rover subgraph check` for the platform: one service's candidate subgraph is composed with the other
 // subgraphs, the resulting supergraph is diffed against the current one, and client operations are
-// validated against it — before the service deploys.
+// validated against it — before the service deploys. Also the `@cleanapp/contract-diff/subgraph-check`
+// entry: federation tooling stays out of the main entry.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Kind, parse } from 'graphql';
@@ -10,8 +11,10 @@ import { policyResult, type Config, type IgnoreEntry } from './config.js';
 import { Emitter } from './emitter.js';
 import { extractSubgraphs } from './extract.js';
 import { buildApiSchema, diffGraphQL, operationChangesBetween, type OperationSource } from './graphql.js';
-import { InputError } from './parse.js';
+import { InputError } from './errors.js';
 import type { Change, DiffResult } from './types.js';
+
+export { extractSubgraphs };
 
 export interface SubgraphSource {
   name: string;

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { extractSubgraphs, loadSubgraphs, subgraphCheck, type SubgraphCheckResult } from '../src/index.js';
+import { extractSubgraphs, loadSubgraphs, subgraphCheck, type SubgraphCheckResult } from '../src/subgraph-check.js';
 import { corpusRoot, describeCorpus } from './corpus-root.js';
 
 const MM = fileURLToPath(new URL('real/Peleke__MindMirror/', corpusRoot()));

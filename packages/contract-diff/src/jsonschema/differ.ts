@@ -13,7 +13,7 @@ import { ENUM_RULES, compareEnum, compareValueKeywords } from './enums.js';
 import { KEYWORD_RULES, compareKeywords } from './keywords.js';
 import { PROPERTY_RULES, compareProperties } from './properties.js';
 import { TYPE_RULES, compareTypes, unwrapNullable } from './types.js';
-import { looselyTyped } from './values.js';
+import { looselyTyped, sameWithoutRefs } from './values.js';
 
 export const SCHEMA_RULES = { ...TYPE_RULES, ...ENUM_RULES, ...BOUND_RULES, ...KEYWORD_RULES, ...COMPOSITION_RULES, ...PROPERTY_RULES };
 
@@ -73,6 +73,8 @@ export class SchemaDiffer implements SchemaReporter<SchemaChange> {
     const b0 = this.bDocs.deref(bIn.node, bIn.url);
     const r0 = this.rDocs.deref(rIn.node, rIn.url);
     if (!isObject(b0.node) || !isObject(r0.node)) return;
+    // Most of a revision is unchanged: an equal, ref-free pair is settled without the rule checks.
+    if (sameWithoutRefs(b0.node, r0.node)) return;
     const key = `${this.objId(b0.node)}:${this.objId(r0.node)}`;
     if (this.onStack.has(key)) {
       this.cycleCuts++;

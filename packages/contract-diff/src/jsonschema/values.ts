@@ -16,6 +16,25 @@ export function canon(v: Json | undefined): string {
   return JSON.stringify(v);
 }
 
+/**
+ * True when two values are equal (key order aside) and hold no `$ref`: such a pair means the same
+ * wherever it sits, so no comparison of it can report anything. A `$ref` may point at a schema that
+ * changed; those pairs get the full comparison.
+ */
+export function sameWithoutRefs(a: Json | undefined, b: Json | undefined): boolean {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return a === b;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameWithoutRefs(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.hasOwn(a, '$ref')) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!Object.hasOwn(b, k) || !sameWithoutRefs(a[k], b[k])) return false;
+  return true;
+}
+
 export function show(v: Json): string {
   const s = JSON.stringify(v);
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
