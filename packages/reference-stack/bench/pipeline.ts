@@ -11,6 +11,7 @@
 // Efficiency = reports/s × hops ÷ raw msg/s (hops: the events one report costs the broker: report.raw,
 // report.analysed, report.rendered). PASS needs efficiency ≥ 0.5 and p99 ≤ 250 ms at the fixed load.
 //   CONCURRENCY=32 RATE=200 SECONDS=10 RAW_N=20000 pnpm --filter @cleanapp/reference-stack bench
+// BENCH_CPU_PROF=/tmp/prof adds a CPU profile per service; BENCH_VERBOSE=1 shows their logs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +74,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 /** Starts `pnpm stack <service>` as compose does (its own process, own process group); resolves the line matching `ready`. */
 function startService(service: string, env: Record<string, string>, ready: RegExp): Promise<RegExpMatchArray> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', service], {
+  // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/cli.ts', service], {
     cwd: packageDir,
     env: { ...process.env, CLEANAPP_RUNTIME_MODE: 'standalone', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { storableInstant } from './reports.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from './db.js';
+import { ReportStore, storableInstant } from './reports.js';
 
 describe('storableInstant', () => {
   it.each([
@@ -14,5 +15,42 @@ describe('storableInstant', () => {
     ['2026-06-30T12:00:00Z', '2026-06-30T12:00:00Z'],
   ])('%s → %s', (input, stored) => {
     expect(storableInstant(input)).toBe(stored);
+  });
+});
+
+describe('ReportStore.submit (report row and its report.raw event in one statement)', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase('pglite:memory');
+  });
+  afterAll(async () => db?.close());
+
+  it.each([
+    ['2026-06-30T12:00:00.123456+05:45', 'bottle'],
+    ['9999-12-31T23:59:59-01:00', 'year 10000 in UTC'],
+    [undefined, 'lone \ud800 surrogate'],
+  ])('the event says what the report row holds (reported_at %s, title %s)', async (reportedAt, title) => {
+    {
+      const reports = new ReportStore(db);
+      const body = { source_id: `event-${reportedAt ?? "now"}`, latitude: 52.123456789, longitude: -0.1, title, tags: ['a'], synthetic: true, ...(reportedAt ? { reported_at: reportedAt } : {}) };
+      const { receipt, event } = await reports.submit('client', body);
+      const report = (await reports.anyReport(receipt.public_id))!;
+      const seq = (await db.query<{ seq: number }>('select seq from reports where public_id = $1', [receipt.public_id])).rows[0]!.seq;
+      expect(event).toMatchObject({ routingKey: 'report.raw', publicId: receipt.public_id });
+      expect(event!.payload).toEqual({
+        version: 1,
+        event_id: event!.eventId,
+        public_id: receipt.public_id,
+        receipt_id: receipt.receipt_id,
+        seq: Number(seq),
+        source_id: body.source_id,
+        lane: 'publish',
+        content_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        submitted_at: report.created_at,
+        report: { latitude: 52.123456789, longitude: -0.1, title: report.title, description: '', tags: ['a'], reported_at: report.reported_at, synthetic: true },
+      });
+      // A replay stores nothing and enqueues nothing.
+      expect(await reports.submit('client', body)).toEqual({ receipt: { ...receipt, idempotency_replay: true } });
+    }
   });
 });

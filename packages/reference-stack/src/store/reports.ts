@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { components } from '@cleanapp/api-client';
 import type { Database, Queryable } from './db.js';
 import { canonicalJson, randomId, sha256 } from './ids.js';
-import { discardEvents, enqueue, type OutboxEvent } from './outbox.js';
+import { discardEvents, outboxEvent, type OutboxEvent } from './outbox.js';
 import { iso, json } from './rows.js';
 
 type Schemas = components['schemas'];
@@ -42,42 +43,54 @@ export class ReportStore {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores a submission and its `report.raw` event in one transaction (transactional outbox), so a
-   * report is never stored without its event nor published without being stored.
+   * Stores a submission and its `report.raw` event in one statement (transactional outbox: the report
+   * row and its outbox row commit together), so a report is never stored without its event nor published
+   * without being stored. The event is built in SQL from the stored row, so it says exactly what was stored.
    */
   async submit(clientId: string, body: Schemas['ReportSubmission']): Promise<{ receipt: Schemas['IngestReceipt']; event?: OutboxEvent }> {
     const { source_id: sourceId, ...content } = body;
     const contentHash = sha256(canonicalJson(content));
     const lane = body.lane ?? 'publish';
     const now = new Date().toISOString();
-    return this.db.transaction(async (tx) => {
-      const inserted = await tx.query<Row>(
-        `insert into reports (public_id, receipt_id, client_id, source_id, content_hash, lane, status, latitude, longitude,
+    const inserted = await this.db.query<Row & { outbox_id: string | number; event_id: string; payload: unknown; outbox_created_at: Date | string }>(
+      `with stored as (
+         insert into reports (public_id, receipt_id, client_id, source_id, content_hash, lane, status, latitude, longitude,
            title, description, tags, reported_at, synthetic)
          values ($1, $2, $3, $4, $5, $6, 'accepted', $7, $8, $9, $10, $11, $12, $13)
          on conflict (client_id, source_id) do nothing
-         returning *`,
-        [
-          randomId('rpt'),
-          randomId('rcp'),
-          clientId,
-          sourceId,
-          contentHash,
-          lane,
-          body.latitude,
-          body.longitude,
-          body.title ?? '',
-          body.description ?? '',
-          JSON.stringify((body.tags ?? []).map(wellFormed)),
-          body.reported_at === undefined ? now : storableInstant(body.reported_at),
-          body.synthetic ?? false,
-        ],
-      );
-      const row = inserted.rows[0];
-      if (!row) return { receipt: await this.replay(tx, clientId, sourceId, contentHash) };
-      const event = await this.enqueueRaw(tx, row);
-      return { receipt: toReceipt(row, false), event };
-    });
+         returning *),
+       queued as (
+         insert into outbox (event_id, routing_key, payload, public_id)
+         select $14, 'report.raw', jsonb_build_object(
+             'version', 1, 'event_id', $14::uuid, 'public_id', public_id, 'receipt_id', receipt_id, 'seq', seq, 'source_id', source_id,
+             'lane', lane, 'content_hash', content_hash, 'submitted_at', ${sqlIso('created_at')},
+             'report', jsonb_build_object('latitude', latitude, 'longitude', longitude, 'title', title, 'description', description,
+               'tags', tags, 'reported_at', ${sqlIso('reported_at')}, 'synthetic', synthetic)),
+           public_id
+         from stored
+         returning id, event_id, payload, created_at)
+       select stored.*, queued.id as outbox_id, queued.event_id, queued.payload, queued.created_at as outbox_created_at from stored, queued`,
+      [
+        randomId('rpt'),
+        randomId('rcp'),
+        clientId,
+        sourceId,
+        contentHash,
+        lane,
+        body.latitude,
+        body.longitude,
+        body.title ?? '',
+        body.description ?? '',
+        JSON.stringify((body.tags ?? []).map(wellFormed)),
+        body.reported_at === undefined ? now : storableInstant(body.reported_at),
+        body.synthetic ?? false,
+        randomUUID(),
+      ],
+    );
+    const row = inserted.rows[0];
+    if (!row) return { receipt: await this.replay(this.db, clientId, sourceId, contentHash) };
+    const event = outboxEvent({ id: row.outbox_id, event_id: row.event_id, routing_key: 'report.raw', payload: row.payload, public_id: row.public_id, created_at: row.outbox_created_at });
+    return { receipt: toReceipt(row, false), event };
   }
 
   private async replay(tx: Queryable, clientId: string, sourceId: string, contentHash: string): Promise<Schemas['IngestReceipt']> {
@@ -87,29 +100,6 @@ export class ReportStore {
       throw new IdempotencyConflictError(sourceId, existing.public_id);
     }
     return toReceipt(existing, true);
-  }
-
-  private async enqueueRaw(tx: Queryable, row: Row): Promise<OutboxEvent | undefined> {
-    return enqueue(tx, 'report.raw', row.public_id, (eventId) => ({
-      version: 1,
-      event_id: eventId,
-      public_id: row.public_id,
-      receipt_id: row.receipt_id,
-      seq: Number(row.seq),
-      source_id: row.source_id,
-      lane: row.lane,
-      content_hash: row.content_hash,
-      submitted_at: iso(row.created_at),
-      report: {
-        latitude: row.latitude,
-        longitude: row.longitude,
-        title: row.title,
-        description: row.description,
-        tags: json<string[]>(row.tags),
-        reported_at: iso(row.reported_at),
-        synthetic: row.synthetic,
-      },
-    }));
   }
 
   async receipt(clientId: string, receiptId: string, admin: boolean): Promise<Schemas['Receipt'] | undefined> {
@@ -178,6 +168,13 @@ export class ReportStore {
  */
 export const storableInstant = (dateTime: string): string =>
   dateTime.replace(/^(\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:)60(?:\.\d+)?/, '$159.999').replace(/(\.\d{1,3})\d*/, '$1');
+
+/**
+ * A timestamptz column as iso() (Date#toISOString) writes it: UTC, milliseconds cut (not rounded, as
+ * both PostgreSQL's MS and the driver's Date do), years past 9999 as +0YYYYY.
+ */
+const sqlIso = (column: string) =>
+  `case when ${column} >= '10000-01-01T00:00:00Z' then '+0' else '' end || to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Lone UTF-16 surrogates (legal in a JSON string escape) become U+FFFD, as the driver does for text
