@@ -46,4 +46,6 @@ export const publishedPackages: PublishedPackage[] = [
   { name: '@cleanapp/smoke-suites', dir: 'packages/smoke-suites', content: 'suites' },
   // The `cleanapp-smoke` runner; @cleanapp/reference-stack (the embedded stack) is an optional peer.
   { name: '@cleanapp/smoke-kit', dir: 'packages/smoke-kit', runner: true },
+  // The diff library and its `contract-diff` bin (dist/cli.js); the smoke suites import it.
+  { name: '@cleanapp/contract-diff', dir: 'packages/contract-diff' },
 ];
