@@ -21,7 +21,8 @@ import { startStack } from './stack.js';
 const SERVICES = ['all', 'api', 'token-issuer', 'analyzer', 'renderer', 'graphql', 'ws-hub', 'policy'] as const;
 type Service = (typeof SERVICES)[number];
 
-const USAGE = `Usage: pnpm stack [all|api|token-issuer|analyzer|renderer|graphql|ws-hub|policy] [options]
+const USAGE = `Usage: cleanapp-stack [all|api|token-issuer|analyzer|renderer|graphql|ws-hub|policy] [options]
+       (in this repo: pnpm stack …)
 
 all (default)   every service in one process on free ports; writes a target file and prints its path
                 --api-port N --issuer-port N --host H --target-file F --broker-environment ENV
