@@ -84,6 +84,7 @@ interface StackHandle {
   stop(): Promise<void>;
 }
 
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const print = (line: string) => process.stdout.write(`${mask(line)}\n`);
 const printErr = (line: string) => process.stderr.write(`${mask(line)}\n`);
 
@@ -162,6 +163,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let stack: StackHandle | undefined;
+  let stackReadyAt: number | undefined;
   let stopping: Promise<void> | undefined;
   const stopStack = (): Promise<void> => {
     if (!stack) return Promise.resolve();
@@ -206,7 +208,10 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       print('smoke: no --target given, starting the embedded reference stack');
       void preloadVitest().catch(() => undefined);
+      const stackStarted = performance.now();
       stack = await startReferenceStack();
+      stackReadyAt = performance.now();
+      print(`smoke: embedded reference stack ready in ${seconds(stackReadyAt - stackStarted)} s`);
       if (abort.signal.aborted) return 130;
       targetFile = stack.targetFile;
       target = parseTarget(stack.target, { source: `reference stack target ${stack.targetFile}` });
@@ -238,6 +243,7 @@ export async function main(argv: string[]): Promise<number> {
     const reportDir = resolve(args['report-dir'] ?? defaultReportDir);
     const runId = newRunId();
     print(`smoke: target ${target.name} (${target.rest.baseUrl}), suites ${suites.join(', ')}${shard ? `, shard ${shard}` : ''}, run ${runId}`);
+    const checksAt = performance.now();
     const summary = await runSmoke({
       target,
       suites,
@@ -258,6 +264,9 @@ export async function main(argv: string[]): Promise<number> {
     print('removed' in cleanup ? `smoke: the target says it removed ${cleanup.removed} synthetic reports of run ${runId}` : `smoke: synthetic data of run ${runId} kept: ${cleanup.skipped}`);
     const rel = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
     print(`smoke: reports ${rel(summary.junitFile)}, ${rel(summary.resultsFile)}, ${rel(join(dirname(summary.resultsFile), 'report.html'))}`);
+    // Where a run's wall time goes (seconds since this process started, tsx start-up included): `pnpm bench` prints it.
+    const phases = [stackReadyAt !== undefined ? `stack ready ${seconds(stackReadyAt)}` : '', `checks ${seconds(checksAt)}–${seconds(checksAt + summary.durationMs)}`, `reports and clean-up done ${seconds(performance.now())}`];
+    print(`smoke: timeline: ${phases.filter(Boolean).join(', ')} s`);
     print(`smoke: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${summary.flaky ? `, ${summary.flaky} flaky` : ''} (${(summary.durationMs / 1000).toFixed(1)}s) against ${target.name}`);
     if (abort.signal.aborted || summary.reason === 'interrupted') {
       printErr('smoke: the run was interrupted; the counts above are incomplete');
