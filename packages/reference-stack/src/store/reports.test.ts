@@ -54,3 +54,31 @@ describe('ReportStore.submit (report row and its report.raw event in one stateme
     }
   });
 });
+
+describe('ReportStore.submit under concurrency (one statement per batch of submissions)', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase('pglite:memory');
+  });
+  afterAll(async () => db?.close());
+
+  it('stores concurrent submissions together; a repeated source_id in the same batch is a replay; a refused one fails alone', async () => {
+    const statements: string[] = [];
+    const counting = { ...db, query: (sql: string, params?: unknown[]) => (statements.push(sql), db.query(sql, params)) } as Database;
+    const reports = new ReportStore(counting);
+    const body = (i: number) => ({ source_id: `together-${i}`, latitude: 1, longitude: 2, title: `t${i}`, synthetic: true });
+    const results = await Promise.allSettled([
+      reports.submit('client', body(0)), // runs alone, at once
+      ...[1, 2, 3, 4].map((i) => reports.submit('client', body(i))),
+      reports.submit('client', body(1)),
+      reports.submit('client', { ...body(5), reported_at: '0000-01-01T00:00:00Z' }), // PostgreSQL has no year 0
+    ]);
+    const values = results.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+    expect(values.slice(0, 5).map((v) => v?.event?.routingKey)).toEqual(Array(5).fill('report.raw'));
+    expect(values[5]).toEqual({ receipt: { ...values[1]!.receipt, idempotency_replay: true } });
+    expect(results[6]!.status).toBe('rejected');
+    // The first alone, then one statement for the other six, then each of those six again (one was refused), then the replay's lookup.
+    expect(statements.filter((sql) => /insert into reports/.test(sql)).length).toBe(1 + 1 + 6);
+    expect((await db.query('select 1 from reports')).rows.length).toBe(5);
+  });
+});

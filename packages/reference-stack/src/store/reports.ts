@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '@cleanapp/api-client';
-import type { Database, Queryable } from './db.js';
+import { DatabaseUnavailableError, type Database, type Queryable } from './db.js';
+import { Batcher, type Outcome } from './batch.js';
 import { canonicalJson, randomId, sha256 } from './ids.js';
 import { discardEvents, outboxEvent, type OutboxEvent } from './outbox.js';
 import { iso, json } from './rows.js';
@@ -28,6 +29,26 @@ export type Row = {
   failure_reason: string | null;
 };
 
+/** One submission as the batch statement takes it. */
+interface Submission {
+  public_id: string;
+  receipt_id: string;
+  client_id: string;
+  source_id: string;
+  content_hash: string;
+  lane: string;
+  latitude: number;
+  longitude: number;
+  title: string;
+  description: string;
+  tags: string[];
+  reported_at: string;
+  synthetic: boolean;
+  event_id: string;
+}
+
+type StoredRow = Row & { outbox_id: string | number; event_id: string; payload: unknown; outbox_created_at: Date | string };
+
 /** The idempotency key was used before with different content. */
 export class IdempotencyConflictError extends Error {
   constructor(
@@ -42,6 +63,9 @@ export class IdempotencyConflictError extends Error {
 export class ReportStore {
   constructor(private readonly db: Database) {}
 
+  /** Submissions arriving together (concurrent requests) are stored by one statement: one commit for all. */
+  private readonly submissions = new Batcher<Submission, StoredRow | undefined>((items) => this.storeBatch(items), { maxSize: 64, concurrency: 2 });
+
   /**
    * Stores a submission and its `report.raw` event in one statement (transactional outbox: the report
    * row and its outbox row commit together), so a report is never stored without its event nor published
@@ -50,47 +74,79 @@ export class ReportStore {
   async submit(clientId: string, body: Schemas['ReportSubmission']): Promise<{ receipt: Schemas['IngestReceipt']; event?: OutboxEvent }> {
     const { source_id: sourceId, ...content } = body;
     const contentHash = sha256(canonicalJson(content));
-    const lane = body.lane ?? 'publish';
-    const now = new Date().toISOString();
-    const inserted = await this.db.query<Row & { outbox_id: string | number; event_id: string; payload: unknown; outbox_created_at: Date | string }>(
-      `with stored as (
+    // Strings made well-formed here: the batch travels as JSON, and jsonb refuses lone surrogates.
+    const row = await this.submissions.add({
+      public_id: randomId('rpt'),
+      receipt_id: randomId('rcp'),
+      client_id: wellFormed(clientId),
+      source_id: wellFormed(sourceId),
+      content_hash: contentHash,
+      lane: body.lane ?? 'publish',
+      latitude: body.latitude,
+      longitude: body.longitude,
+      title: wellFormed(body.title ?? ''),
+      description: wellFormed(body.description ?? ''),
+      tags: (body.tags ?? []).map(wellFormed),
+      reported_at: body.reported_at === undefined ? new Date().toISOString() : wellFormed(storableInstant(body.reported_at)),
+      synthetic: body.synthetic ?? false,
+      event_id: randomUUID(),
+    });
+    if (!row) return { receipt: await this.replay(this.db, clientId, sourceId, contentHash) };
+    const event = outboxEvent({ id: row.outbox_id, event_id: row.event_id, routing_key: 'report.raw', payload: row.payload, public_id: row.public_id, created_at: row.outbox_created_at });
+    return { receipt: toReceipt(row, false), event };
+  }
+
+  /**
+   * One statement for a batch; each submission gets its stored row, or undefined when its (client,
+   * source_id) was stored before (a replay, or an earlier one of the same batch). A statement that fails
+   * is retried one submission at a time, so a submission the database refuses fails alone.
+   */
+  private async storeBatch(items: Submission[]): Promise<Outcome<StoredRow | undefined>[]> {
+    try {
+      const rows = await this.insertSubmissions(items);
+      return items.map((item) => ({ ok: true, value: rows.get(item.public_id) }));
+    } catch (error) {
+      if (items.length === 1 || error instanceof DatabaseUnavailableError) throw error;
+      return Promise.all(
+        items.map((item) =>
+          this.insertSubmissions([item]).then(
+            (rows): Outcome<StoredRow | undefined> => ({ ok: true, value: rows.get(item.public_id) }),
+            (e: unknown): Outcome<StoredRow | undefined> => ({ ok: false, error: e }),
+          ),
+        ),
+      );
+    }
+  }
+
+  private async insertSubmissions(items: Submission[]): Promise<Map<string, StoredRow>> {
+    const inserted = await this.db.query<StoredRow>(
+      `with input as (
+         select * from jsonb_to_recordset($1::jsonb) as i(public_id text, receipt_id text, client_id text, source_id text,
+           content_hash text, lane text, latitude double precision, longitude double precision, title text, description text, tags jsonb,
+           reported_at timestamptz, synthetic boolean, event_id uuid)),
+       stored as (
          insert into reports (public_id, receipt_id, client_id, source_id, content_hash, lane, status, latitude, longitude,
            title, description, tags, reported_at, synthetic)
-         values ($1, $2, $3, $4, $5, $6, 'accepted', $7, $8, $9, $10, $11, $12, $13)
+         select public_id, receipt_id, client_id, source_id, content_hash, lane, 'accepted', latitude, longitude,
+           title, description, tags, reported_at, synthetic
+         from input
          on conflict (client_id, source_id) do nothing
          returning *),
        queued as (
          insert into outbox (event_id, routing_key, payload, public_id)
-         select $14, 'report.raw', jsonb_build_object(
-             'version', 1, 'event_id', $14::uuid, 'public_id', public_id, 'receipt_id', receipt_id, 'seq', seq, 'source_id', source_id,
-             'lane', lane, 'content_hash', content_hash, 'submitted_at', ${sqlIso('created_at')},
-             'report', jsonb_build_object('latitude', latitude, 'longitude', longitude, 'title', title, 'description', description,
-               'tags', tags, 'reported_at', ${sqlIso('reported_at')}, 'synthetic', synthetic)),
-           public_id
-         from stored
-         returning id, event_id, payload, created_at)
-       select stored.*, queued.id as outbox_id, queued.event_id, queued.payload, queued.created_at as outbox_created_at from stored, queued`,
-      [
-        randomId('rpt'),
-        randomId('rcp'),
-        clientId,
-        sourceId,
-        contentHash,
-        lane,
-        body.latitude,
-        body.longitude,
-        body.title ?? '',
-        body.description ?? '',
-        JSON.stringify((body.tags ?? []).map(wellFormed)),
-        body.reported_at === undefined ? now : storableInstant(body.reported_at),
-        body.synthetic ?? false,
-        randomUUID(),
-      ],
+         select i.event_id, 'report.raw', jsonb_build_object(
+             'version', 1, 'event_id', i.event_id, 'public_id', s.public_id, 'receipt_id', s.receipt_id, 'seq', s.seq, 'source_id', s.source_id,
+             'lane', s.lane, 'content_hash', s.content_hash, 'submitted_at', ${sqlIso('s.created_at')},
+             'report', jsonb_build_object('latitude', s.latitude, 'longitude', s.longitude, 'title', s.title, 'description', s.description,
+               'tags', s.tags, 'reported_at', ${sqlIso('s.reported_at')}, 'synthetic', s.synthetic)),
+           s.public_id
+         from stored s join input i using (public_id)
+         returning id, event_id, payload, public_id, created_at)
+       select stored.*, queued.id as outbox_id, queued.event_id, queued.payload, queued.created_at as outbox_created_at
+       from stored join queued using (public_id)`,
+      [JSON.stringify(items)],
     );
-    const row = inserted.rows[0];
-    if (!row) return { receipt: await this.replay(this.db, clientId, sourceId, contentHash) };
-    const event = outboxEvent({ id: row.outbox_id, event_id: row.event_id, routing_key: 'report.raw', payload: row.payload, public_id: row.public_id, created_at: row.outbox_created_at });
-    return { receipt: toReceipt(row, false), event };
+    return new Map(inserted.rows.map((r) => [r.public_id, r]));
   }
 
   private async replay(tx: Queryable, clientId: string, sourceId: string, contentHash: string): Promise<Schemas['IngestReceipt']> {
