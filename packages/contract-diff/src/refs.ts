@@ -94,12 +94,11 @@ export class DocumentSet {
     throw new RefError(`referenced document ${key} was not loaded`);
   }
 
-  /** What a ref points at; shared components are reached again and again, so each is looked up once. */
-  private target(abs: string, docUrl: string, pointer: string): Json | undefined {
-    if (this.targets.has(abs)) return this.targets.get(abs);
-    const found = resolvePointer(this.get(docUrl), pointer);
-    this.targets.set(abs, found);
-    return found;
+  /** What an absolute ref points at (undefined when dangling); each target is looked up once. */
+  lookup(abs: string): Located {
+    const [docUrl, pointer] = splitRef(abs);
+    if (!this.targets.has(abs)) this.targets.set(abs, resolvePointer(this.get(docUrl), pointer));
+    return { node: this.targets.get(abs), url: docUrl, ref: abs };
   }
 
   /** Follows `$ref` chains (cycle-safe) and merges OpenAPI 3.1 sibling keywords over the target. */
@@ -117,14 +116,13 @@ export class DocumentSet {
         for (const k of own) copy[k] = cur.node[k] as Json;
         siblings = { ...copy, ...siblings };
       }
-      const [docUrl, pointer] = splitRef(abs);
-      const target = this.target(abs, docUrl, pointer);
-      if (target === undefined) {
+      const target = this.lookup(abs);
+      if (target.node === undefined) {
         // Real generators emit dangling refs (utoipa does); such a schema is unknown, not an error.
         this.dangling.add(abs);
-        return { node: undefined, url: docUrl, ref: abs };
+        return target;
       }
-      cur = { node: target, url: docUrl, ref: abs };
+      cur = target;
     }
     if (siblings && isObject(cur.node)) cur = { ...cur, node: { ...cur.node, ...siblings } };
     return cur;

@@ -13,7 +13,7 @@ import { ENUM_RULES, compareEnum, compareValueKeywords } from './enums.js';
 import { KEYWORD_RULES, compareKeywords } from './keywords.js';
 import { PROPERTY_RULES, compareProperties } from './properties.js';
 import { TYPE_RULES, compareTypes, unwrapNullable } from './types.js';
-import { looselyTyped, sameWithoutRefs } from './values.js';
+import { Equivalence, looselyTyped } from './values.js';
 
 export const SCHEMA_RULES = { ...TYPE_RULES, ...ENUM_RULES, ...BOUND_RULES, ...KEYWORD_RULES, ...COMPOSITION_RULES, ...PROPERTY_RULES };
 
@@ -26,13 +26,16 @@ export class SchemaDiffer implements SchemaReporter<SchemaChange> {
   private cycleCuts = 0;
   private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
+  private readonly equivalence: Equivalence;
 
   constructor(
     readonly out: Emitter,
     readonly bDocs: DocumentSet,
     readonly rDocs: DocumentSet,
     readonly policy: Policy,
-  ) {}
+  ) {
+    this.equivalence = new Equivalence(bDocs, rDocs);
+  }
 
   private objId(o: object): number {
     let id = this.ids.get(o);
@@ -73,8 +76,8 @@ export class SchemaDiffer implements SchemaReporter<SchemaChange> {
     const b0 = this.bDocs.deref(bIn.node, bIn.url);
     const r0 = this.rDocs.deref(rIn.node, rIn.url);
     if (!isObject(b0.node) || !isObject(r0.node)) return;
-    // Most of a revision is unchanged: an equal, ref-free pair is settled without the rule checks.
-    if (sameWithoutRefs(b0.node, r0.node)) return;
+    // Most of a revision is unchanged: a pair that means the same is settled without the rule checks.
+    if (this.equivalence.same(b0.node, b0.url, r0.node, r0.url)) return;
     const key = `${this.objId(b0.node)}:${this.objId(r0.node)}`;
     if (this.onStack.has(key)) {
       this.cycleCuts++;

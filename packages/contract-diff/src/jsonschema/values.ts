@@ -1,5 +1,5 @@
 // Small helpers on JSON values and schema nodes, shared by the schema modules and the contract differs.
-import { isObject, type Json, type JsonObject } from '../refs.js';
+import { absoluteRef, isObject, type DocumentSet, type Json, type JsonObject } from '../refs.js';
 
 /** Keywords that describe a value without constraining it. */
 export const ANNOTATIONS = new Set(['title', 'description', 'example', 'examples', 'deprecated', 'readOnly', 'writeOnly', 'externalDocs', '$comment', 'default']);
@@ -14,25 +14,6 @@ export function canon(v: Json | undefined): string {
       .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
       .join(',')}}`;
   return JSON.stringify(v);
-}
-
-/**
- * True when two values are equal (key order aside) and hold no `$ref`: such a pair means the same
- * wherever it sits, so no comparison of it can report anything. A `$ref` may point at a schema that
- * changed; those pairs get the full comparison.
- */
-export function sameWithoutRefs(a: Json | undefined, b: Json | undefined): boolean {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return a === b;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameWithoutRefs(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b) || Object.hasOwn(a, '$ref')) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const k of keys) if (!Object.hasOwn(b, k) || !sameWithoutRefs(a[k], b[k])) return false;
-  return true;
 }
 
 export function show(v: Json): string {
@@ -60,4 +41,71 @@ export function closed(s: JsonObject): boolean {
 /** A body whose media type is not JSON (form, XML, text): values travel as text either way. */
 export function looselyTyped(mediaType: string | undefined): boolean {
   return mediaType !== undefined && !/json/i.test(mediaType);
+}
+
+/**
+ * Whether two schemas mean the same: equal values (key order aside), where a `$ref` on each side with
+ * the same text leads to equivalent targets in that side's documents. Such a pair cannot yield a
+ * finding, and most of a revision is unchanged, so the differ skips those pairs. One instance per
+ * comparison: results are remembered per pair of refs.
+ */
+export class Equivalence {
+  private readonly settled = new Map<string, boolean>();
+  private readonly pending = new Set<string>();
+  /** How often a pair still being compared was assumed equal (recursive schemas). */
+  private assumed = 0;
+
+  constructor(
+    private readonly bDocs: DocumentSet,
+    private readonly rDocs: DocumentSet,
+  ) {}
+
+  same(b: Json | undefined, bUrl: string, r: Json | undefined, rUrl: string): boolean {
+    try {
+      return this.equal(b, bUrl, r, rUrl);
+    } catch {
+      return false; // an unreadable ref: the full comparison reports it
+    }
+  }
+
+  private equal(b: Json | undefined, bUrl: string, r: Json | undefined, rUrl: string): boolean {
+    if (typeof b !== 'object' || b === null || typeof r !== 'object' || r === null) return b === r;
+    if (Array.isArray(b)) {
+      if (!Array.isArray(r) || b.length !== r.length) return false;
+      for (let i = 0; i < b.length; i++) if (!this.equal(b[i], bUrl, r[i], rUrl)) return false;
+      return true;
+    }
+    if (Array.isArray(r)) return false;
+    const keys = Object.keys(b);
+    if (keys.length !== Object.keys(r).length) return false;
+    for (const k of keys) {
+      if (!Object.hasOwn(r, k)) return false;
+      const bv = b[k];
+      const rv = r[k];
+      if (k === '$ref' && typeof bv === 'string') {
+        if (bv !== rv || !this.sameTarget(absoluteRef(bv, bUrl), absoluteRef(bv, rUrl))) return false;
+      } else if (!this.equal(bv, bUrl, rv, rUrl)) return false;
+    }
+    return true;
+  }
+
+  private sameTarget(bAbs: string, rAbs: string): boolean {
+    const key = `${bAbs}\u0000${rAbs}`;
+    const known = this.settled.get(key);
+    if (known !== undefined) return known;
+    // Reached again while being compared (a recursive schema): equal unless a difference shows elsewhere.
+    if (this.pending.has(key)) {
+      this.assumed++;
+      return true;
+    }
+    this.pending.add(key);
+    const assumedBefore = this.assumed;
+    const b = this.bDocs.lookup(bAbs);
+    const r = this.rDocs.lookup(rAbs);
+    const result = this.equal(b.node, b.url, r.node, r.url);
+    this.pending.delete(key);
+    // A "same" that leaned on an assumption is only known once the outermost pair is settled.
+    if (!result || this.assumed === assumedBefore) this.settled.set(key, result);
+    return result;
+  }
 }
