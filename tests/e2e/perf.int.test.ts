@@ -61,7 +61,7 @@ describe('perf suite', () => {
       ['listReportsNear', 'pass'],
       ['getStats', 'pass'],
     ]);
-    expect(rest.load).toEqual({ rate: 200, maxRequests: 100, maxSeconds: 10, connections: 1 });
+    expect(rest.load).toEqual({ rate: 2000, maxRequests: 100, maxSeconds: 10, connections: 1 });
     for (const r of rest.results) expect(r).toMatchObject({ requests: 100, errors: 0, budget: { source: 'contract' } });
     expect(rest.results[0]!.p95Ms).toBeLessThanOrEqual(100);
     expect(rest.results[2]!.baseline).toMatchObject({ id: 'getHealth' });
