@@ -85,7 +85,8 @@ ensureBuilt();
 console.log(`contract-diff benchmark: node ${process.version}, load average ${load()} at start`);
 
 const startup = (args: string[]): number => median(Array.from({ length: RUNS }, () => time(args).seconds));
-console.log(`start-up: contract-diff --help median ${sec(startup([bin, '--help']))}, node -e 0 median ${sec(startup(['-e', '0']))} (${RUNS} runs each)`);
+const nodeStartup = startup(['-e', '0']);
+console.log(`start-up: contract-diff --help median ${sec(startup([bin, '--help']))}, node -e 0 median ${sec(nodeStartup)} (${RUNS} runs each)`);
 
 const files = snapshots();
 for (let i = 0; i + 1 < files.length; i++) comparePair(files[i]!, files[i + 1]!);
@@ -96,7 +97,8 @@ if (!from || !to) {
 } else {
   console.log('year pair (issue #16 bars):');
   const { ours, theirs } = comparePair(from, to);
-  console.log(`  ${ours <= WALL_BAR_S ? 'PASS' : 'FAIL'} CLI wall ${sec(ours)} ≤ ${WALL_BAR_S} s`);
+  // The bar is for a quiet machine: on a busy one, Node's own start-up says how much of the time is the machine's.
+  console.log(`  ${ours <= WALL_BAR_S ? 'PASS' : 'FAIL'} CLI wall ${sec(ours)} ≤ ${WALL_BAR_S} s (node -e 0: ${sec(nodeStartup)}, load average ${load()})`);
   console.log(`  ${theirs / ours >= RATIO_BAR ? 'PASS' : 'FAIL'} ${(theirs / ours).toFixed(1)}× ≥ ${RATIO_BAR}× faster than api-smart-diff`);
 }
 console.log(`load average ${load()} at the end`);
