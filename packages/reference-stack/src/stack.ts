@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fetchClientCredentialsToken } from '@cleanapp/api-client';
 import type { SmokeTarget, TargetService, TestSigningKey } from '@cleanapp/contracts';
 import { generateTestSigningKey } from './auth/keys.js';
 import type { Resolved } from './deps/resolve.js';
 import type { Faults } from './faults.js';
 import { Cleanups } from './http/listen.js';
+import { stateDir } from './installation.js';
 import { startPolicyService } from './policy/service.js';
 import { authRequiredFrom } from './ops.js';
 import { newSecret, startApiService, startGraphqlService, startHealthEndpoint, startInfra, startIssuerService, startWorkers, startWsHubService, type RuntimeMode } from './services.js';
@@ -37,7 +37,10 @@ export interface StackOptions {
   /** Broker name map: an environment from the contract's x-cleanapp-name-maps. */
   brokerEnvironment?: string;
   corsOrigins?: string[];
-  /** Where to write the target file (default: <repo>/.stack/target-<namespace>.json; target.json for `cleanapp`). */
+  /**
+   * Where to write the target file. Default: `.stack/target-<namespace>.json` (target.json for `cleanapp`) in the
+   * repo root of this checkout, or in the working directory when the package is installed.
+   */
   targetFile?: string;
   runtimeMode?: RuntimeMode;
   /** false: every service accepts requests without a token (local development only). Default: AUTH_REQUIRED of `env`, on unless false. */
@@ -98,8 +101,6 @@ export interface RunningStack {
   token(scope?: string, client?: 'moderation'): Promise<string>;
   stop(): Promise<void>;
 }
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
  * Promise.all that waits for every start to settle before failing: a service that started while another
@@ -205,7 +206,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       ),
       ...(options.environment ? { environment: options.environment } : {}),
     };
-    const targetFile = options.targetFile ?? join(repoRoot, '.stack', namespace.name === CANONICAL_NAMESPACE ? 'target.json' : `target-${namespace.name}.json`);
+    const targetFile = options.targetFile ?? join(stateDir(), '.stack', namespace.name === CANONICAL_NAMESPACE ? 'target.json' : `target-${namespace.name}.json`);
     mkdirSync(dirname(targetFile), { recursive: true });
     // The file holds the client secret and test signing key of this local stack; readable by the owner only.
     writeFileSync(targetFile, `${JSON.stringify(target, null, 2)}\n`, { mode: 0o600 });
