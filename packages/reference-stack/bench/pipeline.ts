@@ -10,7 +10,7 @@
 //      events, with a deep confirm window and prefetch.
 // Efficiency = reports/s × hops ÷ raw msg/s (hops: the events one report costs the broker: report.raw,
 // report.analysed, report.rendered). PASS needs efficiency ≥ 0.5 and p99 ≤ 250 ms at the fixed load.
-//   CONCURRENCY=32 RATE=200 SECONDS=10 RAW_N=20000 pnpm --filter @cleanapp/reference-stack bench
+//   CONCURRENCY=128 RATE=200 SECONDS=10 RAW_N=20000 pnpm --filter @cleanapp/reference-stack bench
 // BENCH_CPU_PROF=/tmp/prof adds a CPU profile per service; BENCH_VERBOSE=1 shows their logs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -24,7 +24,7 @@ import pg from 'pg';
 import { resolveBroker, resolveDatabase } from '../src/deps/resolve.js';
 import { dropSchema } from '../src/store/db.js';
 
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 128);
 const RATE = Number(process.env.RATE ?? 200);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const RAW_N = Number(process.env.RAW_N ?? 20_000);

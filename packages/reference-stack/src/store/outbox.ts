@@ -60,7 +60,7 @@ export class OutboxRelay {
     private readonly broker: Pick<Broker, 'connected' | 'publish'>,
     private readonly options: { intervalMs?: number; minAgeMs?: number; batchSize?: number; concurrency?: number } = {},
   ) {
-    this.rounds = new Batcher((events) => this.publishRound(events), { maxSize: options.batchSize ?? 128, concurrency: options.concurrency ?? 2 });
+    this.rounds = new Batcher((events) => this.publishRound(events), { maxSize: options.batchSize ?? 128, concurrency: options.concurrency ?? 4 });
   }
 
   /**

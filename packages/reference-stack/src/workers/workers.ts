@@ -2,7 +2,7 @@ import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
 import { PermanentError, type Broker, type ConsumeOptions, type DeliveryInfo } from '@cleanapp/events/node';
 import { NO_FAULTS, type Faults } from '../faults.js';
 import { Batcher, type Outcome } from '../store/batch.js';
-import type { OutboxRelay } from '../store/outbox.js';
+import type { OutboxEvent, OutboxRelay } from '../store/outbox.js';
 import type { PipelineStore } from '../store/pipeline.js';
 import { renderCard, renderPage } from './render.js';
 import type { AnalysisProvider } from './rules-provider.js';
@@ -19,7 +19,8 @@ export interface WorkerDeps {
 /**
  * How deliveries are grouped (Batcher): prefetch bounds what is in flight per consumer, a batch is
  * what arrived while the previous one was being written; two batches in flight keep the database busy
- * while the next one gathers.
+ * while the next one gathers. A batch ends at its commit: its events are published (and its deliveries
+ * acked) while the next batch is written.
  */
 const PREFETCH = 64;
 const BATCH = { maxSize: 32, concurrency: 2 };
@@ -31,23 +32,24 @@ const BATCH = { maxSize: 32, concurrency: 2 };
  * its batch committed (and its event was handed to the broker).
  */
 export async function startAnalyzer(deps: WorkerDeps & { provider: AnalysisProvider }): Promise<void> {
-  const batches = new Batcher<ReportRawPayload, void>((raws) => analyse(deps, raws), BATCH);
+  const batches = new Batcher<ReportRawPayload, OutboxEvent | undefined>((raws) => analyse(deps, raws), BATCH);
   await deps.broker.consume(
     'report-analysis-queue',
     'report.raw',
     async (raw) => {
       if ((deps.faults ?? NO_FAULTS).has('analyzer-silent')) return; // fault: swallow the work
-      await batches.add(raw);
+      // Publishing outside the batch: the next batch is written while this one's events are confirmed.
+      await deps.relay.publishAfterCommit(await batches.add(raw));
     },
     consumeOptions(deps, 'analyzer'),
   );
 }
 
 /** One batch of report.raw: duplicates are skipped, unknown reports fail alone, the rest is written in one statement. */
-export async function analyse(deps: Pick<WorkerDeps, 'pipeline' | 'relay' | 'log'> & { provider: AnalysisProvider }, raws: ReportRawPayload[]): Promise<Outcome<void>[]> {
+export async function analyse(deps: Pick<WorkerDeps, 'pipeline' | 'log'> & { provider: AnalysisProvider }, raws: ReportRawPayload[]): Promise<Outcome<OutboxEvent | undefined>[]> {
   const found = await deps.pipeline.lookup('analyzer', raws);
-  const outcomes: Outcome<void>[] = [];
-  const todo: { raw: ReportRawPayload; analysis: ReportAnalysedPayload['analysis'] }[] = [];
+  const outcomes: Outcome<OutboxEvent | undefined>[] = [];
+  const todo: { at: number; item: { raw: ReportRawPayload; analysis: ReportAnalysedPayload['analysis'] } }[] = [];
   for (const [i, raw] of raws.entries()) {
     const f = found[i]!;
     if (f.processed) {
@@ -57,15 +59,14 @@ export async function analyse(deps: Pick<WorkerDeps, 'pipeline' | 'relay' | 'log
       outcomes.push({ ok: false, error: unknownReport(raw.public_id) });
     } else {
       try {
-        todo.push({ raw, analysis: f.known ?? { ...(await deps.provider.analyse(raw.report)), analysed_at: new Date().toISOString() } });
+        todo.push({ at: outcomes.length, item: { raw, analysis: f.known ?? { ...(await deps.provider.analyse(raw.report)), analysed_at: new Date().toISOString() } } });
         outcomes.push(DONE);
       } catch (error) {
         outcomes.push({ ok: false, error });
       }
     }
   }
-  await Promise.all((await deps.pipeline.recordAnalyses(todo)).map((event) => deps.relay.publishAfterCommit(event)));
-  return outcomes;
+  return withEvents(outcomes, todo, await deps.pipeline.recordAnalyses(todo.map(({ item }) => item)));
 }
 
 export interface RenderOptions {
@@ -75,15 +76,20 @@ export interface RenderOptions {
 
 /** Renderer: report.analysed → SVG card + HTML page stored → report.rendered (batched as the analyzer). */
 export async function startRenderer(deps: WorkerDeps & RenderOptions): Promise<void> {
-  const batches = new Batcher<ReportAnalysedPayload, void>((analysed) => render(deps, analysed), BATCH);
-  await deps.broker.consume('report-renderer-queue', 'report.analysed', (analysed) => batches.add(analysed), consumeOptions(deps, 'renderer'));
+  const batches = new Batcher<ReportAnalysedPayload, OutboxEvent | undefined>((analysed) => render(deps, analysed), BATCH);
+  await deps.broker.consume(
+    'report-renderer-queue',
+    'report.analysed',
+    async (analysed) => void (await deps.relay.publishAfterCommit(await batches.add(analysed))),
+    consumeOptions(deps, 'renderer'),
+  );
 }
 
 /** One batch of report.analysed: duplicates are skipped, unknown reports fail alone, the rest is written in one statement. */
-export async function render(deps: Pick<WorkerDeps, 'pipeline' | 'relay' | 'log' | 'faults'> & RenderOptions, batch: ReportAnalysedPayload[]): Promise<Outcome<void>[]> {
+export async function render(deps: Pick<WorkerDeps, 'pipeline' | 'log' | 'faults'> & RenderOptions, batch: ReportAnalysedPayload[]): Promise<Outcome<OutboxEvent | undefined>[]> {
   const found = await deps.pipeline.lookup('renderer', batch);
-  const outcomes: Outcome<void>[] = [];
-  const todo: { analysed: ReportAnalysedPayload; svg: string; html: string }[] = [];
+  const outcomes: Outcome<OutboxEvent | undefined>[] = [];
+  const todo: { at: number; item: { analysed: ReportAnalysedPayload; svg: string; html: string } }[] = [];
   const publicUrl = (deps.faults ?? NO_FAULTS).has('og-relative') ? '' : deps.publicUrl;
   for (const [i, analysed] of batch.entries()) {
     const { processed, report } = found[i]!;
@@ -102,15 +108,21 @@ export async function render(deps: Pick<WorkerDeps, 'pipeline' | 'relay' | 'log'
         reportedAt: report.reported_at,
         analysis: analysed.analysis,
       };
-      todo.push({ analysed, svg: renderCard(input), html: renderPage(input, publicUrl) });
+      todo.push({ at: outcomes.length, item: { analysed, svg: renderCard(input), html: renderPage(input, publicUrl) } });
       outcomes.push(DONE);
     }
   }
-  await Promise.all((await deps.pipeline.recordRenders(todo)).map((event) => deps.relay.publishAfterCommit(event)));
-  return outcomes;
+  return withEvents(outcomes, todo, await deps.pipeline.recordRenders(todo.map(({ item }) => item)));
 }
 
-const DONE: Outcome<void> = { ok: true, value: undefined };
+/** Handled, nothing to publish (a duplicate), until withEvents fills in the event a write enqueued. */
+const DONE: Outcome<OutboxEvent | undefined> = { ok: true, value: undefined };
+
+/** The outcomes with each written item's outbox event (`at`: the item's place in the batch). */
+function withEvents(outcomes: Outcome<OutboxEvent | undefined>[], todo: { at: number }[], events: (OutboxEvent | undefined)[]): Outcome<OutboxEvent | undefined>[] {
+  todo.forEach(({ at }, i) => (outcomes[at] = { ok: true, value: events[i] }));
+  return outcomes;
+}
 
 /**
  * Events are published only after their report's commit, so a missing report was deleted (synthetic
