@@ -11,7 +11,7 @@ import {
   type PolicyDecision,
   type PolicyStatus,
 } from '@cleanapp/contracts';
-import { curlOf, expectContract, expectError, recordFacts, recordingFetch, suiteContext } from '@cleanapp/smoke-kit';
+import { curlOf, expectContract, expectError, recordFacts, recordingFetch, suiteContext, waitWithin } from '@cleanapp/smoke-kit';
 import { bundle, createConfig } from '@redocly/openapi-core';
 import { stringify } from 'safe-stable-stringify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,7 +180,13 @@ if (!policyUrl) {
       it('ALLOW: deleting this suite\'s synthetic reports (a prefix inside smoke-<run id>-) answers 200', async () => {
         // A prefix of its own inside the run's: suites run in parallel and must not delete each other's data.
         const prefix = `smoke-${ctx.runId}-policy-cleanup-`;
-        await expectContract('submitReport', await submitter.POST('/api/v4/reports', { body: { ...submission('x'), source_id: `${prefix}${randomUUID()}` } }), { status: 202 });
+        const { body: receipt } = await expectContract('submitReport', await submitter.POST('/api/v4/reports', { body: { ...submission('x'), source_id: `${prefix}${randomUUID()}` } }), { status: 202 });
+        // Deleted only once through the pipeline: a report deleted mid-way leaves its next event without a
+        // report, which the workers dead-letter (the events suite counts that as DLQ growth).
+        await waitWithin(ctx.target, 'pipelineMs', `report ${receipt.public_id} rendered or failed before its deletion`, async () => {
+          const { body: r } = await expectContract('getReceipt', await submitter.GET('/api/v4/receipts/{receipt_id}', { params: { path: { receipt_id: receipt.receipt_id } } }), { status: 200 });
+          if (r.status !== 'rendered' && r.status !== 'failed') throw new Error(`receipt status ${r.status}`);
+        }, { intervalMs: 50 });
         const res = await ctx.api('admin').DELETE('/api/v4/admin/reports/synthetic', { params: { query: { source_id_prefix: prefix } } });
         await expectContract('deleteSyntheticReports', res, { status: 200, check: (body) => expect(body.deleted, 'deleted (the report submitted under the prefix)').toBeGreaterThanOrEqual(1) });
       });
