@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
@@ -33,11 +32,20 @@ function ownPackageDir(from = dirname(fileURLToPath(import.meta.url))): string {
 export function locateSuites(packageDir = ownPackageDir()): { suitesDir: string | undefined; repoRoot: string | undefined } {
   const workspace = resolve(packageDir, '..', '..');
   if (existsSync(join(workspace, 'pnpm-workspace.yaml')) && existsSync(join(workspace, 'suites'))) return { suitesDir: join(workspace, 'suites'), repoRoot: workspace };
-  try {
-    const manifest = createRequire(join(packageDir, 'package.json')).resolve('@cleanapp/smoke-suites/package.json');
-    return { suitesDir: join(dirname(manifest), 'dist'), repoRoot: undefined };
-  } catch {
-    return { suitesDir: undefined, repoRoot: undefined };
+  const manifest = installedPackage(packageDir, '@cleanapp/smoke-suites');
+  return { suitesDir: manifest ? join(dirname(manifest), 'dist') : undefined, repoRoot: undefined };
+}
+
+/**
+ * The package.json of `name` as an ESM import from `fromDir` finds it: the nearest `node_modules/<name>`
+ * up the tree. Not require.resolve: that also searches NODE_PATH (pnpm sets it for scripts), which can
+ * point into some other checkout's packages.
+ */
+function installedPackage(fromDir: string, name: string): string | undefined {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name, 'package.json');
+    if (basename(dir) !== 'node_modules' && existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 
