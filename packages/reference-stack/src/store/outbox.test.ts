@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from './db.js';
-import { enqueue, OutboxRelay } from './outbox.js';
+import { OutboxRelay } from './outbox.js';
 import { ReportStore } from './reports.js';
 
 let db: Database;
@@ -25,8 +26,13 @@ describe('the outbox', () => {
   it('holds one event per report and routing key, so reprocessing a message enqueues nothing', async () => {
     const { receipt, event } = await submit();
     expect(event).toMatchObject({ routingKey: 'report.raw', publicId: receipt.public_id });
-    const again = await db.transaction((tx) => enqueue(tx, 'report.raw', receipt.public_id, (eventId) => ({ event_id: eventId })));
-    expect(again).toBeUndefined();
+    // What a worker's write statement does for its event: insert, on conflict do nothing, returning the row.
+    const again = await db.query(
+      `insert into outbox (event_id, routing_key, payload, public_id) values ($1, 'report.raw', '{}', $2)
+       on conflict (public_id, routing_key) do nothing returning id`,
+      [randomUUID(), receipt.public_id],
+    );
+    expect(again.rows).toEqual([]);
   });
 
   it('publishes after commit: a confirmed report.raw moves its report from accepted to queued', async () => {

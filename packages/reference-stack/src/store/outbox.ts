@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { RoutingKey } from '@cleanapp/events';
 import type { Broker } from '@cleanapp/events/node';
 import type { Queryable } from './db.js';
@@ -13,27 +12,6 @@ export interface OutboxEvent {
   payload: unknown;
   publicId: string;
   createdAt: Date;
-}
-
-/**
- * Adds an event to the outbox inside the caller's transaction. At most one event per report and
- * routing key: a redelivered message that is processed again adds nothing (returns undefined).
- */
-export async function enqueue(
-  tx: Queryable,
-  routingKey: RoutingKey,
-  publicId: string,
-  build: (eventId: string) => Record<string, unknown>,
-): Promise<OutboxEvent | undefined> {
-  const eventId = randomUUID();
-  const payload = build(eventId);
-  const out = await tx.query<{ id: string | number }>(
-    `insert into outbox (event_id, routing_key, payload, public_id) values ($1, $2, $3, $4)
-     on conflict (public_id, routing_key) do nothing returning id`,
-    [eventId, routingKey, JSON.stringify(payload), publicId],
-  );
-  const row = out.rows[0];
-  return row ? { id: Number(row.id), eventId, routingKey, payload, publicId, createdAt: new Date() } : undefined;
 }
 
 /** Drops the events of reports being deleted, inside the caller's transaction (before the reports: lock order). */

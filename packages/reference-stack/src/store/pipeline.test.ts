@@ -28,8 +28,8 @@ describe('PipelineStore.markFailed (a dead-lettered step)', () => {
 
   it('leaves a rendered report rendered (a late duplicate failed, the report did not)', async () => {
     const { receipt, event } = await reports.submit('client', { source_id: 'dead-2', latitude: 1, longitude: 2, title: 'bottle' });
-    const analysed = await pipeline.recordAnalysis(event!.payload as ReportRawPayload, analysis);
-    await pipeline.recordRender(analysed!.payload as ReportAnalysedPayload, '<svg/>', '<html></html>');
+    const [analysed] = await pipeline.recordAnalyses([{ raw: event!.payload as ReportRawPayload, analysis }]);
+    await pipeline.recordRenders([{ analysed: analysed!.payload as ReportAnalysedPayload, svg: '<svg/>', html: '<html></html>' }]);
     expect(await pipeline.markFailed(receipt.public_id, 'late duplicate')).toBe(false);
     expect(await row(receipt.public_id)).toEqual({ status: 'rendered', failure_reason: null });
   });
@@ -44,7 +44,7 @@ describe('PipelineStore batches (one statement per batch of deliveries)', () => 
 
   it('looks up processed events, their reports and known analyses for a whole batch, in order', async () => {
     const [a, b] = [await raw('batch-look-a', 'same words'), await raw('batch-look-b', 'same words')];
-    await pipeline.recordAnalysis(a, analysis);
+    await pipeline.recordAnalyses([{ raw: a, analysis }]);
     const found = await pipeline.lookup('analyzer', [a, b, { event_id: b.event_id, public_id: 'rpt_gone', content_hash: 'none' }]);
     expect(found.map((f) => [f.processed, !!f.report, f.known?.summary])).toEqual([
       [true, true, analysis.summary],

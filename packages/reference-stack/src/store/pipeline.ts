@@ -147,16 +147,6 @@ export class PipelineStore {
     return input.map((i) => byEventId.get(i.out_event_id));
   }
 
-  /** One analysis (recordAnalyses of one). */
-  async recordAnalysis(raw: ReportRawPayload, analysis: Analysis): Promise<OutboxEvent | undefined> {
-    return (await this.recordAnalyses([{ raw, analysis }]))[0];
-  }
-
-  /** One render (recordRenders of one). */
-  async recordRender(analysed: ReportAnalysedPayload, svg: string, html: string): Promise<OutboxEvent | undefined> {
-    return (await this.recordRenders([{ analysed, svg, html }]))[0];
-  }
-
   /**
    * A dead-lettered step: the report will not progress, so its receipt says `failed` (the reason is kept
    * for operators; the Receipt contract has no field for it). A rendered report stays rendered: a late
