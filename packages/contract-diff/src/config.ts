@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { isStabilityLevel, STABILITY_LEVELS, type StabilityLevel } from './jsonschema/lifecycle.js';
 import { normalizePath } from './openapi/diff.js';
-import { InputError, parseText } from './parse.js';
+import { InputError } from './errors.js';
+import { parseText } from './parse.js';
 import { isObject } from './refs.js';
 import { levelRank, summarize, type Change, type ContractKind, type DiffResult, type Level } from './types.js';
 import { ruleLevel } from './rules.js';

@@ -7,11 +7,10 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputError, parseText } from './parse.js';
+import { InputError } from './errors.js';
+import { parseText } from './parse.js';
 import { DocumentSet, externalRefs, isObject, type Json } from './refs.js';
 import type { ContractKind } from './types.js';
-
-export { InputError };
 
 export interface LoadedContract {
   kind: ContractKind;

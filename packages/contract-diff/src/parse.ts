@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
 import { InputError } from './errors.js';
 
-export { InputError };
-
 // yaml is loaded on the first YAML input only: a JSON pair never pays for it. `require` keeps
 // parseText synchronous (the package ships a CommonJS build for Node).
 const require = createRequire(import.meta.url);

@@ -5,8 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { RefError } from './errors.js';
 import { parseText } from './parse.js';
 
-export { RefError };
-
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
 
