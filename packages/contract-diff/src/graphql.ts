@@ -24,8 +24,6 @@ import { InputError } from './errors.js';
 import { graphqlRuleId, type GraphQLInput, type OperationSource } from './graphql-ids.js';
 import type { Change, Level } from './types.js';
 
-export { GRAPHQL_RULE_IDS, graphqlRuleId, isGraphQLInput, type GraphQLInput, type OperationSource } from './graphql-ids.js';
-
 const FEDERATION_TYPES = /^(join__|link__|federation__|_Service$|_Entity$|_Any$|_FieldSet$|FieldSet$)/;
 const FEDERATION_DIRECTIVES = /^(join__|link$|inaccessible$|key$|external$|requires$|provides$|shareable$|override$|extends$|tag$|composeDirective$|interfaceObject$|authenticated$|requiresScopes$|policy$|federation__|core$)/;
 

@@ -10,7 +10,8 @@ import { canonicalOperations } from '@cleanapp/graphql-client';
 import { policyResult, type Config, type IgnoreEntry } from './config.js';
 import { Emitter } from './emitter.js';
 import { extractSubgraphs } from './extract.js';
-import { buildApiSchema, diffGraphQL, operationChangesBetween, type OperationSource } from './graphql.js';
+import { buildApiSchema, diffGraphQL, operationChangesBetween } from './graphql.js';
+import type { OperationSource } from './graphql-ids.js';
 import { InputError } from './errors.js';
 import type { Change, DiffResult } from './types.js';
 
