@@ -2,8 +2,9 @@
 // @cleanapp/reference-stack tarball (createConsumerApp), started in its own process group so a test can
 // prove that nothing of it outlives a SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { processGroupMembers } from '@cleanapp/reference-stack/testing';
 import { cleanEnv } from './consumer.js';
 import { publishedPackages, repoRoot, type PublishedPackage } from './packages.js';
 
@@ -26,23 +27,6 @@ export function publishedClosure(name: string, packages: PublishedPackage[] = pu
   };
   visit(name);
   return packages.filter((p) => needed.has(p.name));
-}
-
-/** Process ids in process group `pgid` (Linux /proc; the tests run on Linux). */
-export function processGroupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // `pid (comm) state ppid pgrp …`: comm may hold spaces and parentheses, so split after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return members;
 }
 
 export interface InstalledStack {

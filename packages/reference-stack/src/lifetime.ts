@@ -2,25 +2,38 @@
 // node, and pnpm does not forward SIGTERM/SIGHUP to its script: killing the pnpm the user started used to
 // leave the stack running, consuming later runs' messages. So the stack stops on a signal, and also when
 // any process of its launch chain goes away.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 interface ProcStat {
+  /** R, S, D, Z (a zombie: exited, not yet reaped) … */
+  state: string;
   ppid: number;
   pgrp: number;
 }
 
-/** ppid and process group of a process, from /proc (Linux); undefined elsewhere or when it is gone. */
+/** State, ppid and process group of a process, from /proc (Linux); undefined elsewhere or when it is gone. */
 export function procStat(pid: number): ProcStat | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // `pid (comm) state ppid pgrp …`; comm may contain spaces and parentheses, so split after the last ')'.
-    const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(ppid), pgrp: Number(pgrp) };
+    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: state!, ppid: Number(ppid), pgrp: Number(pgrp) };
   } catch {
     return undefined;
   }
+}
+
+/** Live (not zombie) processes of process group `pgid` (Linux /proc): what a stop must leave empty. */
+export function processGroupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      const stat = procStat(pid);
+      return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z';
+    });
 }
 
 /**
