@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Batcher, type Outcome } from './batch.js';
+import { Batcher, writeEachOnRefusal, type Outcome } from './batch.js';
+import { DatabaseUnavailableError } from './db.js';
 
 /** A run that records its batches and finishes when told to. */
 function recorder() {
@@ -63,5 +64,35 @@ describe('Batcher', () => {
   it('rejects a run that answers the wrong number of outcomes instead of leaving items hanging', async () => {
     const batcher = new Batcher<number, number>(async () => [{ ok: true, value: 1 }]);
     await expect(Promise.all([batcher.add(1), batcher.add(2)])).rejects.toThrow('1 outcomes for 2 items');
+  });
+});
+
+describe('writeEachOnRefusal (one statement per batch, one per item when the database refuses it)', () => {
+  // A "statement" the database refuses when it holds a negative number.
+  const writes: number[][] = [];
+  const write = async (items: number[]) => {
+    writes.push(items);
+    if (items.some((n) => n < 0)) throw new Error(`refused ${items.filter((n) => n < 0).join(',')}`);
+    return items.map((n) => n * 10);
+  };
+
+  it('writes a good batch with one statement', async () => {
+    writes.length = 0;
+    expect(await writeEachOnRefusal([1, 2, 3], write)).toEqual([1, 2, 3].map((n) => ({ ok: true, value: n * 10 })));
+    expect(writes).toEqual([[1, 2, 3]]);
+  });
+
+  it('fails only the refused item: the others are written one by one', async () => {
+    writes.length = 0;
+    const outcomes = await writeEachOnRefusal([1, -2, 3], write);
+    expect(outcomes.map((o) => (o.ok ? o.value : (o.error as Error).message))).toEqual([10, 'refused -2', 30]);
+    expect(writes).toEqual([[1, -2, 3], [1], [-2], [3]]);
+  });
+
+  it('fails the whole batch at once when the database is down', async () => {
+    const down = async () => {
+      throw new DatabaseUnavailableError(new Error('ECONNREFUSED'));
+    };
+    await expect(writeEachOnRefusal([1, 2], down)).rejects.toBeInstanceOf(DatabaseUnavailableError);
   });
 });

@@ -1,5 +1,29 @@
+import { DatabaseUnavailableError } from './db.js';
+
 /** One item's outcome in a batch: a value, or an error that fails this item only. */
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+/**
+ * Writes `items` with one statement (`write` answers one value per item, in order). When the database
+ * refuses the statement, each item is written alone, so the item it refused fails by itself and the others
+ * go through. A database that is down fails the whole batch at once (alone they would fail the same way).
+ */
+export async function writeEachOnRefusal<I, O>(items: I[], write: (items: I[]) => Promise<O[]>): Promise<Outcome<O>[]> {
+  if (items.length === 0) return [];
+  try {
+    return (await write(items)).map((value) => ({ ok: true, value }));
+  } catch (error) {
+    if (items.length === 1 || error instanceof DatabaseUnavailableError) throw error;
+    return Promise.all(
+      items.map((item) =>
+        write([item]).then(
+          ([value]): Outcome<O> => ({ ok: true, value: value as O }),
+          (e: unknown): Outcome<O> => ({ ok: false, error: e }),
+        ),
+      ),
+    );
+  }
+}
 
 export interface BatcherOptions {
   /** Most items one run gets (default 64). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '@cleanapp/api-client';
-import { DatabaseUnavailableError, type Database, type Queryable } from './db.js';
-import { Batcher, type Outcome } from './batch.js';
+import type { Database, Queryable } from './db.js';
+import { Batcher, writeEachOnRefusal, type Outcome } from './batch.js';
 import { canonicalJson, randomId, sha256 } from './ids.js';
 import { discardEvents, outboxEvent, type OutboxEvent } from './outbox.js';
 import { iso, json } from './rows.js';
@@ -102,20 +102,10 @@ export class ReportStore {
    * is retried one submission at a time, so a submission the database refuses fails alone.
    */
   private async storeBatch(items: Submission[]): Promise<Outcome<StoredRow | undefined>[]> {
-    try {
-      const rows = await this.insertSubmissions(items);
-      return items.map((item) => ({ ok: true, value: rows.get(item.public_id) }));
-    } catch (error) {
-      if (items.length === 1 || error instanceof DatabaseUnavailableError) throw error;
-      return Promise.all(
-        items.map((item) =>
-          this.insertSubmissions([item]).then(
-            (rows): Outcome<StoredRow | undefined> => ({ ok: true, value: rows.get(item.public_id) }),
-            (e: unknown): Outcome<StoredRow | undefined> => ({ ok: false, error: e }),
-          ),
-        ),
-      );
-    }
+    return writeEachOnRefusal(items, async (batch) => {
+      const rows = await this.insertSubmissions(batch);
+      return batch.map((item) => rows.get(item.public_id));
+    });
   }
 
   private async insertSubmissions(items: Submission[]): Promise<Map<string, StoredRow>> {

@@ -1,7 +1,7 @@
 import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
 import { PermanentError, type Broker, type ConsumeOptions, type DeliveryInfo } from '@cleanapp/events/node';
 import { NO_FAULTS, type Faults } from '../faults.js';
-import { Batcher, type Outcome } from '../store/batch.js';
+import { Batcher, writeEachOnRefusal, type Outcome } from '../store/batch.js';
 import type { OutboxEvent, OutboxRelay } from '../store/outbox.js';
 import type { PipelineStore } from '../store/pipeline.js';
 import { renderCard, renderPage } from './render.js';
@@ -66,7 +66,7 @@ export async function analyse(deps: Pick<WorkerDeps, 'pipeline' | 'log'> & { pro
       }
     }
   }
-  return withEvents(outcomes, todo, await deps.pipeline.recordAnalyses(todo.map(({ item }) => item)));
+  return withEvents(outcomes, todo, await writeEachOnRefusal(todo.map(({ item }) => item), (items) => deps.pipeline.recordAnalyses(items)));
 }
 
 export interface RenderOptions {
@@ -112,15 +112,15 @@ export async function render(deps: Pick<WorkerDeps, 'pipeline' | 'log' | 'faults
       outcomes.push(DONE);
     }
   }
-  return withEvents(outcomes, todo, await deps.pipeline.recordRenders(todo.map(({ item }) => item)));
+  return withEvents(outcomes, todo, await writeEachOnRefusal(todo.map(({ item }) => item), (items) => deps.pipeline.recordRenders(items)));
 }
 
 /** Handled, nothing to publish (a duplicate), until withEvents fills in the event a write enqueued. */
 const DONE: Outcome<OutboxEvent | undefined> = { ok: true, value: undefined };
 
-/** The outcomes with each written item's outbox event (`at`: the item's place in the batch). */
-function withEvents(outcomes: Outcome<OutboxEvent | undefined>[], todo: { at: number }[], events: (OutboxEvent | undefined)[]): Outcome<OutboxEvent | undefined>[] {
-  todo.forEach(({ at }, i) => (outcomes[at] = { ok: true, value: events[i] }));
+/** The outcomes with each written item's outcome (its outbox event, or the error that refused it) at its place (`at`). */
+function withEvents(outcomes: Outcome<OutboxEvent | undefined>[], todo: { at: number }[], written: Outcome<OutboxEvent | undefined>[]): Outcome<OutboxEvent | undefined>[] {
+  todo.forEach(({ at }, i) => (outcomes[at] = written[i]!));
   return outcomes;
 }
 
