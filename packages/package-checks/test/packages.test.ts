@@ -52,6 +52,16 @@ describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
     }
   });
 
+  it('carries the licence text, repository (with its directory) and engines that registries and provenance need', () => {
+    const files = readTarball(pkg().tarball);
+    // npm publish --provenance rejects a package without `repository`; the licence text travels with the code.
+    expect(files.find((f) => f.path === 'LICENSE')?.data.toString('utf8')).toBe(readFileSync(join(repoRoot, 'LICENSE'), 'utf8'));
+    const manifest = manifestOf(pkg());
+    expect(manifest.license).toBe('GPL-3.0-or-later');
+    expect(manifest.repository).toEqual({ type: 'git', url: 'git+https://github.com/cleanapp/cleanapp-platform.git', directory: spec.dir });
+    expect(manifest.engines?.node).toMatch(/^>=\d/);
+  });
+
   it('ships only what consumers need, with every export target present and no workspace:/catalog: ranges', () => {
     const files = readTarball(pkg().tarball).map((f) => f.path);
     // The suites package ships compiled test files (dist/<suite>/*.test.js): they are what it is for.
