@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiClient } from './index.js';
 
 // A plain node:http server stands in for the API so the test sees exactly what goes over the wire.
@@ -75,5 +75,15 @@ describe('createApiClient', () => {
     const client = createApiClient({ baseUrl });
     await client.GET('/api/v4/health');
     expect(seen.at(-1)!.headers.authorization).toBeUndefined();
+  });
+
+  it('sends a v4 request id where there is no crypto at all (React Native/Hermes)', async () => {
+    vi.stubGlobal('crypto', undefined);
+    try {
+      await createApiClient({ baseUrl }).GET('/api/v4/health');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(seen.at(-1)!.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

@@ -13,7 +13,7 @@ export interface ApiClientOptions extends Omit<TransportOptions, 'refreshToken'>
   token?: TokenProvider;
   /** Custom fetch (tests, React Native polyfills). Defaults to the global fetch at call time. */
   fetch?: typeof globalThis.fetch;
-  /** Request-id generator; defaults to a random UUID. */
+  /** Request-id generator; defaults to `generateRequestId` (a random v4 UUID, works without `crypto`). */
   requestId?: () => string;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;

@@ -1,5 +1,6 @@
 export { createApiClient, type ApiClient, type ApiClientOptions, type TokenProvider } from './client.js';
-export { tokenMiddleware, requestIdMiddleware, generateRequestId } from './middleware.js';
+export { tokenMiddleware, requestIdMiddleware } from './middleware.js';
+export { generateRequestId } from './request-id.js';
 export { resilientFetch, TimeoutError, type TransportOptions } from './resilient-fetch.js';
 export { ApiRequestError, unwrap } from './errors.js';
 export type { paths, components, operations } from './generated/schema.js';

@@ -1,4 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
+import { generateRequestId } from './request-id.js';
 
 /**
  * A bearer token, or a function that returns one. The function is called per request (so it can cache
@@ -19,11 +20,6 @@ export function tokenMiddleware(token: TokenProvider): Middleware {
       return request;
     },
   };
-}
-
-/** Uses crypto.randomUUID (browsers, React Native with the polyfill, Node ≥ 19) and nothing from Node. */
-export function generateRequestId(): string {
-  return globalThis.crypto.randomUUID();
 }
 
 /** Gives every request an `X-Request-ID` (kept when the caller set one) for correlation with server logs. */
