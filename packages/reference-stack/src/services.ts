@@ -132,6 +132,8 @@ export interface ApiOptions extends Partial<ServiceRuntime> {
   publicUrl?: string;
   /** The token endpoint clients reach, written into the served contract's OAuth2 flows (defaults to `<issuer>/oauth/token`). */
   tokenUrl?: string;
+  /** The authorization endpoint apps send users to, in the served contract (defaults to `<issuer>/oauth/authorize`). */
+  authorizationUrl?: string;
   /** Origin of the policy decision point the API asks (src/policy/). */
   policyUrl: string;
 }
@@ -148,7 +150,7 @@ export async function startApiService(infra: Infra, options: ApiOptions, cleanup
   const server = await listen(options.host, options.port);
   cleanups.push(() => server.close());
   const url = options.publicUrl ?? server.url;
-  const served = servedContract({ apiUrl: url, tokenUrl: options.tokenUrl ?? `${options.issuer}/oauth/token` });
+  const served = servedContract({ apiUrl: url, tokenUrl: options.tokenUrl ?? `${options.issuer}/oauth/token`, authorizationUrl: options.authorizationUrl ?? `${options.issuer}/oauth/authorize` });
   const verifier = new TokenVerifier({ issuer: options.issuer, audience: options.audience, jwksUrl: options.jwksUrl ?? `${options.issuer}/.well-known/jwks.json` });
   const deps: ApiDeps = {
     validator: new OpenApiValidator(),
