@@ -1,7 +1,7 @@
-// contract-diff BASE REVISION [--format ...] [--fail-on breaking|warning] [--config f] [--ignore f]
+// contract-diff BASE REVISION [--format ...] [--fail-on breaking|warning|none] [--config f] [--ignore f]
 //                              [--operations <glob>] [--output file]
 // contract-diff subgraph-check --name NAME --schema FILE|URL [...] (SUBGRAPH_USAGE)
-// Exit codes: 0 ok, 1 --fail-on reached, 2 unusable input or usage error.
+// Exit codes: 0 ok, 1 --fail-on reached (default: a breaking change), 2 unusable input or usage error.
 import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,8 @@ BASE and REVISION: a file, an http(s) URL, git:<ref>:<path>, or npm:<package>@<v
 Kinds (detected): OpenAPI 3.0/3.1, GraphQL SDL (supergraph or subgraph), AsyncAPI 3, JSON Schema.
 
   --format text|json|markdown|github|junit   output format (default text)
-  --fail-on breaking|warning                 exit 1 when a change of this level or worse remains
+  --fail-on breaking|warning|none            exit 1 when a change of this level or worse remains
+                                             (default breaking; none: report only, always exit 0)
   --config FILE                              rule levels: {rules: {<id>: breaking|warning|info|off}}
   --ignore FILE                              accepted changes: [{id, operation?, location?, reason?}]
   --operations GLOB                          GraphQL: client operations to validate (e.g. 'src/**/*.graphql')
@@ -31,7 +32,7 @@ Kinds (detected): OpenAPI 3.0/3.1, GraphQL SDL (supergraph or subgraph), AsyncAP
   --version                                  print the version
 
 With --format github and $GITHUB_STEP_SUMMARY set, a Markdown table is appended to the job summary.
-Exit codes: 0 done, 1 --fail-on reached, 2 unusable input.
+Exit codes: 0 done, 1 --fail-on reached (by default: a breaking change remains), 2 unusable input.
 
 contract-diff subgraph-check --name NAME --schema FILE|URL: checks one subgraph change against the
 supergraph and the client operations (contract-diff subgraph-check --help).
@@ -97,7 +98,7 @@ resulting supergraph against the current one and validates client operations aga
   --new                        NAME is a subgraph being added (otherwise an unknown NAME is an error)
   --operations GLOB            more client operations to validate (repeatable); the operations of
                                @cleanapp/graphql-client are always validated unless --no-client-operations
-  --format, --fail-on, --config, --ignore, --output   as for the diff
+  --format, --fail-on, --config, --ignore, --output   as for the diff (--fail-on defaults to breaking)
 
 Exit codes: 0 done, 1 composition failed, an operation became invalid or --fail-on reached, 2 unusable input.
 `;
@@ -112,9 +113,13 @@ async function readOperations(patterns: readonly string[] | undefined, cwd: stri
   return operations;
 }
 
+/** `--fail-on`'s values; a gate that forgets the flag must not pass everything, so `breaking` is the default. */
+const FAIL_ON = ['breaking', 'warning', 'none'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
 interface Common {
   format: Format;
-  failOn: 'breaking' | 'warning' | undefined;
+  failOn: FailOn;
   config: Config;
   ignore: IgnoreEntry[];
   operations: OperationSource[];
@@ -124,8 +129,8 @@ interface Common {
 async function commonOptions(values: { format?: string | undefined; 'fail-on'?: string | undefined; config?: string | undefined; ignore?: string | undefined; operations?: string[] | undefined }, cwd: string): Promise<Common | string> {
   const format = values.format as Format;
   if (!FORMATS.includes(format)) return `--format must be one of ${FORMATS.join(', ')}`;
-  const failOn = values['fail-on'];
-  if (failOn !== undefined && failOn !== 'breaking' && failOn !== 'warning') return '--fail-on must be breaking or warning';
+  const failOn = (values['fail-on'] ?? 'breaking') as FailOn;
+  if (!FAIL_ON.includes(failOn)) return `--fail-on must be one of ${FAIL_ON.join(', ')}`;
   return {
     format,
     failOn,

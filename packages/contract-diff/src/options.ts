@@ -3,6 +3,7 @@
 /** Options both commands take (node:util parseArgs tables). */
 export const COMMON_OPTIONS = {
   format: { type: 'string', default: 'text' },
+  // No parseArgs default: cli.ts applies `breaking` so that the usage text and the check stay in one place.
   'fail-on': { type: 'string' },
   config: { type: 'string' },
   ignore: { type: 'string' },

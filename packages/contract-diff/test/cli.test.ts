@@ -65,9 +65,18 @@ describe('contract-diff CLI', () => {
     });
   });
 
-  it('exits 0 without --fail-on, and when only milder levels remain', async () => {
-    expect((await run(base, revision)).code).toBe(0);
-    expect((await run(revision, base, '--fail-on', 'breaking')).code).toBe(0); // property added: info
+  it('fails on a breaking change without --fail-on (the default is breaking); --fail-on none only reports', async () => {
+    const byDefault = await run(base, revision);
+    expect(byDefault.code).toBe(1);
+    expect(byDefault.out).toContain('BREAKING response-required-property-removed');
+    const none = await run(base, revision, '--fail-on', 'none');
+    expect(none.code).toBe(0);
+    expect(none.out).toBe(byDefault.out);
+    expect((await run(revision, base)).code).toBe(0); // property added: info
+    expect((await run(revision, base, '--fail-on', 'breaking')).code).toBe(0);
+    const bad = await run(base, revision, '--fail-on', 'never');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--fail-on must be one of breaking, warning, none');
   });
 
   it('--ignore accepts a known break; --config can lower it to a warning that --fail-on warning still catches', async () => {
@@ -134,7 +143,7 @@ describe('contract-diff CLI', () => {
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     try {
       const { port } = server.address() as AddressInfo;
-      const r = await run(`http://127.0.0.1:${port}/v1/api.yaml`, `http://127.0.0.1:${port}/v2/api.yaml`, '--format', 'json');
+      const r = await run(`http://127.0.0.1:${port}/v1/api.yaml`, `http://127.0.0.1:${port}/v2/api.yaml`, '--format', 'json', '--fail-on', 'none');
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out).changes.map((c: { id: string; location: string }) => [c.id, c.location])).toEqual([
         ['response-required-property-removed', 'GET /r response 200 application/json /b'],
@@ -201,6 +210,15 @@ describe('contract-diff CLI', () => {
     const r = spawnSync(process.execPath, [bin, base, revision, '--fail-on', 'breaking'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('BREAKING response-required-property-removed');
+    // A gate that forgets --fail-on still fails; the opt-out reports the same change and exits 0.
+    const unflagged = spawnSync(process.execPath, [bin, base, revision], { encoding: 'utf8' });
+    expect(unflagged.status).toBe(1);
+    expect(unflagged.stdout).toBe(r.stdout);
+    const optedOut = spawnSync(process.execPath, [bin, base, revision, '--fail-on', 'none'], { encoding: 'utf8' });
+    expect(optedOut.status).toBe(0);
+    expect(optedOut.stdout).toContain('BREAKING response-required-property-removed');
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help.stdout).toMatch(/--fail-on breaking\|warning\|none[^\n]*\n[^\n]*default breaking/);
     const bad = spawnSync(process.execPath, [bin, base, join(tmp, 'absent.yaml')], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('absent.yaml');

@@ -70,11 +70,12 @@ describe('contract-diff subgraph-check', () => {
 
   it('a --schema URL is read through { _service { sdl } } with --header; --operations are validated too', async () => {
     const ops = file('mine.graphql', 'query Mine { reportsNear(latitude: 0, longitude: 0, radiusMeters: 1) { edges { node { title } } } }');
-    const ok = await run('--name', 'reports', '--schema', url, '--header', 'Authorization: Bearer sekret', '--operations', ops, '--no-client-operations', '--format', 'github');
+    const ok = await run('--name', 'reports', '--schema', url, '--header', 'Authorization: Bearer sekret', '--operations', ops, '--no-client-operations', '--format', 'github', '--fail-on', 'none');
     // seq removed, but neither Mine nor (with --no-client-operations) the canonical operations use it.
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^::error title=graphql-field-removed \(Report\.seq\)::/m);
-    const failOn = await run('--name', 'reports', '--schema', url, '--header', 'Authorization: Bearer sekret', '--no-client-operations', '--fail-on', 'breaking');
+    // --fail-on defaults to breaking: the same removal without the flag fails.
+    const failOn = await run('--name', 'reports', '--schema', url, '--header', 'Authorization: Bearer sekret', '--no-client-operations');
     expect(failOn.code).toBe(1);
     const denied = await run('--name', 'reports', '--schema', url);
     expect(denied.code).toBe(2);
