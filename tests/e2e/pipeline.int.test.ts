@@ -45,8 +45,10 @@ describe('the whole pipeline, through every public surface', () => {
     }, { timeout: 10_000, interval: 50 });
     expect(rest.analysis).toMatchObject({ classification: 'hazard', brand_name: 'Heineken' });
 
-    const card = await fetch(`${stack.target.rest.baseUrl}/api/v4/reports/${publicId}/card.svg`);
-    expect(card.headers.get('content-type')).toBe('image/svg+xml');
+    // The client reads the SVG as text (the contract's media type), not as JSON.
+    const card = await api.GET('/api/v4/reports/{public_id}/card.svg', { params: { path: { public_id: publicId } } });
+    expect(card.response.headers.get('content-type')).toBe('image/svg+xml');
+    expect(card.data).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
 
     const viaGraphql = await gql.request(ReportByIdDocument, { publicId });
     expect(viaGraphql.report).toMatchObject({ publicId, title: 'Broken glass', status: 'RENDERED', analysis: { classification: 'HAZARD', brandName: 'Heineken' } });

@@ -1,4 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
+import { operationParseAs } from './generated/parse-as.js';
 import type { paths } from './generated/schema.js';
 import { requestIdMiddleware, tokenMiddleware, type TokenProvider } from './middleware.js';
 import { resilientFetch, type TransportOptions } from './resilient-fetch.js';
@@ -32,5 +33,29 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   });
   client.use(requestIdMiddleware(options.requestId));
   if (options.token !== undefined) client.use(tokenMiddleware(options.token));
-  return client;
+  return withContractParseAs(client);
+}
+
+type Init = { parseAs?: string } | undefined;
+type Call = (url: string, init?: Init) => Promise<unknown>;
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+
+/**
+ * Reads each operation's body the way the contract says it arrives (SVG and HTML as text, binary as Blob;
+ * openapi-fetch would JSON-parse them), unless the call passes its own `parseAs`. The generated types say
+ * the same (string, Blob), so `data` is typed as what arrives.
+ */
+function withContractParseAs(client: ApiClient): ApiClient {
+  const init = (method: string, url: string, given: Init): Init => {
+    if (given?.parseAs !== undefined) return given;
+    const parseAs = operationParseAs[`${method.toUpperCase()} ${url}`];
+    return parseAs ? { ...given, parseAs } : given;
+  };
+  const methods = client as unknown as Record<(typeof METHODS)[number], Call> & { request: (method: string, url: string, init?: Init) => Promise<unknown> };
+  const wrapped: Record<string, unknown> = {
+    ...client,
+    request: (method: string, url: string, given?: Init) => methods.request(method, url, init(method, url, given)),
+  };
+  for (const method of METHODS) wrapped[method] = (url: string, given?: Init) => methods[method](url, init(method, url, given));
+  return wrapped as unknown as ApiClient;
 }
