@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parse, print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   createGraphqlClient,
@@ -141,6 +142,38 @@ describe('createGraphqlClient', () => {
     reply = () => ({ body: JSON.stringify({ data: { __typename: 'Query' } }) });
     expect(await client.request(NoVars)).toEqual({ __typename: 'Query' });
     expect(seen[1]!.body.variables).toBeUndefined();
+  });
+
+  it('sends the pre-printed document text as it is shipped, with the operation name read from it', async () => {
+    await createGraphqlClient({ url }).request(ReportsNearDocument, { latitude: 1, longitude: 2, radiusMeters: 3 });
+    expect(seen[0]!.body.query).toBe(String(ReportsNearDocument));
+    expect(seen[0]!.body.operationName).toBe('ReportsNear');
+    // Two operations in one text: no single name to send, the server requires the caller to choose.
+    const two = typedDocument<{ a: unknown }>('query A { __typename } query B { __typename }');
+    reply = () => ({ body: JSON.stringify({ data: { a: 1 } }) });
+    await createGraphqlClient({ url }).request(two);
+    expect(seen[1]!.body.operationName).toBeUndefined();
+  });
+
+  it('sends graphql-js documents: their source text, or what `print` makes of a location-less AST', async () => {
+    reply = () => ({ body: JSON.stringify({ data: { __typename: 'Query' } }) });
+    const parsed = parse('query Parsed { __typename }');
+    await createGraphqlClient({ url }).request(parsed);
+    expect(seen[0]!.body).toMatchObject({ query: 'query Parsed { __typename }', operationName: 'Parsed' });
+
+    // graphql-codegen's default documentMode emits ASTs as JSON, without `loc`.
+    const bare = parse('query Bare { __typename }', { noLocation: true });
+    const error = await createGraphqlClient({ url }).request(bare).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/Pass `print` from graphql/);
+    expect(seen).toHaveLength(1);
+    await createGraphqlClient({ url, print }).request(bare);
+    expect(seen[1]!.body).toMatchObject({ query: 'query Bare {\n  __typename\n}', operationName: 'Bare' });
+  });
+
+  it('typedDocument refuses text that cannot be an operation', () => {
+    expect(() => typedDocument('   ')).toThrow(/expects GraphQL operation text/);
+    expect(String(typedDocument('{ __typename }'))).toBe('{ __typename }');
   });
 
   it('type-checks variables against the operation', () => {

@@ -1,8 +1,8 @@
 // A tiny GraphQL-over-HTTP executor: POSTs a typed document, returns its typed data or throws a
-// GraphqlRequestError carrying the GraphQL errors. Uses only fetch/Headers (browsers, React Native, Node ≥ 20).
+// GraphqlRequestError carrying the GraphQL errors. Uses only fetch/Headers (browsers, React Native, Node ≥ 20)
+// and sends documents as the strings they are shipped as, so graphql-js never has to be in an app bundle.
 import { generateRequestId, type TokenProvider } from '@cleanapp/api-client';
-import type { DocumentTypeDecoration, TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { Kind, print, type DocumentNode } from 'graphql';
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 
 export type { TokenProvider };
 
@@ -51,10 +51,24 @@ export interface GraphqlClientOptions {
   token?: TokenProvider;
   /** Custom fetch (tests, React Native polyfills). Defaults to the global fetch at call time. */
   fetch?: typeof globalThis.fetch;
-  /** Request-id generator; defaults to a random UUID. */
+  /** Request-id generator; defaults to a random v4 UUID that needs no `crypto.randomUUID` (Hermes, plain-http pages). */
   requestId?: () => string;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
+  /**
+   * Turns a graphql-js `DocumentNode` without source text (codegen's default `documentMode: 'documentNode'`)
+   * into a query string: pass `print` from `graphql`. Not needed for this package's documents (strings), for
+   * `typedDocument`, or for documents that `parse`/`gql` made (they keep their source). The parameter is
+   * typed `never` so graphql's `print(ast: ASTNode)` fits without this package depending on graphql's types.
+   */
+  print?: (document: never) => string;
+}
+
+/** The part of a graphql-js `DocumentNode` this client reads (structural, so graphql-js is not a dependency). */
+interface DocumentNodeLike {
+  readonly kind: string;
+  readonly definitions: readonly { readonly kind: string; readonly name?: { readonly value: string } }[];
+  readonly loc?: { readonly source: { readonly body: string } };
 }
 
 export interface RequestOptions {
@@ -63,8 +77,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** A document with result/variable types: a generated one, `graphql(...)`, or `typedDocument(...)`. */
-export type TypedDocument<TResult, TVariables> = TypedDocumentNode<TResult, TVariables> | (DocumentTypeDecoration<TResult, TVariables> & { toString(): string });
+/**
+ * A document with result/variable types: a generated one (a `TypedDocumentString`), `typedDocument(...)`,
+ * or a graphql-js `TypedDocumentNode` (structurally one of these too).
+ */
+export type TypedDocument<TResult, TVariables> = DocumentTypeDecoration<TResult, TVariables> & { toString(): string };
 
 /** Variables are optional when the operation has none (or only optional ones). */
 export type VariablesArgs<TVariables> = Record<string, never> extends TVariables
@@ -75,21 +92,43 @@ export interface GraphqlClient {
   request<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, ...args: VariablesArgs<TVariables>): Promise<TResult>;
 }
 
-const printed = new WeakMap<DocumentNode, { query: string; operationName: string | undefined }>();
+interface Source {
+  query: string;
+  operationName: string | undefined;
+}
 
-function source(document: DocumentNode | { toString(): string }): { query: string; operationName: string | undefined } {
-  if (typeof document === 'object' && document !== null && (document as DocumentNode).kind === Kind.DOCUMENT) {
-    const doc = document as DocumentNode;
-    let hit = printed.get(doc);
-    if (!hit) {
-      const operations = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-      hit = { query: print(doc), operationName: operations.length === 1 ? operations[0]!.name?.value : undefined };
-      printed.set(doc, hit);
-    }
-    return hit;
+const OPERATION = /(?:^|[\n{}])\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g;
+
+/** The operation name when the text holds exactly one named operation (the server then needs none). */
+function operationNameOf(query: string): string | undefined {
+  const names = [...query.matchAll(OPERATION)].map((m) => m[1]!);
+  return names.length === 1 ? names[0] : undefined;
+}
+
+const isDocumentNode = (document: unknown): document is DocumentNodeLike =>
+  typeof document === 'object' && document !== null && !(document instanceof String) && (document as DocumentNodeLike).kind === 'Document';
+
+const sources = new WeakMap<object, Source>();
+
+function sourceOf(document: unknown, print: GraphqlClientOptions['print']): Source {
+  if (!isDocumentNode(document)) {
+    const query = String(document);
+    return { query, operationName: operationNameOf(query) };
   }
-  const query = String(document);
-  return { query, operationName: /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query)?.[1] };
+  let hit = sources.get(document);
+  if (!hit) {
+    const query = document.loc?.source.body ?? print?.(document as never);
+    if (query === undefined) {
+      throw new TypeError(
+        'This DocumentNode has no source text to send. Pass `print` from graphql (createGraphqlClient({ url, print })), ' +
+          "or generate string documents (graphql-codegen client preset with documentMode: 'string').",
+      );
+    }
+    const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition');
+    hit = { query, operationName: operations.length === 1 ? operations[0]!.name?.value : operationNameOf(query) };
+    sources.set(document, hit);
+  }
+  return hit;
 }
 
 const isErrorList = (v: unknown): v is GraphqlErrorItem[] =>
@@ -100,7 +139,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
   const newRequestId = options.requestId ?? generateRequestId;
   return {
     async request<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, ...[variables, call]: VariablesArgs<TVariables>): Promise<TResult> {
-      const { query, operationName } = source(document as DocumentNode);
+      const { query, operationName } = sourceOf(document, options.print);
       const headers = new Headers(options.headers);
       for (const [name, value] of Object.entries(call?.headers ?? {})) headers.set(name, value);
       headers.set('content-type', 'application/json');

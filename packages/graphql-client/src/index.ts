@@ -10,10 +10,9 @@ export {
   type TypedDocument,
   type VariablesArgs,
 } from './client.js';
-export { typedDocument } from './documents.js';
+export { typedDocument, TypedDocumentString } from './documents.js';
 export { canonicalOperations } from './operations.js';
-// The canonical operations (src/operations/*.graphql), typed by graphql-codegen's client preset.
-export { graphql, type DocumentType } from './generated/gql.js';
+// The canonical operations (src/operations/*.graphql), pre-printed strings typed by graphql-codegen's client preset.
 export {
   ReportByIdDocument,
   ReportsNearDocument,
@@ -27,4 +26,14 @@ export {
   type Lane,
   type ProcessingStatus,
 } from './generated/graphql.js';
-export type { TypedDocumentNode, ResultOf, VariablesOf, DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type { ResultOf, VariablesOf, DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+// Token helpers of @cleanapp/api-client (bundled into this package's dist, so it installs alone).
+export {
+  fetchClientCredentialsToken,
+  clearTokenCache,
+  TokenError,
+  generateRequestId,
+  type AccessToken,
+  type ClientCredentials,
+  type FetchTokenOptions,
+} from '@cleanapp/api-client';

@@ -1,6 +1,6 @@
 // (3) The GraphQL handlers answer @cleanapp/graphql-client's typed documents with the REST examples in GraphQL shape.
 import { createGraphqlClient, GraphqlRequestError, ReportByIdDocument, ReportsNearDocument } from '@cleanapp/graphql-client';
-import { buildSchema, graphql as execute, print, validate } from 'graphql';
+import { buildSchema, graphql as execute, parse, validate } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setupServer } from 'msw/node';
@@ -53,8 +53,8 @@ describe('GraphQL handlers', () => {
       [ReportByIdDocument, examples.ReportById, { publicId: 'rpt_8Zq3nV1kT0aB' }],
       [ReportsNearDocument, examples.ReportsNear, { latitude: 1, longitude: 2, radiusMeters: 3 }],
     ] as const) {
-      expect(validate(schema, document)).toEqual([]);
-      const result = await execute({ schema, source: print(document), rootValue: root, variableValues: variables });
+      expect(validate(schema, parse(String(document)))).toEqual([]);
+      const result = await execute({ schema, source: String(document), rootValue: root, variableValues: variables });
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual(root);
     }

@@ -1,6 +1,7 @@
 /* eslint-disable */
 import * as types from './graphql.js';
-import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+
 
 /**
  * Map of all GraphQL operations in the project.
@@ -26,33 +27,18 @@ const documents: Documents = {
 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- *
- *
- * @example
- * ```ts
- * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
- * ```
- *
- * The query argument is unknown!
- * Please regenerate the types.
  */
-export function graphql(source: string): unknown;
+export function graphql(source: "query ReportById($publicId: ID!) {\n  report(publicId: $publicId) {\n    ...ReportFields\n  }\n}"): typeof import('./graphql.js').ReportByIdDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment ReportFields on Report {\n  publicId\n  seq\n  lane\n  status\n  latitude\n  longitude\n  title\n  description\n  tags\n  reportedAt\n  createdAt\n  synthetic\n  analysis {\n    classification\n    severityLevel\n    brandName\n    summary\n    analysedAt\n  }\n}"): typeof import('./graphql.js').ReportFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ReportsNear($latitude: Float!, $longitude: Float!, $radiusMeters: Float!, $first: Int, $after: String) {\n  reportsNear(\n    latitude: $latitude\n    longitude: $longitude\n    radiusMeters: $radiusMeters\n    first: $first\n    after: $after\n  ) {\n    edges {\n      cursor\n      node {\n        ...ReportFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): typeof import('./graphql.js').ReportsNearDocument;
 
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ReportById($publicId: ID!) {\n  report(publicId: $publicId) {\n    ...ReportFields\n  }\n}"): (typeof documents)["query ReportById($publicId: ID!) {\n  report(publicId: $publicId) {\n    ...ReportFields\n  }\n}"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "fragment ReportFields on Report {\n  publicId\n  seq\n  lane\n  status\n  latitude\n  longitude\n  title\n  description\n  tags\n  reportedAt\n  createdAt\n  synthetic\n  analysis {\n    classification\n    severityLevel\n    brandName\n    summary\n    analysedAt\n  }\n}"): (typeof documents)["fragment ReportFields on Report {\n  publicId\n  seq\n  lane\n  status\n  latitude\n  longitude\n  title\n  description\n  tags\n  reportedAt\n  createdAt\n  synthetic\n  analysis {\n    classification\n    severityLevel\n    brandName\n    summary\n    analysedAt\n  }\n}"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ReportsNear($latitude: Float!, $longitude: Float!, $radiusMeters: Float!, $first: Int, $after: String) {\n  reportsNear(\n    latitude: $latitude\n    longitude: $longitude\n    radiusMeters: $radiusMeters\n    first: $first\n    after: $after\n  ) {\n    edges {\n      cursor\n      node {\n        ...ReportFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"): (typeof documents)["query ReportsNear($latitude: Float!, $longitude: Float!, $radiusMeters: Float!, $first: Int, $after: String) {\n  reportsNear(\n    latitude: $latitude\n    longitude: $longitude\n    radiusMeters: $radiusMeters\n    first: $first\n    after: $after\n  ) {\n    edges {\n      cursor\n      node {\n        ...ReportFields\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
 }
-
-export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
