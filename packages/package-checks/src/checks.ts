@@ -23,12 +23,57 @@ export async function runPublint(pkg: PackedPackage): Promise<string[]> {
 
 const attwBin = join(dirname(require.resolve('@arethetypeswrong/cli/package.json')), 'dist/index.js');
 
+/** An `exports` value: a path, or conditions (possibly nested: `{ import: { types, default }, require: { … } }`). */
+export type ExportTarget = string | null | { [condition: string]: ExportTarget };
+
+/** Every path an export target can resolve to, under any condition. */
+export function exportPaths(target: ExportTarget): string[] {
+  if (typeof target === 'string') return [target];
+  if (!target) return [];
+  return Object.values(target).flatMap(exportPaths);
+}
+
 /**
- * attw on the tarball with the `esm-only` profile: the packages are ESM-only on purpose, so the
- * node10 and node16-from-CJS resolutions are not checked. Data subpaths (.graphql) are excluded.
+ * Condition objects that name a file (or `types`) without `types` as their first key, at every nesting
+ * level (`{ import: { types, default }, require: { types, default } }` is fine): TypeScript takes the
+ * first matching condition, so `types` after `default` is never seen. `where` names the place.
+ */
+export function typesFirstProblems(target: ExportTarget, where: string): string[] {
+  if (!target || typeof target === 'string') return [];
+  const keys = Object.keys(target);
+  const namesFile = keys.includes('types') || Object.values(target).some((v) => typeof v === 'string');
+  const own = !namesFile || keys[0] === 'types' ? [] : [`${where}: "types" must come first, not ${JSON.stringify(keys)}`];
+  return [...own, ...keys.filter((k) => k !== 'types').flatMap((k) => typesFirstProblems(target[k]!, `${where}.${k}`))];
+}
+
+/** Whether the manifest's exports offer CommonJS (`require`) anywhere: a dual package. */
+export function declaresRequire(exports: unknown): boolean {
+  if (!exports || typeof exports !== 'object') return false;
+  return Object.entries(exports).some(([key, value]) => key === 'require' || declaresRequire(value));
+}
+
+/** Resolves a target as Node's algorithm does: the first key (in order) that is a given condition or `default`. */
+export function resolveExport(target: ExportTarget | undefined, conditions: string[]): string | undefined {
+  if (typeof target === 'string') return target;
+  if (!target) return undefined;
+  for (const [key, value] of Object.entries(target)) {
+    if (key !== 'default' && !conditions.includes(key)) continue;
+    const resolved = resolveExport(value, conditions);
+    if (resolved !== undefined) return resolved;
+  }
+  return undefined;
+}
+
+/**
+ * attw on the tarball. A dual package (one with `require` conditions) gets the `node16` profile:
+ * node16 from CommonJS, node16 from ESM and bundler are all checked (node10 is not: subpaths like
+ * `./node` need `exports`). An ESM-only package gets `esm-only` (node16-from-CJS is not expected to
+ * work). Data subpaths (.graphql) are excluded.
  */
 export async function runAttw(pkg: PackedPackage): Promise<string[]> {
-  const args = [attwBin, pkg.tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color', '--no-emoji'];
+  const manifest = JSON.parse(readTarball(pkg.tarball).find((f) => f.path === 'package.json')?.data.toString('utf8') ?? '{}') as { exports?: unknown };
+  const profile = declaresRequire(manifest.exports) ? 'node16' : 'esm-only';
+  const args = [attwBin, pkg.tarball, '--profile', profile, '--format', 'ascii', '--no-color', '--no-emoji'];
   if (pkg.dataEntrypoints?.length) args.push('--exclude-entrypoints', ...pkg.dataEntrypoints);
   try {
     await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
@@ -36,7 +81,7 @@ export async function runAttw(pkg: PackedPackage): Promise<string[]> {
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     const output = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() || e.message;
-    return [`attw: ${output.split('\n').join('\n    ')}`];
+    return [`attw (${profile}): ${output.split('\n').join('\n    ')}`];
   }
 }
 
@@ -94,9 +139,9 @@ export function scanHosts(pkg: Pick<PackedPackage, 'tarball'>): string[] {
  */
 export function reachableImports(pkg: Pick<PackedPackage, 'tarball'>, subpath: string): string[] {
   const files = new Map(readTarball(pkg.tarball).map((f) => [f.path, f.data.toString('utf8')]));
-  const manifest = JSON.parse(files.get('package.json') ?? '{}') as { exports?: Record<string, string | Record<string, string>> };
-  const target = manifest.exports?.[subpath];
-  const entry = typeof target === 'string' ? target : (target?.import ?? target?.default);
+  const manifest = JSON.parse(files.get('package.json') ?? '{}') as { exports?: Record<string, ExportTarget> };
+  // What a browser bundler picks (esbuild, Vite, webpack with platform browser).
+  const entry = resolveExport(manifest.exports?.[subpath], ['browser', 'import', 'module']);
   if (!entry) throw new Error(`${subpath} is not exported`);
   const seen = new Set<string>();
   const bare = new Set<string>();

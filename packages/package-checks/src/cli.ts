@@ -1,6 +1,6 @@
 // pnpm --filter @cleanapp/package-checks run check [--no-build] [--keep]
 // Builds (unless --no-build: turbo's `lint` already depends on ^build), packs every published package
-// into a temp dir, and runs publint, attw (esm-only profile) and the hard-coded-host scan on each tarball.
+// into a temp dir, and runs publint, attw (node16 profile for dual ESM/CJS packages, esm-only for the rest) and the hard-coded-host scan on each tarball.
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { checkPackage } from './checks.js';

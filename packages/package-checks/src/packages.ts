@@ -26,26 +26,42 @@ export interface PublishedPackage {
    * and `*.test.js` files are its content.
    */
   content?: 'suites';
+  /**
+   * Installed by web and mobile apps: must install alone from its tarball (no sibling @cleanapp tarball,
+   * nothing Node-only) and is measured as a minified+gzipped browser bundle of its main entry.
+   */
+  appFacing?: true;
+  /**
+   * The committed size limit, in bytes, with headroom over today's size so that a change that doubles the
+   * package fails: of the main entry's minified+gzipped browser bundle for app-facing packages (what an app
+   * ships), else of the tarball. Raise it knowingly, with the measured size in the commit message.
+   */
+  sizeLimit: number;
+  /** Left out of the main entry's bundle: what the app brings itself (MSW apps have msw and its graphql). */
+  bundleExternal?: string[];
 }
 
+// Sizes on 2026-12-06 (bytes): bundles (gzipped) api-client 4 696, graphql-client 13 618 (graphql-js inside),
+// mocks 5 038; tarballs contracts 94 047, events 27 182, reference-stack 65 737, smoke-suites 39 321,
+// smoke-kit 61 525, contract-diff 79 571. Limits are about 1.5× that.
 /**
  * Every package this repo publishes. Adding one (e.g. @cleanapp/mocks) = the same three package.json
  * changes (`scripts.build` with tsup, `publishConfig.exports/main/types` to dist, `files`) plus a row here.
  */
 export const publishedPackages: PublishedPackage[] = [
-  { name: '@cleanapp/contracts', dir: 'contracts', dataEntrypoints: ['./supergraph.graphql'] },
-  { name: '@cleanapp/api-client', dir: 'packages/api-client', browserSafe: ['.'] },
-  { name: '@cleanapp/graphql-client', dir: 'packages/graphql-client', dataEntrypoints: ['./schema.graphql'], browserSafe: ['.'] },
+  { name: '@cleanapp/contracts', sizeLimit: 140_000, dir: 'contracts', dataEntrypoints: ['./supergraph.graphql'] },
+  { name: '@cleanapp/api-client', appFacing: true, sizeLimit: 7_000, dir: 'packages/api-client', browserSafe: ['.'] },
+  { name: '@cleanapp/graphql-client', appFacing: true, sizeLimit: 20_000, dir: 'packages/graphql-client', dataEntrypoints: ['./schema.graphql'], browserSafe: ['.'] },
   // `./node` (amqplib topology, publisher, consumer) is Node-only by design.
-  { name: '@cleanapp/events', dir: 'packages/events', browserSafe: ['.'] },
+  { name: '@cleanapp/events', sizeLimit: 40_000, dir: 'packages/events', browserSafe: ['.'] },
   // `./node` (setupServer, a WebSocket global for Node 20) is Node-only by design.
-  { name: '@cleanapp/mocks', dir: 'packages/mocks', browserSafe: ['.'] },
+  { name: '@cleanapp/mocks', appFacing: true, sizeLimit: 8_000, dir: 'packages/mocks', browserSafe: ['.'], bundleExternal: ['msw', 'msw/*', 'graphql'] },
   // The embedded stack (`npx cleanapp-stack`); smoke-kit's optional peer.
-  { name: '@cleanapp/reference-stack', dir: 'packages/reference-stack', localHosts: 'a local server: listens on 127.0.0.1 and tries the broker and database there by default' },
+  { name: '@cleanapp/reference-stack', sizeLimit: 100_000, dir: 'packages/reference-stack', localHosts: 'a local server: listens on 127.0.0.1 and tries the broker and database there by default' },
   // The suites the runner runs (suites/* compiled); the runner depends on them.
-  { name: '@cleanapp/smoke-suites', dir: 'packages/smoke-suites', content: 'suites' },
+  { name: '@cleanapp/smoke-suites', sizeLimit: 60_000, dir: 'packages/smoke-suites', content: 'suites' },
   // The `cleanapp-smoke` runner; @cleanapp/reference-stack (the embedded stack) is an optional peer.
-  { name: '@cleanapp/smoke-kit', dir: 'packages/smoke-kit', runner: true },
+  { name: '@cleanapp/smoke-kit', sizeLimit: 92_000, dir: 'packages/smoke-kit', runner: true },
   // The diff library and its `contract-diff` bin (dist/cli.js); the smoke suites import it.
-  { name: '@cleanapp/contract-diff', dir: 'packages/contract-diff' },
+  { name: '@cleanapp/contract-diff', sizeLimit: 120_000, dir: 'packages/contract-diff' },
 ];

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isNodeBuiltin, reachableImports, runAttw, runPublint, scanHosts } from '../src/checks.js';
+import { bundleSizeReadmes, graphqlJsMarker, measureBundle, measureTypicalImports, readBundleSizeBlock, readReadme, unpackForBundling } from '../src/bundle-size.js';
+import { declaresRequire, exportPaths, isNodeBuiltin, reachableImports, runAttw, runPublint, scanHosts, typesFirstProblems, type ExportTarget } from '../src/checks.js';
 import { hasBuild } from '../src/consumer.js';
 import { generateApiTypes } from '../src/contract-change.js';
 import { buildPackages, packPackages, type PackedPackage } from '../src/pack.js';
@@ -34,7 +35,7 @@ describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
     expect(scanHosts(pkg())).toEqual([]);
   });
 
-  it(`is ESM${spec.runner || spec.content ? '' : ' with sideEffects:false'}${spec.content ? '' : ' and types-first exports into dist'}`, () => {
+  it(`is ESM${spec.runner || spec.content ? '' : ' with sideEffects:false'}${spec.content ? '' : ' and types-first exports into dist (at every level of nested conditions)'}`, () => {
     const manifest = manifestOf(pkg());
     expect(manifest.type).toBe('module');
     // Test files and a CLI do things when loaded; a library claims it does not.
@@ -43,13 +44,18 @@ describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
       expect([manifest.main, manifest.types]).toEqual([undefined, undefined]);
       return;
     }
-    expect(manifest.main).toBe('./dist/index.js');
-    expect(manifest.types).toBe('./dist/index.d.ts');
-    for (const [subpath, target] of Object.entries(manifest.exports as Record<string, unknown>)) {
+    expect(manifest.main).toMatch(/^\.\/dist\/index\.c?js$/);
+    expect(manifest.types).toMatch(/^\.\/dist\/index\.d\.c?ts$/);
+    for (const [subpath, target] of Object.entries(manifest.exports as Record<string, ExportTarget>)) {
       if (typeof target === 'string') continue; // data files and ./package.json
-      expect(Object.keys(target as object)[0], `exports["${subpath}"]`).toBe('types');
-      for (const file of Object.values(target as Record<string, string>)) expect(file, `exports["${subpath}"]`).toMatch(/^\.\/dist\//);
+      expect(typesFirstProblems(target, `exports["${subpath}"]`)).toEqual([]);
+      for (const file of exportPaths(target)) expect(file, `exports["${subpath}"]`).toMatch(/^\.\/dist\//);
     }
+  });
+
+  it(`passes publint and attw (${'node16 profile if it declares require conditions, else esm-only'})`, async () => {
+    const [publintProblems, attwProblems] = await Promise.all([runPublint(pkg()), runAttw(pkg())]);
+    expect([...publintProblems, ...attwProblems]).toEqual([]);
   });
 
   it('carries the licence text, repository (with its directory) and engines that registries and provenance need', () => {
@@ -68,7 +74,7 @@ describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
     const product = (f: string) => spec.content === 'suites' && /^dist\/[^/]+\/[^/]+\.test\.js$/.test(f);
     expect(files.filter((f) => /^(src|scripts|test)\/|\.test\.|tsconfig|vitest/.test(f) && !product(f))).toEqual([]);
     const manifest = manifestOf(pkg());
-    for (const target of Object.values(manifest.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))) {
+    for (const target of Object.values(manifest.exports as Record<string, ExportTarget>).flatMap(exportPaths)) {
       if (target.includes('*')) {
         const prefix = target.slice(2, target.indexOf('*'));
         expect(files.some((f) => f.startsWith(prefix)), target).toBe(true);
@@ -81,9 +87,8 @@ describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
 
 describe.each(publishedPackages.flatMap((p) => (p.browserSafe ?? []).map((subpath) => [p.name, subpath] as const)))('%s export "%s"', (name, subpath) => {
   it('imports no Node built-in (browser-safe)', () => {
-    const imports = reachableImports(packed.find((p) => p.name === name)!, subpath);
-    expect(imports.length).toBeGreaterThan(0);
-    expect(imports.filter(isNodeBuiltin)).toEqual([]);
+    // No bare import at all is fine (a client may bundle what it needs); the walker's reach is proven below on events/node.
+    expect(reachableImports(packed.find((p) => p.name === name)!, subpath).filter(isNodeBuiltin)).toEqual([]);
   });
 });
 
@@ -123,6 +128,40 @@ it('the Node-only entries do import Node built-ins (the browser-safety check see
   expect(reachableImports(events, './node').filter(isNodeBuiltin)).not.toEqual([]);
 });
 
+describe('sizes: what an app ships and what npm downloads', () => {
+  let unpacked: { dir: string; nodePaths: string[] };
+  beforeAll(() => {
+    unpacked = unpackForBundling(packed.filter((p) => p.appFacing), join(scratch, 'bundle'));
+  });
+
+  it.each(publishedPackages.map((p) => [p.name, p] as const))('%s is under its committed size limit', async (_name, spec) => {
+    const pkg = packed.find((p) => p.name === spec.name)!;
+    // App-facing: the main entry's minified+gzipped browser bundle (what an app ships); else the tarball.
+    const size = spec.appFacing ? (await measureBundle(`export * from '${spec.name}';`, unpacked, spec.bundleExternal)).gzipped : pkg.size;
+    expect(size, `${spec.appFacing ? 'gzipped main-entry bundle' : 'tarball'} of ${spec.name}`).toBeLessThan(spec.sizeLimit);
+  });
+
+  it('the README bundle-size blocks state the sizes of today\'s typical REST and GraphQL imports (within 5% or 0.3 kB)', async () => {
+    const sizes = await measureTypicalImports(packed.filter((p) => p.appFacing));
+    for (const { file, ids } of bundleSizeReadmes) {
+      const stated = readBundleSizeBlock(readReadme(file));
+      for (const id of ids) {
+        for (const key of ['minified', 'gzipped'] as const) {
+          const tolerance = Math.max(300, sizes[id][key] * 0.05);
+          expect(stated[id]?.[key], `${file}: ${id} ${key} (run pnpm --filter @cleanapp/package-checks run bundle-size)`).toBeGreaterThan(sizes[id][key] - tolerance);
+          expect(stated[id]?.[key], `${file}: ${id} ${key} (run pnpm --filter @cleanapp/package-checks run bundle-size)`).toBeLessThan(sizes[id][key] + tolerance);
+        }
+      }
+    }
+  });
+
+  it('the typical GraphQL import bundles no graphql-js (documents ship pre-built)', async () => {
+    const { graphql, rest } = await measureTypicalImports(packed.filter((p) => p.appFacing));
+    expect(graphql.code).not.toMatch(graphqlJsMarker);
+    expect(rest.code).not.toMatch(graphqlJsMarker);
+  });
+});
+
 describe('the checks find problems', () => {
   async function fixtureTarball(files: Record<string, string>): Promise<PackedPackage> {
     const dir = join(scratch, `fixture-${Object.keys(files).length}-${Date.now()}`);
@@ -132,7 +171,7 @@ describe('the checks find problems', () => {
     }
     const { stdout } = await run('npm', ['pack', '--json', '--loglevel=error', '--pack-destination', dir], { cwd: dir });
     const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
-    return { name: 'broken', dir, tarball: join(dir, filename), size: 0 };
+    return { name: 'broken', dir, tarball: join(dir, filename), size: 0, sizeLimit: 0 };
   }
 
   it('publint flags exports that put types last and point at a missing declaration file', async () => {
@@ -150,6 +189,40 @@ describe('the checks find problems', () => {
       'index.d.cts': 'export declare const answer: number;\n',
     });
     expect((await runAttw(broken)).join('\n')).toMatch(/FalseCJS/);
+  });
+
+  it('attw (node16 profile, chosen for a package with require conditions) flags CommonJS typed as ESM', async () => {
+    const broken = await fixtureTarball({
+      'package.json': JSON.stringify({
+        name: 'broken',
+        version: '1.0.0',
+        type: 'module',
+        exports: { '.': { import: { types: './index.d.ts', default: './index.js' }, require: { types: './index.d.ts', default: './index.cjs' } } },
+      }),
+      'index.js': 'export const answer = 42;\n',
+      'index.cjs': 'exports.answer = 42;\n',
+      'index.d.ts': 'export declare const answer: number;\n',
+    });
+    const problems = (await runAttw(broken)).join('\n');
+    expect(problems).toMatch(/^attw \(node16\)/);
+    expect(problems).toMatch(/Masquerading as ESM|FalseESM/);
+  });
+
+  it('the types-first check looks into nested import/require conditions', () => {
+    expect(typesFirstProblems({ import: { types: './dist/index.d.ts', default: './dist/index.js' }, require: { types: './dist/index.d.cts', default: './dist/index.cjs' } }, 'x')).toEqual([]);
+    expect(typesFirstProblems({ import: { types: './dist/index.d.ts', default: './dist/index.js' }, require: { default: './dist/index.cjs', types: './dist/index.d.cts' } }, 'x')).toEqual([
+      'x.require: "types" must come first, not ["default","types"]',
+    ]);
+    expect(typesFirstProblems({ require: { default: './dist/index.cjs' } }, 'x')).toEqual(['x.require: "types" must come first, not ["default"]']);
+    expect(declaresRequire({ '.': { import: './a.js', require: { types: './a.d.cts', default: './a.cjs' } } })).toBe(true);
+    expect(declaresRequire({ '.': { types: './a.d.ts', default: './a.js' } })).toBe(false);
+  });
+
+  it('the graphql-js marker is found in a bundle that uses graphql-js (and not in one that does not)', async () => {
+    const withGraphql = await measureBundle("import { parse } from 'graphql'; export const ast = (q) => parse(q);", { dir: scratch, nodePaths: [join(repoRoot, 'node_modules/.pnpm/node_modules')] });
+    expect(withGraphql.code).toMatch(graphqlJsMarker);
+    const plain = await measureBundle("export const q = (s) => JSON.stringify({ query: s });", { dir: scratch, nodePaths: [] });
+    expect(plain.code).not.toMatch(graphqlJsMarker);
   });
 
   it('the host scan flags a local URL in code but not in a contract server entry', async () => {
