@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clearTokenCache, fetchClientCredentialsToken as fetchToken, TokenError, type ClientCredentials } from './client-credentials.js';
+import { clearTokenCache, fetchClientCredentialsToken as fetchToken, type ClientCredentials } from './client-credentials.js';
+import { TokenError } from './oauth.js';
 
 // A node:http token endpoint, so the test sees exactly what goes over the wire.
 let server: Server;

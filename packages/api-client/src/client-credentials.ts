@@ -1,5 +1,7 @@
-// OAuth2 client-credentials tokens (RFC 6749 §4.4, client_secret_basic). Only `fetch` and `btoa`, no Node
-// built-ins, so this stays usable wherever the client is.
+// OAuth2 client-credentials tokens (RFC 6749 §4.4, client_secret_basic) for services. Only `fetch` and `btoa`,
+// no Node built-ins, so this stays usable wherever the client is.
+import { normaliseScopes, requestToken, type AccessToken, type TokenRequestOptions } from './oauth.js';
+import { createTokenSource, type TokenSource, type TokenSourceOptions } from './token-source.js';
 
 /** A confidential client and its token endpoint (the `auth` section of a smoke target has this shape). */
 export interface ClientCredentials {
@@ -10,129 +12,63 @@ export interface ClientCredentials {
   audience?: string;
 }
 
-/** The token endpoint refused, answered nonsense, or could not be reached. */
-export class TokenError extends Error {
-  override readonly name = 'TokenError';
-  constructor(
-    message: string,
-    readonly status?: number,
-    readonly oauthError?: string,
-  ) {
-    super(message);
-  }
+export type ClientCredentialsOptions = TokenRequestOptions & TokenSourceOptions;
+
+/** One client-credentials request, uncached. */
+function requestClientCredentials(client: ClientCredentials, scope: string, options: TokenRequestOptions): Promise<AccessToken> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (scope) form.set('scope', scope);
+  if (client.audience) form.set('audience', client.audience);
+  // RFC 6749 §2.3.1: client id and secret are form-urlencoded before the Basic encoding (which keeps btoa to ASCII).
+  const basic = btoa(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`);
+  options.onSecret?.(basic);
+  return requestToken(client.tokenUrl, form, { describe: `client ${client.clientId}, scope "${scope}"`, scope, headers: { authorization: `Basic ${basic}` } }, options);
 }
 
-export interface AccessToken {
-  accessToken: string;
-  tokenType: string;
-  /** Epoch milliseconds. */
-  expiresAt: number;
-  scope: string;
+/**
+ * A token source for a service: client-credentials tokens for `scopes`, renewed shortly before expiry,
+ * one request for concurrent callers. Pass it as `createApiClient({ token })`.
+ */
+export function clientCredentialsTokenSource(client: ClientCredentials, scopes: string | readonly string[], options: ClientCredentialsOptions = {}): TokenSource {
+  const scope = normaliseScopes(scopes);
+  return createTokenSource(() => requestClientCredentials(client, scope, options), options);
 }
 
-export interface FetchTokenOptions {
-  fetch?: typeof globalThis.fetch;
-  /** Refresh this long before expiry (default 30 s, capped at half the lifetime). */
+export interface FetchTokenOptions extends TokenRequestOptions {
+  /** Refresh this long before expiry (default 30 s, capped at half the lifetime); the first call for a scope set fixes it. */
   refreshMarginMs?: number;
-  /** Abort the token request after this long (default 10 s). */
-  timeoutMs?: number;
   /** Bypass the cache. */
   force?: boolean;
-  now?: () => number;
-  /** Called with every credential this sends or receives (Basic value, access token), e.g. to mask it in logs. */
-  onSecret?: (secret: string) => void;
 }
 
-const cache = new Map<string, { token: AccessToken; refreshAt: number }>();
-const inflight = new Map<string, Promise<AccessToken>>();
+// One source per token endpoint + client + audience + scope set, shared by every caller in the process.
+const sources = new Map<string, { source: TokenSource; options: FetchTokenOptions }>();
 
 /** Drops every cached token (tests). */
 export function clearTokenCache(): void {
-  cache.clear();
-  inflight.clear();
-}
-
-function normaliseScopes(scopes: string | readonly string[]): string {
-  const list = typeof scopes === 'string' ? scopes.split(/\s+/) : [...scopes];
-  return [...new Set(list.filter(Boolean))].sort().join(' ');
+  for (const { source } of sources.values()) source.clear();
+  sources.clear();
 }
 
 /**
  * Gets an access token for `scopes` through the client-credentials grant, cached per token endpoint +
  * client + audience + scope set until shortly before it expires; concurrent callers share one request.
+ * (A process-wide cache over `clientCredentialsTokenSource`.)
  */
-export async function fetchClientCredentialsToken(client: ClientCredentials, scopes: string | readonly string[], options: FetchTokenOptions = {}): Promise<AccessToken> {
+export function fetchClientCredentialsToken(client: ClientCredentials, scopes: string | readonly string[], options: FetchTokenOptions = {}): Promise<AccessToken> {
   const scope = normaliseScopes(scopes);
   const key = JSON.stringify([client.tokenUrl, client.clientId, client.audience ?? '', scope]);
-  const now = options.now ?? Date.now;
-  const hit = cache.get(key);
-  if (hit && !options.force && now() < hit.refreshAt) return hit.token;
-  const pending = inflight.get(key);
-  if (pending && !options.force) return pending;
-
-  const request = (async () => {
-    const body = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (scope) body.set('scope', scope);
-    if (client.audience) body.set('audience', client.audience);
-    // RFC 6749 §2.3.1: client id and secret are form-urlencoded before the Basic encoding (which keeps btoa to ASCII).
-    const basic = btoa(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`);
-    options.onSecret?.(basic);
-    let response: Response;
-    try {
-      response = await (options.fetch ?? globalThis.fetch)(client.tokenUrl, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${basic}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: body.toString(),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-      throw new TokenError(`token endpoint ${client.tokenUrl} unreachable (${cause})`);
-    }
-    const text = await response.text();
-    let json: Record<string, unknown> | undefined;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object') json = parsed as Record<string, unknown>;
-    } catch {
-      json = undefined;
-    }
-    if (!response.ok) {
-      const code = typeof json?.error === 'string' ? json.error : undefined;
-      const description = typeof json?.error_description === 'string' ? `: ${json.error_description}` : '';
-      throw new TokenError(
-        `token endpoint ${client.tokenUrl} answered ${response.status} ${code ?? (text.slice(0, 200) || response.statusText)}${description} (client ${client.clientId}, scope "${scope}")`,
-        response.status,
-        code,
-      );
-    }
-    if (!json || typeof json.access_token !== 'string' || json.access_token.length === 0) {
-      throw new TokenError(`token endpoint ${client.tokenUrl} answered ${response.status} without an access_token: ${text.slice(0, 200)}`, response.status);
-    }
-    const tokenType = typeof json.token_type === 'string' ? json.token_type : 'Bearer';
-    if (tokenType.toLowerCase() !== 'bearer') {
-      throw new TokenError(`token endpoint ${client.tokenUrl} answered token_type ${tokenType}, expected Bearer`, response.status);
-    }
-    options.onSecret?.(json.access_token);
-    const lifetimeMs = (typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 300) * 1000;
-    const token: AccessToken = {
-      accessToken: json.access_token,
-      tokenType,
-      expiresAt: now() + lifetimeMs,
-      scope: typeof json.scope === 'string' ? json.scope : scope,
-    };
-    const margin = Math.min(options.refreshMarginMs ?? 30_000, lifetimeMs / 2);
-    cache.set(key, { token, refreshAt: token.expiresAt - margin });
-    return token;
-  })();
-  inflight.set(key, request);
-  try {
-    return await request;
-  } finally {
-    inflight.delete(key);
+  let entry = sources.get(key);
+  if (!entry) {
+    const created: { source?: TokenSource; options: FetchTokenOptions } = { options };
+    // The request uses the options of the call that starts it (its fetch, timeout, onSecret).
+    created.source = createTokenSource(() => requestClientCredentials(client, scope, created.options), {
+      now: () => (created.options.now ?? Date.now)(),
+      ...(options.refreshMarginMs !== undefined ? { refreshSkewMs: options.refreshMarginMs } : {}),
+    });
+    entry = created as { source: TokenSource; options: FetchTokenOptions };
+    sources.set(key, entry);
   }
+  entry.options = options;
+  return entry.source.getToken({ forceRefresh: options.force === true });
 }

@@ -19,9 +19,11 @@ export type Lane = Schemas['Lane'];
 export type ProcessingStatus = Schemas['ProcessingStatus'];
 export {
   fetchClientCredentialsToken,
+  clientCredentialsTokenSource,
   clearTokenCache,
-  TokenError,
-  type AccessToken,
   type ClientCredentials,
+  type ClientCredentialsOptions,
   type FetchTokenOptions,
 } from './client-credentials.js';
+export { TokenError, type AccessToken, type TokenRequestOptions } from './oauth.js';
+export { createTokenSource, type TokenSource, type TokenSourceOptions, type TokenFetchContext } from './token-source.js';
