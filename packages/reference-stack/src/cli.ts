@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { withSyntheticPrefixes } from './auth/issuer.js';
+import { parsePublicClients, parseUsers } from './auth/public-clients.js';
 import { TokenVerifier } from './auth/verify.js';
 import { DependencyNotFoundError, resolveDatabase } from './deps/resolve.js';
 import { Cleanups } from './http/listen.js';
@@ -37,11 +38,15 @@ all (default)   every service in one process on free ports; writes a target file
                 (isolates several stacks on one broker)
   token-issuer  PORT (8081), ISSUER_URL (public URL, default the bound one), OAUTH_CLIENTS
                 ("id:secret:scope scope,..."), TOKEN_AUDIENCE (cleanapp-api), OAUTH_SYNTHETIC_PREFIXES
-                ("id=prefix,...": the synthetic_prefix claim, the synthetic data a client may delete)
+                ("id=prefix,...": the synthetic_prefix claim, the synthetic data a client may delete),
+                OAUTH_PUBLIC_CLIENTS ("id|redirect_uri redirect_uri|scope scope,...": apps using
+                authorization code + PKCE, no secret, never admin), OAUTH_USERS ("username:password,...":
+                who signs in on /oauth/authorize), CORS_ORIGINS (browser origins of the token endpoint)
   api           PORT (8080), TOKEN_ISSUER (required: the issuer URL tokens carry), JWKS_URL
                 (default TOKEN_ISSUER/.well-known/jwks.json), CORS_ORIGINS (comma separated), PUBLIC_URL,
-                TOKEN_URL (the token endpoint clients reach; default TOKEN_ISSUER/oauth/token): both go
-                into the served /api/v4/openapi.json; POLICY_URL (required: the policy decision point)
+                TOKEN_URL (the token endpoint clients reach; default TOKEN_ISSUER/oauth/token),
+                AUTHORIZATION_URL (default TOKEN_ISSUER/oauth/authorize): they go into the served
+                /api/v4/openapi.json; POLICY_URL (required: the policy decision point)
   policy        PORT (8181), DATABASE_URL, DATABASE_SCHEMA (the decision log's table), POLICY_FILE (a
                 Cedar policy; default the canonical contracts/policy/cleanapp.cedar)
   analyzer, renderer  HEALTH_PORT (8090): GET /healthz, /version (and /health) for container health checks
@@ -98,8 +103,14 @@ async function startOne(): Promise<() => Promise<void>> {
   try {
     if (service === 'token-issuer') {
       const clients = withSyntheticPrefixes(parseClients(required('OAUTH_CLIENTS')), env.OAUTH_SYNTHETIC_PREFIXES ?? '');
-      const issuer = await startIssuerService({ ...runtime, host, port: Number(env.PORT ?? 8081), audience, clients, ...(env.ISSUER_URL ? { publicUrl: env.ISSUER_URL } : {}) }, cleanups);
-      log(`[token-issuer] ${issuer.url} (${clients.length} clients)`);
+      const publicClients = parsePublicClients(env.OAUTH_PUBLIC_CLIENTS ?? '');
+      const users = parseUsers(env.OAUTH_USERS ?? '');
+      const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+      const issuer = await startIssuerService(
+        { ...runtime, host, port: Number(env.PORT ?? 8081), audience, clients, publicClients, users, corsOrigins, ...(env.ISSUER_URL ? { publicUrl: env.ISSUER_URL } : {}) },
+        cleanups,
+      );
+      log(`[token-issuer] ${issuer.url} (${clients.length} clients, ${publicClients.length} public clients, ${users.length} users)`);
       return () => cleanups.run();
     }
     if (service === 'policy') {
@@ -141,6 +152,7 @@ async function startOne(): Promise<() => Promise<void>> {
           ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}),
           ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
           ...(env.TOKEN_URL ? { tokenUrl: env.TOKEN_URL } : {}),
+          ...(env.AUTHORIZATION_URL ? { authorizationUrl: env.AUTHORIZATION_URL } : {}),
         },
         cleanups,
       );
@@ -183,6 +195,7 @@ try {
       ...(values['broker-environment'] ? { brokerEnvironment: values['broker-environment'] } : {}),
     });
     console.log(stack.targetFile);
+    for (const user of stack.login.users) log(`[stack] sign in on ${stack.login.authorizationUrl} as ${user.username} / ${user.password} (public client ${stack.login.publicClients.map((c) => c.clientId).join(', ')})`);
     stop = stack.stop;
   } else {
     stop = await startOne();

@@ -4,6 +4,7 @@ import { Broker, redact, topologyFromContract, type Topology } from '@cleanapp/e
 import { createApiApp, type ApiDeps } from './api/app.js';
 import { servedContract } from './api/served-contract.js';
 import { createIssuerApp, type OAuthClient } from './auth/issuer.js';
+import type { PublicClient, TestUser } from './auth/public-clients.js';
 import { KeyRing, testSigningKeyFromEnv } from './auth/keys.js';
 import type { JWK } from 'jose';
 import { TokenVerifier } from './auth/verify.js';
@@ -100,6 +101,11 @@ export interface IssuerOptions extends Partial<ServiceRuntime> {
   port: number;
   audience: string;
   clients: OAuthClient[];
+  /** Apps signing users in with authorization code + PKCE, and the users who may sign in (auth/public-clients.ts). */
+  publicClients?: PublicClient[];
+  users?: TestUser[];
+  /** Browser origins that may call the token endpoint (an app's code exchange and refresh). */
+  corsOrigins?: string[];
   /** The `iss` claim and discovery URL as clients see it (defaults to the bound URL). */
   publicUrl?: string;
   /**
@@ -115,8 +121,9 @@ export async function startIssuerService(options: IssuerOptions, cleanups: Clean
   const server = await listen(options.host, options.port);
   cleanups.push(() => server.close());
   const url = options.publicUrl ?? server.url;
-  const ops = serviceOps('token-issuer', runtimeOf(options), { audience: options.audience, clients: options.clients.map((c) => c.clientId) }, {});
-  server.mount(createIssuerApp({ issuer: url, audience: options.audience, clients: options.clients, keys, ops }));
+  const publicClients = options.publicClients ?? [];
+  const ops = serviceOps('token-issuer', runtimeOf(options), { audience: options.audience, clients: options.clients.map((c) => c.clientId), publicClients: publicClients.map((c) => c.clientId) }, {});
+  server.mount(createIssuerApp({ issuer: url, audience: options.audience, clients: options.clients, publicClients, users: options.users ?? [], corsOrigins: options.corsOrigins ?? [], keys, ops }));
   return { url };
 }
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fetchClientCredentialsToken } from '@cleanapp/api-client';
 import type { SmokeTarget, TargetService, TestSigningKey } from '@cleanapp/contracts';
 import { generateTestSigningKey } from './auth/keys.js';
+import type { PublicClient, TestUser } from './auth/public-clients.js';
 import type { Resolved } from './deps/resolve.js';
 import type { Faults } from './faults.js';
 import { Cleanups } from './http/listen.js';
@@ -37,6 +38,13 @@ export interface StackOptions {
   /** Broker name map: an environment from the contract's x-cleanapp-name-maps. */
   brokerEnvironment?: string;
   corsOrigins?: string[];
+  /**
+   * Apps that sign users in with authorization code + PKCE. Default: `cleanapp-web`, redirect URI
+   * `<origin>/callback` for each of `corsOrigins`, scopes report:submit report:read.
+   */
+  publicClients?: PublicClient[];
+  /** Who may sign in on the issuer's login form. Default: `citizen` with a random password (RunningStack.login). */
+  users?: TestUser[];
   /**
    * Where to write the target file. Default: `.stack/target-<namespace>.json` (target.json for `cleanapp`) in the
    * repo root of this checkout, or in the working directory when the package is installed.
@@ -97,6 +105,8 @@ export interface RunningStack {
   urls: { api: string; issuer: string; graphql: string; subgraphs: Record<string, string>; ws: string; analyzer: string; renderer: string; policy: string };
   /** What was used for each dependency, and where it came from. */
   dependencies: { amqp: Resolved; database: Resolved };
+  /** Public clients and the users who sign in through them (authorization code + PKCE at `<issuer>/oauth/authorize`). */
+  login: { authorizationUrl: string; tokenUrl: string; publicClients: PublicClient[]; users: TestUser[] };
   /** A client-credentials access token from the stack's own issuer (default: all of the client's scopes; client: the smoke client, or `moderation`). */
   token(scope?: string, client?: 'moderation'): Promise<string>;
   stop(): Promise<void>;
@@ -153,6 +163,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const moderation = { clientId: 'moderation', clientSecret: newSecret(), scopes: ['report:read', 'admin'] };
     const runtime = { runtimeMode: options.runtimeMode ?? 'embedded', authRequired: options.authRequired ?? authRequiredFrom(env) } as const;
     const corsOrigins = options.corsOrigins ?? ['http://localhost:5173'];
+    // A browser app on each allowed origin, and a user to sign in with: the authorization-code flow works out of the box.
+    const publicClients = options.publicClients ?? [{ clientId: 'cleanapp-web', redirectUris: corsOrigins.map((o) => `${o}/callback`), scopes: ['report:submit', 'report:read'] }];
+    const users = options.users ?? [{ username: 'citizen', password: newSecret() }];
     // A trusted test key in the JWKS, its private JWK in the target file: the auth suite mints tokens with it.
     // The token issuer (the API and the hub verify against its JWKS over HTTP, fetched on first use, as they
     // would from a separate service) and the policy decision point (the API asks it over HTTP, as it would
@@ -160,7 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const [testSigningKey, issuer, policy] = await settledAll([
       testSigningKeyMade,
       testSigningKeyMade.then((testSigningKey) =>
-        startIssuerService({ ...runtime, host, port: options.issuerPort ?? 0, audience, clients: [client, moderation], testSigningKey }, cleanups),
+        startIssuerService({ ...runtime, host, port: options.issuerPort ?? 0, audience, clients: [client, moderation], publicClients, users, corsOrigins, testSigningKey }, cleanups),
       ),
       startPolicyService(infra, { ...runtime, host, port: 0, faults: infra.faults }, cleanups),
     ] as const);
@@ -221,6 +234,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       targetFile,
       urls: { api: api.url, issuer: issuer.url, graphql: graphql.url, subgraphs: graphql.subgraphs, ws: ws.url, analyzer: analyzer!.url, renderer: renderer!.url, policy: policy.url },
       dependencies: { amqp: infra.amqp, database: infra.database },
+      login: { authorizationUrl: `${issuer.url}/oauth/authorize`, tokenUrl: `${issuer.url}/oauth/token`, publicClients, users },
       token: async (scope, as) =>
         (await fetchClientCredentialsToken(as === 'moderation' ? { ...target.auth, clientId: moderation.clientId, clientSecret: moderation.clientSecret } : target.auth, scope ?? '')).accessToken,
       stop: () => cleanups.run(),

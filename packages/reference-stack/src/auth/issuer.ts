@@ -1,9 +1,13 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { SignJWT } from 'jose';
+import { cors } from '../http/cors/index.js';
 import type { HttpEnv } from '../http/exchange/index.js';
 import { platformApp, type Ops } from '../http/ops/index.js';
+import { authorizeRoutes } from './authorize.js';
+import { GrantStore, safeEqual, type Granted, type GrantStoreOptions } from './grants.js';
 import type { KeyRing } from './keys.js';
+import { checkPublicClients, type PublicClient, type TestUser } from './public-clients.js';
 
 export interface OAuthClient {
   clientId: string;
@@ -16,18 +20,21 @@ export interface OAuthClient {
 export interface IssuerOptions {
   issuer: string;
   audience: string;
+  /** Confidential clients (services): client credentials. */
   clients: OAuthClient[];
+  /** Apps (no secret): authorization code + PKCE, refresh tokens. */
+  publicClients?: PublicClient[];
+  /** Who may sign in on the authorization endpoint's form. */
+  users?: TestUser[];
   keys: KeyRing;
   tokenTtlSeconds?: number;
+  /** Code and refresh token lifetimes, and the clock (tests). */
+  grants?: GrantStoreOptions;
+  /** Browser origins allowed to call the token endpoint, JWKS and discovery (the API's CORS_ORIGINS). */
+  corsOrigins?: string[];
   /** /healthz and /version (the platform standard); the service passes them. */
   ops?: Ops;
 }
-
-const safeEqual = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /** RFC 6749 error response; `invalid_client` also gets the Basic challenge (§5.2). */
 function oauthError(status: 400 | 401, error: string, description: string): Response {
@@ -41,26 +48,63 @@ function oauthError(status: 400 | 401, error: string, description: string): Resp
   });
 }
 
+/** Parameters that must not repeat in a token request (RFC 6749 §3.2). */
+const SINGLE = ['grant_type', 'client_id', 'client_secret', 'scope', 'code', 'redirect_uri', 'code_verifier', 'refresh_token'];
+
 /**
- * OAuth2 client-credentials token endpoint (`POST /oauth/token`) and JWKS (`GET /.well-known/jwks.json`).
- * Accepts client_secret_basic and client_secret_post; scope defaults to all the client's scopes.
+ * The token issuer: `POST /oauth/token` (client_credentials for services with client_secret_basic or
+ * client_secret_post, scope defaulting to all the client's scopes; authorization_code with PKCE and
+ * refresh_token with rotation for public clients), `GET|POST /oauth/authorize` (authorize.ts), the JWKS
+ * (`GET /.well-known/jwks.json`) and discovery.
  */
 export function createIssuerApp(options: IssuerOptions): Hono<HttpEnv> {
+  const publicClients = options.publicClients ?? [];
+  checkPublicClients(publicClients, options.users ?? [], options.clients.map((c) => c.clientId));
   const app = platformApp(options.ops);
   const ttl = options.tokenTtlSeconds ?? 900;
+  const grants = new GrantStore(options.grants);
+
+  const browser = cors({ origins: options.corsOrigins ?? [], methods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Authorization', 'Content-Type', 'X-Request-ID'] });
+  app.use('/oauth/token', browser);
+  app.use('/.well-known/*', browser);
 
   app.get('/.well-known/jwks.json', (c) => c.json(options.keys.jwks(), 200, { 'cache-control': 'max-age=60' }));
   app.get('/.well-known/openid-configuration', (c) =>
     c.json({
       issuer: options.issuer,
+      authorization_endpoint: `${options.issuer}/oauth/authorize`,
       token_endpoint: `${options.issuer}/oauth/token`,
       jwks_uri: `${options.issuer}/.well-known/jwks.json`,
-      grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      authorization_response_iss_parameter_supported: true,
       id_token_signing_alg_values_supported: ['RS256'],
     }),
   );
   app.get('/health', (c) => c.json({ status: 'ok', service: 'token-issuer' }));
+  authorizeRoutes(app, { issuer: options.issuer, clients: publicClients, users: options.users ?? [], grants });
+
+  const sign = (claims: { subject: string; clientId: string; scope: string; syntheticPrefix?: string | undefined }) => {
+    const key = options.keys.active;
+    return new SignJWT({ scope: claims.scope, client_id: claims.clientId, ...(claims.syntheticPrefix ? { synthetic_prefix: claims.syntheticPrefix } : {}) })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setSubject(claims.subject)
+      .setIssuedAt()
+      .setNotBefore('0s')
+      .setExpirationTime(`${ttl}s`)
+      .setJti(randomUUID())
+      .sign(key.privateKey);
+  };
+  const answer = async (granted: Granted) => {
+    const scope = granted.scope.join(' ');
+    const accessToken = await sign({ subject: granted.subject, clientId: granted.clientId, scope });
+    const body = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope, refresh_token: granted.refreshToken };
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+  };
 
   app.post('/oauth/token', async (c) => {
     const type = c.req.header('content-type') ?? '';
@@ -74,6 +118,8 @@ export function createIssuerApp(options: IssuerOptions): Hono<HttpEnv> {
         return oauthError(400, 'invalid_request', 'malformed JSON body');
       }
     } else return oauthError(400, 'invalid_request', 'use application/x-www-form-urlencoded');
+    const repeated = SINGLE.find((name) => form.getAll(name).length > 1);
+    if (repeated) return oauthError(400, 'invalid_request', `${repeated} is given more than once`);
 
     let clientId = form.get('client_id') ?? undefined;
     let clientSecret = form.get('client_secret') ?? undefined;
@@ -85,8 +131,27 @@ export function createIssuerApp(options: IssuerOptions): Hono<HttpEnv> {
       clientId = decodeURIComponent(decoded.slice(0, sep));
       clientSecret = decodeURIComponent(decoded.slice(sep + 1));
     }
-    if (form.get('grant_type') !== 'client_credentials') {
-      return oauthError(400, 'unsupported_grant_type', 'only client_credentials is supported');
+    const grantType = form.get('grant_type');
+    if (grantType === 'authorization_code' || grantType === 'refresh_token') {
+      // Public clients identify themselves with client_id alone (RFC 6749 §2.3, token_endpoint_auth_method none).
+      const app = publicClients.find((cl) => cl.clientId === clientId);
+      if (!app) return oauthError(401, 'invalid_client', `${grantType} is for registered public clients; unknown client_id ${clientId ?? '(none)'}`);
+      if (clientSecret !== undefined) return oauthError(401, 'invalid_client', 'a public client has no secret; send client_id only');
+      let granted;
+      if (grantType === 'authorization_code') {
+        const code = form.get('code');
+        if (!code) return oauthError(400, 'invalid_request', 'code is required');
+        granted = grants.redeemCode(code, { clientId: app.clientId, redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') });
+      } else {
+        const token = form.get('refresh_token');
+        if (!token) return oauthError(400, 'invalid_request', 'refresh_token is required');
+        const scope = form.get('scope')?.split(' ').filter(Boolean);
+        granted = grants.refresh(token, { clientId: app.clientId, scope });
+      }
+      return granted.ok ? answer(granted) : oauthError(400, granted.error, granted.description);
+    }
+    if (grantType !== 'client_credentials') {
+      return oauthError(400, 'unsupported_grant_type', 'supported: client_credentials, authorization_code, refresh_token');
     }
     const client = options.clients.find((cl) => cl.clientId === clientId);
     if (!client || !clientSecret || !safeEqual(client.clientSecret, clientSecret)) {
@@ -96,17 +161,7 @@ export function createIssuerApp(options: IssuerOptions): Hono<HttpEnv> {
     const denied = requested.filter((s) => !client.scopes.includes(s));
     if (denied.length > 0) return oauthError(400, 'invalid_scope', `not allowed for this client: ${denied.join(' ')}`);
     const scope = (requested.length > 0 ? requested : client.scopes).join(' ');
-    const key = options.keys.active;
-    const token = await new SignJWT({ scope, client_id: client.clientId, ...(client.syntheticPrefix ? { synthetic_prefix: client.syntheticPrefix } : {}) })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
-      .setIssuer(options.issuer)
-      .setAudience(options.audience)
-      .setSubject(client.clientId)
-      .setIssuedAt()
-      .setNotBefore('0s')
-      .setExpirationTime(`${ttl}s`)
-      .setJti(randomUUID())
-      .sign(key.privateKey);
+    const token = await sign({ subject: client.clientId, clientId: client.clientId, scope, syntheticPrefix: client.syntheticPrefix });
     return c.json({ access_token: token, token_type: 'Bearer', expires_in: ttl, scope }, 200, { 'cache-control': 'no-store' });
   });
   return app;
