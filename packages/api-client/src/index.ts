@@ -27,3 +27,13 @@ export {
 } from './client-credentials.js';
 export { TokenError, type AccessToken, type TokenRequestOptions } from './oauth.js';
 export { createTokenSource, type TokenSource, type TokenSourceOptions, type TokenFetchContext } from './token-source.js';
+export {
+  createPkceAuth,
+  createCodeVerifier,
+  codeChallengeS256,
+  memoryStorage,
+  type PkceAuth,
+  type PkceOptions,
+  type KeyValueStorage,
+  type RandomSource,
+} from './pkce.js';
