@@ -22,6 +22,5 @@ export {
   type GraphqlOverride,
 } from './graphql.js';
 export { createWsMock, type WsMock, type WsMockOptions } from './ws.js';
-export { createAuthHandlers, MOCK_USER, type AuthMock, type AuthMockOptions, type MockGrant, type MockOAuthClient } from './auth.js';
-export { contractInfo, oauthFlows, operationInfo, requestExamples, responseExamples, wsExamples } from './generated/fixtures.js';
+export { contractInfo, operationInfo, requestExamples, responseExamples, wsExamples } from './generated/fixtures.js';
 export type * from './types.js';
