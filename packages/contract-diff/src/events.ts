@@ -6,6 +6,7 @@
 import { Emitter } from './emitter.js';
 import type { Dir } from './jsonschema/context.js';
 import { SchemaDiffer } from './jsonschema/differ.js';
+import { flatten } from './jsonschema/properties.js';
 import { canon, show } from './jsonschema/values.js';
 import { documentSides, isObject, memberPair, type DocumentSet, type DocumentSides, type Json, type JsonObject, type Located } from './refs.js';
 import type { Change } from './types.js';
@@ -111,7 +112,15 @@ export function diffAsyncApi(base: unknown, revision: unknown, options: EventDif
       if (bh !== undefined && rh !== undefined && isObject(bm.node) && isObject(rm.node))
         schemas.diff({ node: bh, url: bm.url }, { node: rh, url: rm.url }, { dir, where: 'body', prop: '', loc: `${mloc} headers`, operation: id, path, kind: 'event-headers' });
     }
-    for (const name of rMsgs.keys()) if (!bMsgs.has(name)) out.emit('event-message-added', 'event-message', { location: `${loc} message ${name}`, operation: id, path, detail: name });
+    for (const [name, rm] of rMsgs) {
+      if (bMsgs.has(name)) continue;
+      const f = { location: `${loc} message ${name}`, operation: id, path, detail: name };
+      // Consumers of a `send` operation meet the new message: without a tag to switch on they take it for
+      // one they know. Producers (`receive`) may simply send it.
+      const tag = dir === 'response' ? newTag(rm, [...bMsgs.values()], bDocs, rDocs) : undefined;
+      if (dir === 'response' && typeof tag !== 'string') out.emit('event-message-added-without-discriminator', 'event-message', { ...f, detail: `${name}: ${tag?.why ?? ''}` });
+      else out.emit('event-message-added', 'event-message', tag ? { ...f, detail: `${name} (${tag})` } : f);
+    }
   }
   for (const { id } of operations.added) out.emit('event-operation-added', 'event-operation', { location: `operation ${id}`, operation: id, detail: id });
   return out.changes;
@@ -202,4 +211,48 @@ function payloadOf(msg: Located, docs: DocumentSet): Located {
   const p = docs.deref(msg.node.payload, msg.url);
   if (isObject(p.node) && typeof p.node.schemaFormat === 'string' && p.node.schema !== undefined) return { node: p.node.schema, url: p.url };
   return p.node === undefined ? { node: undefined, url: msg.url } : { node: msg.node.payload, url: msg.url };
+}
+
+/**
+ * Single-valued fields a consumer can switch on before decoding the rest: top-level payload and header
+ * properties with a `const` (or a one-value `enum`), and the AMQP `type` property (`bindings.amqp.messageType`).
+ */
+function tagsOf(msg: Located, docs: DocumentSet): Map<string, string> {
+  const tags = new Map<string, string>();
+  if (!isObject(msg.node)) return tags;
+  const parts: [string, Located][] = [
+    ['payload', payloadOf(msg, docs)],
+    ['headers', { node: msg.node.headers, url: msg.url }],
+  ];
+  for (const [part, loc] of parts) {
+    if (loc.node === undefined) continue;
+    for (const [k, p] of flatten(loc, docs).props) {
+      const n = docs.deref(p.node, p.url).node;
+      if (!isObject(n)) continue;
+      const v = n.const !== undefined ? n.const : Array.isArray(n.enum) && n.enum.length === 1 ? n.enum[0] : undefined;
+      if (v !== undefined && v !== null && typeof v !== 'object') tags.set(`${part} ${k}`, canon(v));
+    }
+  }
+  const bindings = docs.deref(msg.node.bindings, msg.url).node;
+  const a = isObject(bindings) ? docs.deref(bindings.amqp, msg.url).node : undefined;
+  if (isObject(a) && typeof a.messageType === 'string') tags.set('AMQP type', canon(a.messageType));
+  return tags;
+}
+
+/**
+ * A field every known message carries with a value of its own (so consumers can tell them apart) and
+ * the new message carries with a value none of them has: its description; otherwise why there is none.
+ */
+function newTag(added: Located, known: Located[], bDocs: DocumentSet, rDocs: DocumentSet): string | { why: string } {
+  if (known.length === 0) return 'its first message';
+  const mine = tagsOf(added, rDocs);
+  if (mine.size === 0) return { why: 'it has no const-valued field (payload, headers or AMQP type) to tell it apart' };
+  const theirs = known.map((m) => tagsOf(m, bDocs));
+  for (const [field, value] of mine) {
+    const values = theirs.map((t) => t.get(field));
+    if (values.some((v) => v === undefined)) continue;
+    if (new Set(values).size !== values.length) continue; // known messages share a value: nobody switches on it
+    if (!values.includes(value)) return `${field} ${value}`;
+  }
+  return { why: `none of its fields (${[...mine.keys()].join(', ')}) tells the known messages apart with a value of its own` };
 }

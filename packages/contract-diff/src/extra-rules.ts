@@ -53,6 +53,30 @@ export const EXTRA_RULES = {
   'response-body-min-length-unset': ['breaking', 'response body min length unset'],
   'response-property-min-length-unset': ['breaking', 'response property min length unset'],
   'response-property-added-to-closed-schema': ['warning', 'property added where the base schema forbids additional properties'],
+  // Change classes of issue #18: each row has its direction; the README's rule table gives the reason a client breaks.
+  // Security schemes changed under the same name (src/openapi/security.ts).
+  'api-security-scheme-changed': ['breaking', 'security scheme in use changed under the same name (type, in, name, scheme or openIdConnectUrl path)', 'request'],
+  'api-security-scheme-bearer-format-changed': ['warning', 'bearer format of a security scheme in use changed', 'request'],
+  'api-security-oauth-flow-removed': ['breaking', 'OAuth flow removed from a security scheme in use', 'request'],
+  'api-security-oauth-flow-added': ['info', 'OAuth flow added to a security scheme', 'request'],
+  'api-security-oauth-url-moved': ['breaking', 'OAuth endpoint path changed in a security scheme in use', 'request'],
+  'api-security-oauth-scope-removed': ['breaking', 'scope removed from an OAuth flow of a security scheme in use', 'request'],
+  // Servers (src/openapi/servers.ts).
+  'api-server-base-path-changed': ['breaking', 'server base path changed', 'both'],
+  'api-operation-server-moved': ['breaking', 'operation moved to another host by its path- or operation-level servers', 'both'],
+  'api-server-host-changed': ['info', 'server host changed, base path kept (the deployment clients configure)', 'both'],
+  'api-server-added': ['info', 'server added', 'both'],
+  // readOnly/writeOnly judged by the direction the schema is used in (src/jsonschema/properties.ts).
+  'request-property-became-read-only': ['breaking', 'request property became read-only (servers ignore what clients send)', 'request'],
+  'response-property-became-write-only': ['breaking', 'response property became write-only (clients no longer receive it)', 'response'],
+  // AsyncAPI message unions (src/events.ts).
+  'event-message-added-without-discriminator': ['breaking', 'message added that consumers cannot tell apart from the ones they know', 'response'],
+  // GraphQL federation (src/federation.ts).
+  'graphql-federation-key-removed': ['breaking', 'entity key removed', 'both'],
+  'graphql-federation-key-changed': ['breaking', 'entity key fields changed', 'both'],
+  'graphql-federation-key-added': ['info', 'entity key added', 'both'],
+  'graphql-federation-shareable-removed': ['breaking', '@shareable removed from a field another subgraph also resolves', 'response'],
+  'graphql-federation-external-removed': ['breaking', '@external removed from a field the subgraph needs from another one (@requires/@provides/@key)', 'response'],
   // GraphQL
   'graphql-operation-invalid': ['breaking', 'client operation is not valid against the revision schema'],
   'graphql-operation-invalid-before': ['warning', 'client operation was already invalid against the base schema'],

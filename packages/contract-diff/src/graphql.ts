@@ -20,6 +20,7 @@ import {
 import { tryComposeSupergraph } from '@cleanapp/contracts';
 import { containsSupergraphSpec, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
 import { Emitter } from './emitter.js';
+import { federationChanges } from './federation.js';
 import { InputError } from './errors.js';
 import { graphqlRuleId, type GraphQLInput, type OperationSource } from './graphql-ids.js';
 import type { Change, Level } from './types.js';
@@ -118,12 +119,13 @@ export async function diffGraphQL(baseInput: GraphQLInput, revisionInput: GraphQ
     // The change under review is what broke composition: that is the finding, not an input error.
     const out = new Emitter();
     out.emit('graphql-composition-failed', 'graphql-composition', { location: names.revision, detail: r.errors.join('; ') });
-    return out.changes;
+    // The federation changes say which directive change the composition errors come from.
+    return [...out.changes, ...federationChanges(baseInput, revisionInput)];
   }
   const base = buildApiSchema(b.sdl, names.base);
   const revision = buildApiSchema(r.sdl, names.revision);
   const changes: InspectorChange[] = await inspectorDiff(base, revision);
-  return changes.map((c) => {
+  const schemaChanges = changes.map((c): Change => {
     const level = LEVEL[c.criticality.level] ?? 'info';
     const reason = c.criticality.reason ? ` (${c.criticality.reason})` : '';
     const out: Change = {
@@ -136,6 +138,8 @@ export async function diffGraphQL(baseInput: GraphQLInput, revisionInput: GraphQ
     if (c.path) out.operation = c.path;
     return out;
   });
+  // Keys, @shareable and @external are stripped from the API schema above: compared on the inputs.
+  return [...schemaChanges, ...federationChanges(baseInput, revisionInput)];
 }
 
 interface OperationCheck {

@@ -59,6 +59,15 @@ describe('rule registry', () => {
     }
   });
 
+  it('gives each row with a direction a known one, and the README change-class table lists exactly those rows', () => {
+    const directed = Object.entries(RULES).filter(([, def]) => def.length > 2) as [string, readonly [string, string, string]][];
+    for (const [id, def] of directed) expect(['request', 'response', 'both'], id).toContain(def[2]);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = [...readme.matchAll(/^\| `([a-z0-9-]+)` \| (breaking|warning|info) \| (request|response|both) \|/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(table.sort()).toEqual(directed.map(([id, [level, , direction]]) => [id, level, direction]).sort());
+    expect(directed.length).toBeGreaterThanOrEqual(18);
+  });
+
   it('never defines an id twice, so a level cannot depend on lookup order', () => {
     const own = Object.keys(EXTRA_RULES);
     expect(own.filter((id) => id in OPENAPI_RULES)).toEqual([]);

@@ -3,8 +3,17 @@ export type Level = 'breaking' | 'warning' | 'info';
 
 export const LEVELS: readonly Level[] = ['info', 'warning', 'breaking'];
 
-/** A rule's default level and its one-line description (the message prefix of every finding). */
-export type RuleDef = readonly [level: Level, description: string];
+/**
+ * Whose side of the contract a rule protects: `request` what clients send (parameters, bodies,
+ * credentials), `response` what they read, `both` where the change moves the whole exchange (servers).
+ */
+export type RuleDirection = 'request' | 'response' | 'both';
+
+/**
+ * A rule's default level and its one-line description (the message prefix of every finding); rows of
+ * our own also name their direction (oasdiff's rows encode it in the id: `request-…`/`response-…`).
+ */
+export type RuleDef = readonly [level: Level, description: string, direction?: RuleDirection];
 
 export function levelRank(level: Level): number {
   return LEVELS.indexOf(level);
@@ -26,11 +35,6 @@ export interface Change {
   /** The path template / channel address as written in the revision (base when removed). */
   path?: string;
   message: string;
-  /**
-   * Engine-internal: the level under `--judge clients` when it depends on the finding itself (e.g. a
-   * pattern replaced by one with no value in common); `judgeChanges` resolves and removes it.
-   */
-  clientLevel?: Level;
 }
 
 export interface Summary {
@@ -41,8 +45,6 @@ export interface Summary {
 
 export interface DiffResult {
   kind: ContractKind;
-  /** The judgement the levels follow (`wire` when not given): see judge.ts. */
-  judge?: 'wire' | 'clients';
   changes: Change[];
   summary: Summary;
 }

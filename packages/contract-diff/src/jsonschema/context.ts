@@ -11,6 +11,11 @@ export interface Policy {
   /** Days of notice required before a deprecated item may go; 0 = no sunset required. */
   deprecationDays: { beta: number; stable: number };
   now: Date;
+  /**
+   * Whether a revision schema node is also reached from what clients send (`request`) or read
+   * (`response`) elsewhere in the document; without it, a schema is taken to serve one direction only.
+   */
+  usedIn?: (node: JsonObject, dir: Dir) => boolean;
 }
 
 export interface SchemaCtx {
@@ -81,7 +86,7 @@ export interface SchemaReporter<Change extends string> {
   readonly bDocs: DocumentSet;
   readonly rDocs: DocumentSet;
   readonly policy: Policy;
-  emit(ctx: SchemaCtx, what: Change, detail: string, extra?: Pick<EmitFields, 'clientLevel'>): void;
+  emit(ctx: SchemaCtx, what: Change, detail: string): void;
   emitAt(id: RuleId, ctx: SchemaCtx, prop: string, extra?: Pick<EmitFields, 'detail' | 'level'>): void;
   diff(b: Located, r: Located, ctx: SchemaCtx): void;
   nest(ctx: SchemaCtx, seg: string, extra?: Partial<SchemaCtx>): SchemaCtx;

@@ -17,7 +17,10 @@ describe('properties', () => {
 
   it('required-ness flips and readOnly/writeOnly flips', () => {
     expect(verdicts(schemaChanges(obj({ a: s }, ['a']), obj({ a: s })))).toEqual([['response-property-became-optional', 'breaking']]);
-    expect(verdicts(schemaChanges(obj({ a: s }), obj({ a: { ...s, readOnly: true } }), request))).toEqual([['request-optional-property-became-read-only', 'info']]);
+    // readOnly where clients write takes the property away from them (test/rules/read-write-only.test.ts);
+    // where they only read, it documents what they never sent.
+    expect(verdicts(schemaChanges(obj({ a: s }), obj({ a: { ...s, readOnly: true } }), request))).toEqual([['request-property-became-read-only', 'breaking']]);
+    expect(verdicts(schemaChanges(obj({ a: s }), obj({ a: { ...s, readOnly: true } })))).toEqual([['response-optional-property-became-read-only', 'info']]);
   });
 
   it('closing an object warns writers; a property added to a closed schema breaks event consumers', () => {

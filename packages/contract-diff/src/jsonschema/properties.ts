@@ -116,11 +116,26 @@ function compareRequired(d: SchemaReporter<keyof typeof PROPERTY_RULES>, bReq: b
   }
 }
 
+/**
+ * readOnly in what clients send (servers ignore the value) and writeOnly in what they read (servers
+ * stop returning it) take the property away from that side: breaking. The other two flips only
+ * document what that side never used (oasdiff's info rows). A schema the revision also uses the other
+ * way round (one model for input and output) is a warning: splitting it by access is how OpenAPI says
+ * "input only" or "output only" there, and oasdiff (its TestBreaking_RequiredPropertyWriteOnlyEnabled)
+ * calls that not breaking.
+ */
 function compareAccess(d: SchemaReporter<keyof typeof PROPERTY_RULES>, bs: JsonObject, rs: JsonObject, ctx: SchemaCtx, required: boolean): void {
   for (const kw of ['readOnly', 'writeOnly'] as const) {
     const rv = rs[kw] === true;
+    if ((bs[kw] === true) === rv) continue;
+    const taken = rv && ((kw === 'readOnly' && ctx.dir === 'request') || (kw === 'writeOnly' && ctx.dir === 'response'));
+    if (taken) {
+      const shared = d.policy.usedIn?.(rs, ctx.dir === 'request' ? 'response' : 'request') === true;
+      d.emitAt(ctx.dir === 'request' ? 'request-property-became-read-only' : 'response-property-became-write-only', ctx, ctx.prop, shared ? { level: 'warning', detail: `${ctx.prop} (the schema is also ${ctx.dir === 'request' ? 'read' : 'sent'} by clients elsewhere)` } : {});
+      continue;
+    }
     const [set, unset] = ACCESS_FLIPS[ctx.dir][required ? 'required' : 'optional'][kw];
-    if ((bs[kw] === true) !== rv) d.emitAt(rv ? set : unset, ctx, ctx.prop);
+    d.emitAt(rv ? set : unset, ctx, ctx.prop);
   }
 }
 

@@ -9,6 +9,9 @@ import { show } from '../jsonschema/values.js';
 import { documentSides, isObject, memberPair, type DocumentSet, type DocumentSides, type Json, type JsonObject, type Located } from '../refs.js';
 import type { RuleId } from '../rules.js';
 import type { Change } from '../types.js';
+import { diffSecuritySchemes } from './security.js';
+import { diffOperationServers, diffServers } from './servers.js';
+import { schemaUsage } from './usage.js';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** `baseUrl`/`revisionUrl`: where the documents live (relative `$ref`s resolve against them). */
@@ -38,6 +41,7 @@ export function diffOpenApi(base: unknown, revision: unknown, options: OpenApiDi
   const policy: Policy = {
     deprecationDays: { beta: options.deprecationDays?.beta ?? 0, stable: options.deprecationDays?.stable ?? 0 },
     now: options.now ?? new Date(),
+    usedIn: schemaUsage(isObject(revision) ? revision : {}, rDocs, revisionUrl),
   };
   const out = new Emitter();
   const engine = new OpenApiDiff(out, bDocs, rDocs, policy, options.stabilityLevel ?? 'beta');
@@ -69,7 +73,8 @@ class OpenApiDiff {
     this.diffPaths(this.collect(bRoot.paths, b.url, this.bDocs), this.collect(rRoot.paths, r.url, this.rDocs), bRoot, rRoot, false);
     this.diffPaths(this.collect(bRoot.webhooks, b.url, this.bDocs, true), this.collect(rRoot.webhooks, r.url, this.rDocs, true), bRoot, rRoot, true);
     this.diffGlobalSecurity(bRoot, rRoot);
-    this.diffSecurityComponents(bRoot, rRoot, b.url, r.url);
+    diffSecuritySchemes({ out: this.out, bDocs: this.bDocs, rDocs: this.rDocs, bRoot, rRoot, bUrl: b.url, rUrl: r.url });
+    diffServers(this.out, bRoot, rRoot);
     this.diffComponentSchemas(bRoot, rRoot);
   }
 
@@ -155,9 +160,12 @@ class OpenApiDiff {
     for (const t of bt) if (!rt.includes(t)) this.out.emit('api-tag-removed', 'endpoint', { ...f, detail: t });
     for (const t of rt) if (!bt.includes(t)) this.out.emit('api-tag-added', 'endpoint', { ...f, detail: t });
 
+    if (!webhook) diffOperationServers(this.out, bRoot, rRoot, b, r, f);
     this.diffParameters(b, r, opLabel, base);
-    this.diffRequestBody(b, r, opLabel, base);
-    this.diffResponses(b, r, opLabel, base);
+    // Webhooks run the other way round, like callbacks: the API writes the request (subscribers read
+    // it: response rules) and subscribers write the response (the API reads it: request rules).
+    this.diffRequestBody(b, r, opLabel, base, webhook ? 'response' : 'request');
+    this.diffResponses(b, r, opLabel, base, webhook ? 'request' : 'response');
     this.diffCallbacks(b, r, opLabel, base);
   }
 
@@ -247,37 +255,6 @@ class OpenApiDiff {
     this.diffSecurity(b.security, r.security, { location: 'security' }, true);
   }
 
-  private diffSecurityComponents(b: JsonObject, r: JsonObject, bUrl: string, rUrl: string): void {
-    const bs = isObject(b.components) && isObject(b.components.securitySchemes) ? b.components.securitySchemes : {};
-    const rs = isObject(r.components) && isObject(r.components.securitySchemes) ? r.components.securitySchemes : {};
-    for (const name of Object.keys(bs)) {
-      const f = { location: `components.securitySchemes.${name}`, detail: name };
-      if (!(name in rs)) {
-        this.out.emit('api-security-component-removed', 'security', f);
-        continue;
-      }
-      const bn = this.bDocs.deref(bs[name], bUrl).node;
-      const rn = this.rDocs.deref(rs[name], rUrl).node;
-      if (!isObject(bn) || !isObject(rn)) continue;
-      if (bn.type !== rn.type) this.out.emit('api-security-component-type-changed', 'security', { ...f, detail: `${name}: ${show(bn.type ?? null)} → ${show(rn.type ?? null)}` });
-      const [bf, rf] = memberPair(bn, rn, 'flows');
-      for (const flow of Object.keys(bf)) {
-        const bfl = bf[flow];
-        const rfl = rf[flow];
-        if (!isObject(bfl) || !isObject(rfl)) continue;
-        if (bfl.authorizationUrl !== rfl.authorizationUrl) this.out.emit('api-security-component-oauth-url-changed', 'security', { ...f, detail: `${name} ${flow}` });
-        if (bfl.tokenUrl !== rfl.tokenUrl) this.out.emit('api-security-component-oauth-token-url-changed', 'security', { ...f, detail: `${name} ${flow}` });
-        const [bsc, rsc] = memberPair(bfl, rfl, 'scopes');
-        for (const s of Object.keys(rsc)) {
-          if (!(s in bsc)) this.out.emit('api-security-component-oauth-scope-added', 'security', { ...f, detail: `${name} ${flow} scope ${s}` });
-          else if (bsc[s] !== rsc[s]) this.out.emit('api-security-component-oauth-scope-changed', 'security', { ...f, detail: `${name} ${flow} scope ${s}` });
-        }
-        for (const s of Object.keys(bsc)) if (!(s in rsc)) this.out.emit('api-security-component-oauth-scope-removed', 'security', { ...f, detail: `${name} ${flow} scope ${s}` });
-      }
-    }
-    for (const name of Object.keys(rs)) if (!(name in bs)) this.out.emit('api-security-component-added', 'security', { location: `components.securitySchemes.${name}`, detail: name });
-  }
-
   private diffComponentSchemas(b: JsonObject, r: JsonObject): void {
     const bs = isObject(b.components) && isObject(b.components.schemas) ? b.components.schemas : {};
     const rs = isObject(r.components) && isObject(r.components.schemas) ? r.components.schemas : {};
@@ -350,7 +327,7 @@ class OpenApiDiff {
 
   // ---- request body -----------------------------------------------------------------------
 
-  private diffRequestBody(b: Op, r: Op, opLabel: string, base: Target): void {
+  private diffRequestBody(b: Op, r: Op, opLabel: string, base: Target, dir: 'request' | 'response'): void {
     const bb = this.bDocs.deref(b.node.requestBody, b.url);
     const rb = this.rDocs.deref(r.node.requestBody, r.url);
     const f = { location: `${opLabel} request body`, ...base };
@@ -366,7 +343,7 @@ class OpenApiDiff {
     const bReq = bb.node.required === true;
     const rReq = rb.node.required === true;
     if (bReq !== rReq) this.out.emit(rReq ? 'request-body-became-required' : 'request-body-became-optional', 'request-body', f);
-    this.diffContent(bb, rb, 'request', `${opLabel} request body`, base);
+    this.diffContent(bb, rb, dir, `${opLabel} request body`, base);
   }
 
   private diffContent(b: Located, r: Located, dir: 'request' | 'response', loc: string, base: Target): void {
@@ -402,7 +379,7 @@ class OpenApiDiff {
 
   // ---- responses --------------------------------------------------------------------------
 
-  private diffResponses(b: Op, r: Op, opLabel: string, base: Target): void {
+  private diffResponses(b: Op, r: Op, opLabel: string, base: Target, dir: 'request' | 'response'): void {
     const [br, rr] = memberPair(b.node, r.node, 'responses');
     const success = (s: string): boolean => /^2/.test(s);
     // A status missing on one side may be covered by its range on the other (`200` ↔ `2XX`).
@@ -421,7 +398,7 @@ class OpenApiDiff {
       const bResp = this.bDocs.deref(br[status], b.url);
       const rResp = this.rDocs.deref(rr[rStatus], r.url);
       this.diffResponseHeaders(bResp, rResp, `${opLabel} response ${status}`, base);
-      this.diffContent(bResp, rResp, 'response', `${opLabel} response ${status}`, base);
+      this.diffContent(bResp, rResp, dir, `${opLabel} response ${status}`, base);
     }
     for (const status of Object.keys(rr))
       if (!matchedRev.has(status))

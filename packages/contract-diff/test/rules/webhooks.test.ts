@@ -1,0 +1,42 @@
+// Webhooks and callbacks run the other way round: the API writes their request bodies (subscribers read
+// them: response rules) and subscribers write their responses (the API reads them: request rules).
+import { describe, expect, it } from 'vitest';
+import { verdicts } from './docs.js';
+
+type Obj = Record<string, unknown>;
+const order = (required: string[], props: string[] = required): Obj => ({ type: 'object', required, properties: Object.fromEntries(props.map((p) => [p, { type: 'string' }])) });
+const json = (schema: Obj) => ({ content: { 'application/json': { schema } } });
+/** An OpenAPI 3.1 document with one webhook whose body and 200 response are given. */
+const webhook = (body: Obj, reply: Obj = order([])): Obj => ({
+  openapi: '3.1.0',
+  info: { title: 't', version: '1' },
+  webhooks: { orderCreated: { post: { requestBody: json(body), responses: { '200': { description: 'ok', ...json(reply) } } } } },
+});
+/** The same exchange as a callback of `POST /subscriptions`. */
+const callback = (body: Obj, reply: Obj = order([])): Obj => ({
+  openapi: '3.1.0',
+  info: { title: 't', version: '1' },
+  paths: {
+    '/subscriptions': {
+      post: {
+        responses: { '201': { description: 'ok' } },
+        callbacks: { orderCreated: { '{$request.body#/callbackUrl}': { post: { requestBody: json(body), responses: { '200': { description: 'ok', ...json(reply) } } } } } },
+      },
+    },
+  },
+});
+
+describe.each([
+  ['webhook', webhook],
+  ['callback', callback],
+])('%s bodies follow the response rules, their responses the request rules', (_, doc) => {
+  it('removing a required property of the body breaks subscribers; adding one does not', async () => {
+    expect(await verdicts(doc(order(['id', 'total'])), doc(order(['id'])))).toEqual([['response-required-property-removed', 'breaking']]);
+    expect(await verdicts(doc(order(['id'])), doc(order(['id', 'total'])))).toEqual([['response-required-property-added', 'info']]);
+  });
+
+  it('a new required property in the reply breaks subscribers that send the old one; removing one does not', async () => {
+    expect(await verdicts(doc(order(['id']), order([], [])), doc(order(['id']), order(['ack'])))).toEqual([['new-required-request-property', 'breaking']]);
+    expect(await verdicts(doc(order(['id']), order([], ['ack'])), doc(order(['id']), order([], [])))).toEqual([['request-property-removed', 'warning']]);
+  });
+});
