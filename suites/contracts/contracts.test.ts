@@ -25,7 +25,8 @@ const gqlFetch = recordingFetch();
  * from there goes into JUnit/HTML).
  */
 async function expectNoDrift(canonical: unknown, served: unknown, between: string): Promise<void> {
-  const result = await diff(canonical, served);
+  // Judged for clients: what code built on the generated clients meets (the gate's judgement).
+  const result = await diff(canonical, served, { judge: 'clients' });
   const drift = result.changes.filter((c) => c.level !== 'info');
   expect(drift, `drift between ${between}:\n${formatResult({ ...result, changes: drift }, 'text')}`).toEqual([]);
 }

@@ -1,5 +1,5 @@
-// contract-diff BASE REVISION [--format ...] [--fail-on breaking|warning|none] [--config f] [--ignore f]
-//                              [--operations <glob>] [--output file]
+// contract-diff BASE REVISION [--format ...] [--fail-on breaking|warning|none] [--judge wire|clients]
+//                              [--config f] [--ignore f] [--operations <glob>] [--output file]
 // contract-diff subgraph-check --name NAME --schema FILE|URL [...] (SUBGRAPH_USAGE)
 // Exit codes: 0 ok, 1 --fail-on reached (default: a breaking change), 2 unusable input or usage error.
 import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config, IgnoreEntry } from './config.js';
 import { InputError, RefError } from './errors.js';
+import { JUDGES, type Judge } from './judge.js';
 import { FORMATS, formatResult, type Format } from './format.js';
 import type { OperationSource } from './graphql-ids.js';
 import { DIFF_OPTIONS, SUBGRAPH_CHECK_OPTIONS } from './options.js';
@@ -25,6 +26,9 @@ Kinds (detected): OpenAPI 3.0/3.1, GraphQL SDL (supergraph or subgraph), AsyncAP
   --format text|json|markdown|github|junit   output format (default text)
   --fail-on breaking|warning|none            exit 1 when a change of this level or worse remains
                                              (default breaking; none: report only, always exit 0)
+  --judge wire|clients                       wire (default, oasdiff's view): breaking = an exchange that
+                                             worked now fails; clients: also what makes code written
+                                             against the old generated client stop compiling or lose data
   --config FILE                              rule levels: {rules: {<id>: breaking|warning|info|off}}
   --ignore FILE                              accepted changes: [{id, operation?, location?, reason?}]
   --operations GLOB                          GraphQL: client operations to validate (e.g. 'src/**/*.graphql')
@@ -261,7 +265,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     const { diffSources } = await import('./index.js');
-    const result = await diffSources(baseSpec, revisionSpec, { cwd: io.cwd, config: common.config, ignore: common.ignore, operations: common.operations });
+    const judge = (values.judge ?? 'wire') as Judge;
+    if (!JUDGES.includes(judge)) {
+      io.stderr(`contract-diff: --judge must be one of ${JUDGES.join(', ')}\n`);
+      return 2;
+    }
+    const result = await diffSources(baseSpec, revisionSpec, { cwd: io.cwd, config: common.config, ignore: common.ignore, operations: common.operations, judge });
     return report(result, common, values.output, `contract-diff ${baseSpec} → ${revisionSpec}`, io) ? 1 : 0;
   });
 }

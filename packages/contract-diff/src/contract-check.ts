@@ -183,7 +183,7 @@ function mergeFindings(perRelease: { version: string; result: DiffResult }[], ki
   if (perRelease.length > 1) {
     for (const c of changes) c.message += ` [against ${c.releases.length === 1 ? `release ${c.releases[0]}` : `releases ${c.releases.join(', ')}`}; oldest it affects: ${c.releases[0]}]`;
   }
-  return { kind, changes, summary: summarize(changes) };
+  return { kind, judge: 'clients', changes, summary: summarize(changes) };
 }
 
 const isAbsent = (error: unknown) => error instanceof InputError && /does not exist|file not found|exists on disk, but not in/.test(error.message);
@@ -215,7 +215,8 @@ export async function contractCheck(repoRoot: string, options: { baseline?: Base
     const absentIn: string[] = [];
     for (const release of options.baseline ? releases : releasesFor(artefact, releases, window)) {
       try {
-        perRelease.push({ version: release.version, result: await diffSources(releaseSpec(release, artefact), join(repoRoot, 'contracts', artefact), { cwd: repoRoot }) });
+        // Judged for clients: the released packages are generated clients, and their users' code must keep compiling.
+        perRelease.push({ version: release.version, result: await diffSources(releaseSpec(release, artefact), join(repoRoot, 'contracts', artefact), { cwd: repoRoot, judge: 'clients' }) });
       } catch (error) {
         if (!isAbsent(error)) throw error;
         absentIn.push(release.version);

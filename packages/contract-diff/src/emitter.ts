@@ -9,6 +9,8 @@ export interface EmitFields {
   detail?: string;
   /** A level that depends on context (e.g. removal of a deprecated endpoint); defaults to the rule's. */
   level?: Level;
+  /** The level under `--judge clients` when this finding's own facts decide it (see Change.clientLevel). */
+  clientLevel?: Level;
 }
 
 /** Collects findings; ids come from the registry so that levels and config overrides stay consistent. */
@@ -30,6 +32,7 @@ export class Emitter {
     const change: Change = { id, level: f.level ?? defaultLevel, kind, location: f.location, message };
     if (f.operation !== undefined) change.operation = f.operation;
     if (f.path !== undefined) change.path = f.path;
+    if (f.clientLevel !== undefined) change.clientLevel = f.clientLevel;
     this.changes.push(change);
   }
 }

@@ -9,7 +9,7 @@ const LABEL: Record<Level, string> = { breaking: 'BREAKING', warning: 'WARNING',
 export function formatResult(result: DiffResult, format: Format, title = 'contract-diff'): string {
   switch (format) {
     case 'json':
-      return JSON.stringify({ changes: result.changes, summary: result.summary }, null, 2) + '\n';
+      return JSON.stringify({ changes: result.changes, summary: result.summary, ...(result.judge ? { judge: result.judge } : {}) }, null, 2) + '\n';
     case 'text':
       return text(result);
     case 'markdown':
@@ -26,10 +26,16 @@ function summaryLine(r: DiffResult): string {
   return `${s.breaking} breaking, ${s.warning} warning, ${s.info} info`;
 }
 
+/** Which judgement the levels follow (judge.ts); results of a plain diff always name it. */
+function judgement(r: DiffResult): string {
+  if (!r.judge) return '';
+  return r.judge === 'clients' ? 'judgement: clients (code built on the old generated clients)' : "judgement: wire (oasdiff's view of the exchange)";
+}
+
 function text(r: DiffResult): string {
   if (r.changes.length === 0) return `No changes (${r.kind}).\n`;
   const lines = r.changes.map((c) => `${LABEL[c.level].padEnd(8)} ${c.id}\n         ${c.location}\n         ${c.message}`);
-  return `${lines.join('\n')}\n\n${summaryLine(r)} (${r.kind})\n`;
+  return `${lines.join('\n')}\n\n${summaryLine(r)} (${r.kind})\n${r.judge ? `${judgement(r)}\n` : ''}`;
 }
 
 function mdEscape(s: string): string {
@@ -37,7 +43,7 @@ function mdEscape(s: string): string {
 }
 
 function markdown(r: DiffResult, title: string): string {
-  const out = [`### ${title}: ${summaryLine(r)}`, ''];
+  const out = [`### ${title}: ${summaryLine(r)}`, '', ...(r.judge ? [`_${judgement(r)}_`, ''] : [])];
   if (r.changes.length === 0) return out.concat('No changes.', '').join('\n');
   out.push('| level | rule | where | what |', '|---|---|---|---|');
   for (const c of r.changes) out.push(`| ${LABEL[c.level]} | \`${c.id}\` | ${mdEscape(c.location)} | ${mdEscape(c.message)} |`);
@@ -50,7 +56,7 @@ function github(r: DiffResult): string {
   const escProp = (s: string): string => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const cmd: Record<Level, string> = { breaking: 'error', warning: 'warning', info: 'notice' };
   const lines = r.changes.map((c) => `::${cmd[c.level]} title=${escProp(`${c.id} (${c.location})`)}::${esc(c.message)}`);
-  lines.push(`contract-diff: ${summaryLine(r)}`);
+  lines.push(`contract-diff: ${summaryLine(r)}${r.judge ? ` (${judgement(r)})` : ''}`);
   return lines.join('\n') + '\n';
 }
 

@@ -5,6 +5,7 @@
 import { policyResult, type Config, type IgnoreEntry } from './config.js';
 import { InputError } from './errors.js';
 import { isGraphQLInput, type OperationSource } from './graphql-ids.js';
+import { judgeChanges, type Judge } from './judge.js';
 import { detectKind, loadContract } from './load.js';
 import { diffOpenApi, type OpenApiDiffOptions } from './openapi/diff.js';
 import type { DocumentSet } from './refs.js';
@@ -22,6 +23,7 @@ export { normalizePath } from './openapi/diff.js';
 export { OPENAPI_RULES } from './openapi/rules.js';
 export { RULES, type RuleId } from './rules.js';
 export { formatResult, type Format } from './format.js';
+export { CLIENT_RULES, JUDGES, judgeChanges, type ClientRule, type Judge } from './judge.js';
 
 export interface DiffOptions extends Omit<OpenApiDiffOptions, 'stabilityLevel' | 'deprecationDays'> {
   /** Forces the kind instead of detecting it from the base document. */
@@ -30,6 +32,8 @@ export interface DiffOptions extends Omit<OpenApiDiffOptions, 'stabilityLevel' |
   ignore?: readonly IgnoreEntry[];
   /** GraphQL only: client operations validated against both schemas. */
   operations?: readonly OperationSource[];
+  /** `wire` (default, oasdiff-compatible) or `clients` (breaking = code built on the old generated client breaks): judge.ts. */
+  judge?: Judge;
 }
 
 function kindOf(doc: unknown, name: string): ContractKind {
@@ -69,7 +73,9 @@ export async function diff(base: unknown, revision: unknown, options: DiffOption
       changes = (await import('./events.js')).diffJsonSchema(base, revision, options);
       break;
   }
-  return policyResult(kind, changes, cfg, options.ignore ?? []);
+  // The judgement first, so that a config's rule levels still have the last word.
+  const judge = options.judge ?? 'wire';
+  return { ...policyResult(kind, judgeChanges(changes, judge), cfg, options.ignore ?? []), judge };
 }
 
 /** Loads BASE and REVISION (file path, URL or `git:<ref>:<path>`) and compares them. */

@@ -15,6 +15,8 @@ export const COMMON_OPTIONS = {
 /** The diff command's own: COMMON_OPTIONS and --version. */
 export const DIFF_OPTIONS = {
   ...COMMON_OPTIONS,
+  // No parseArgs default: cli.ts validates against JUDGES (judge.ts) and applies `wire`.
+  judge: { type: 'string' },
   version: { type: 'boolean' },
 } as const;
 

@@ -35,6 +35,11 @@ export interface Change {
   /** The path template / channel address as written in the revision (base when removed). */
   path?: string;
   message: string;
+  /**
+   * Engine-internal: the level under `--judge clients` when it depends on the finding itself (e.g. a
+   * pattern replaced by one with no value in common); `judgeChanges` resolves and removes it.
+   */
+  clientLevel?: Level;
 }
 
 export interface Summary {
@@ -45,6 +50,8 @@ export interface Summary {
 
 export interface DiffResult {
   kind: ContractKind;
+  /** The judgement the levels follow (`wire` when not given): see judge.ts. */
+  judge?: 'wire' | 'clients';
   changes: Change[];
   summary: Summary;
 }

@@ -52,7 +52,8 @@ describe('contract-diff CLI', () => {
     const r = await run(base, revision, '--format', 'json', '--fail-on', 'breaking');
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
-    expect(Object.keys(json)).toEqual(['changes', 'summary']);
+    expect(Object.keys(json)).toEqual(['changes', 'summary', 'judge']);
+    expect(json.judge).toBe('wire');
     expect(json.summary).toEqual({ breaking: 1, warning: 0, info: 0 });
     expect(json.changes[0]).toEqual({
       id: 'response-required-property-removed',

@@ -2,6 +2,7 @@
 import type { Json, JsonObject } from '../refs.js';
 import { schemaRules, type SchemaCtx, type SchemaReporter } from './context.js';
 import { typesOf } from './values.js';
+import { patternOverlap } from './pattern-overlap.js';
 
 export const BOUND_RULES = schemaRules({
   'max-decreased': [
@@ -148,5 +149,9 @@ function comparePattern(d: SchemaReporter<keyof typeof BOUND_RULES>, bn: JsonObj
   if (bp === undefined) d.emit(ctx, 'pattern-added', `pattern ${rp} added`);
   else if (rp === undefined) d.emit(ctx, 'pattern-removed', `pattern ${bp} removed`);
   else if (rp === '.*' || rp === '^.*$') d.emit(ctx, 'pattern-generalized', `pattern changed from ${bp} to ${rp}`);
-  else d.emit(ctx, 'pattern-changed', `pattern changed from ${bp} to ${rp}`);
+  else if (ctx.dir === 'request' && patternOverlap(bp, rp) === 'disjoint') {
+    // Every value a client built for the old pattern is refused now: for typed clients that is a break,
+    // although the generated types (which carry no pattern) still compile.
+    d.emit(ctx, 'pattern-changed', `pattern changed from ${bp} to ${rp}; no value matches both`, { clientLevel: 'breaking' });
+  } else d.emit(ctx, 'pattern-changed', `pattern changed from ${bp} to ${rp}`);
 }

@@ -86,7 +86,7 @@ export interface SchemaReporter<Change extends string> {
   readonly bDocs: DocumentSet;
   readonly rDocs: DocumentSet;
   readonly policy: Policy;
-  emit(ctx: SchemaCtx, what: Change, detail: string): void;
+  emit(ctx: SchemaCtx, what: Change, detail: string, extra?: Pick<EmitFields, 'clientLevel'>): void;
   emitAt(id: RuleId, ctx: SchemaCtx, prop: string, extra?: Pick<EmitFields, 'detail' | 'level'>): void;
   diff(b: Located, r: Located, ctx: SchemaCtx): void;
   nest(ctx: SchemaCtx, seg: string, extra?: Partial<SchemaCtx>): SchemaCtx;

@@ -55,7 +55,7 @@ export class SchemaDiffer implements SchemaReporter<SchemaChange> {
   }
 
   /** Reports a schema change; nothing when oasdiff's vocabulary has no id for it in this scope. */
-  emit(ctx: SchemaCtx, what: SchemaChange, detail: string): void {
+  emit(ctx: SchemaCtx, what: SchemaChange, detail: string, extra: Pick<EmitFields, 'clientLevel'> = {}): void {
     const id = this.idFor(ctx, what);
     if (!id) return;
     this.out.emit(id, ctx.kind, {
@@ -63,6 +63,7 @@ export class SchemaDiffer implements SchemaReporter<SchemaChange> {
       operation: ctx.operation,
       path: ctx.path,
       detail: ctx.prop ? `${ctx.prop}: ${detail}` : detail,
+      ...extra,
     });
   }
 
