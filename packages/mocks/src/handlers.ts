@@ -1,6 +1,9 @@
 // MSW `http` handlers for every REST operation of the contract, answering the contract's examples.
-// Environment-neutral: only msw core, fetch types and crypto.randomUUID (browsers, React Native, Node ≥ 20).
+// Environment-neutral: only msw core, fetch types and @cleanapp/api-client's request-id generator (bundled),
+// which needs no crypto.randomUUID (browsers on plain http, React Native, Node ≥ 20).
+import { generateRequestId } from '@cleanapp/api-client';
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import type { AuthMock } from './auth.js';
 import { operationInfo, responseExamples } from './generated/fixtures.js';
 import type { OperationId, PathParams, RequestBody, ResponseBody, ResponseMediaType, ResponseStatus, SuccessStatus } from './types.js';
 
@@ -52,18 +55,24 @@ export interface HandlerOptions {
   overrides?: Overrides;
   /** Answer the contract's 401 example when an operation with security gets no `Authorization: Bearer …`. */
   requireAuth?: boolean;
+  /**
+   * Accept only access tokens this token mock issued (`createAuthHandlers()`): secured operations answer the
+   * contract's 401 example for any other, expired or revoked token, and its 403 example when the token lacks
+   * the operation's scope.
+   */
+  auth?: Pick<AuthMock, 'verify'>;
 }
 
 const REQUEST_ID = /^[\x21-\x7E]{1,128}$/;
-const BEARER = /^Bearer\s+\S+/i;
+const BEARER = /^Bearer\s+(\S+)/i;
 
 type AnyExample = { contentType: string; body: unknown };
 const examplesOf = (operationId: OperationId) => responseExamples[operationId] as unknown as Record<number, AnyExample | undefined>;
 
-/** The request's `X-Request-ID` when it is valid per the contract, otherwise a fresh UUID. */
+/** The request's `X-Request-ID` when it is valid per the contract, otherwise a fresh v4 UUID. */
 export function requestIdOf(request: Request): string {
   const incoming = request.headers.get('x-request-id');
-  return incoming && REQUEST_ID.test(incoming) ? incoming : globalThis.crypto.randomUUID();
+  return incoming && REQUEST_ID.test(incoming) ? incoming : generateRequestId();
 }
 
 /** A deep copy of a JSON value (no structuredClone: React Native's Hermes lacks it). */
@@ -123,14 +132,24 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/** 401 or 403 when the request may not call a secured operation under these options, else undefined. */
+function authFailure(request: Request, scopes: readonly string[], options: HandlerOptions): 401 | 403 | undefined {
+  if (!options.requireAuth && !options.auth) return undefined;
+  const bearer = BEARER.exec(request.headers.get('authorization') ?? '');
+  if (!bearer) return 401;
+  if (!options.auth) return undefined;
+  const grant = options.auth.verify(bearer[1]!);
+  if (!grant) return 401;
+  return scopes.some((s) => grant.scope.includes(s)) ? undefined : 403;
+}
+
 function operationHandler<Op extends OperationId>(operationId: Op, override: Override<Op> | undefined, options: HandlerOptions): HttpHandler {
   const info = operationInfo[operationId];
   const method = info.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
   return http[method](urlOf(options.baseUrl ?? '*', info.mswPath), async ({ request, params }) => {
     const requestId = requestIdOf(request);
-    if (options.requireAuth && info.scopes !== null && !BEARER.test(request.headers.get('authorization') ?? '')) {
-      return exampleResponse(operationId, { status: 401 } as OverrideResult<Op>, requestId);
-    }
+    const denied = info.scopes === null ? undefined : authFailure(request, info.scopes, options);
+    if (denied !== undefined) return exampleResponse(operationId, { status: denied } as OverrideResult<Op>, requestId);
     let result: OverrideResult<Op> | Response | undefined | void;
     if (typeof override === 'function') {
       result = await override({

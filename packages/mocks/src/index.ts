@@ -22,5 +22,6 @@ export {
   type GraphqlOverride,
 } from './graphql.js';
 export { createWsMock, type WsMock, type WsMockOptions } from './ws.js';
-export { contractInfo, operationInfo, requestExamples, responseExamples, wsExamples } from './generated/fixtures.js';
+export { createAuthHandlers, MOCK_USER, type AuthMock, type AuthMockOptions, type MockGrant, type MockOAuthClient } from './auth.js';
+export { contractInfo, oauthFlows, operationInfo, requestExamples, responseExamples, wsExamples } from './generated/fixtures.js';
 export type * from './types.js';

@@ -1,7 +1,7 @@
 // @cleanapp/mocks/node: a `setupServer` convenience for Node test runners (vitest, jest).
-import { createRequire } from 'node:module';
 import { WebSocketHandler, type RequestHandler } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
+import type { AuthMock } from './auth.js';
 import { createGraphqlHandlers, type GraphqlHandlerOptions } from './graphql.js';
 import { createHandlers, type HandlerOptions } from './handlers.js';
 
@@ -10,6 +10,18 @@ export * from './index.js';
 export interface MockServerOptions extends HandlerOptions {
   /** GraphQL handlers (ReportById, ReportsNear); `false` leaves them out. Default: on, any endpoint. */
   graphql?: GraphqlHandlerOptions | false;
+  /** A token mock (`createAuthHandlers()`): its token/authorize handlers are served, and secured operations accept only its tokens. */
+  auth?: AuthMock;
+}
+
+/**
+ * A synchronous `require` without `import.meta` (Jest's CommonJS transform and Metro reject it) and without a
+ * bare `require` (an ESM bundle turns it into a stub that throws): resolving from this file in the CommonJS
+ * build, from the working directory (the app's root, where its `ws` is installed) in the ESM build.
+ */
+function nodeRequire(): NodeJS.Require {
+  const from = typeof __filename === 'string' ? __filename : `${process.cwd()}/`;
+  return process.getBuiltinModule('node:module').createRequire(from);
 }
 
 /**
@@ -20,7 +32,7 @@ export interface MockServerOptions extends HandlerOptions {
 export function installWebSocketGlobal(): boolean {
   if (typeof globalThis.WebSocket !== 'undefined') return true;
   try {
-    const { WebSocket } = createRequire(import.meta.url)('ws') as { WebSocket: unknown };
+    const { WebSocket } = nodeRequire()('ws') as { WebSocket: unknown };
     (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
     return true;
   } catch {
@@ -29,7 +41,7 @@ export function installWebSocketGlobal(): boolean {
 }
 
 /**
- * An MSW server with the REST handlers of every operation (and the GraphQL handlers), plus any extra
+ * An MSW server with the REST handlers of every operation (and the GraphQL handlers, and `auth`'s token endpoint), plus any extra
  * handlers such as `createWsMock(...).handler`. Call `listen({ onUnhandledRequest: 'error' })` in `beforeAll`.
  */
 export function setupMockServer(options: MockServerOptions = {}, ...extra: (RequestHandler | WebSocketHandler)[]): SetupServer {
@@ -38,5 +50,5 @@ export function setupMockServer(options: MockServerOptions = {}, ...extra: (Requ
     console.warn('@cleanapp/mocks/node: no global WebSocket and the `ws` package is not installed; WebSocket handlers will not intercept anything');
   }
   const { graphql, ...rest } = options;
-  return setupServer(...extra, ...createHandlers(rest), ...(graphql === false ? [] : createGraphqlHandlers(graphql ?? {})));
+  return setupServer(...extra, ...(options.auth?.handlers ?? []), ...createHandlers(rest), ...(graphql === false ? [] : createGraphqlHandlers(graphql ?? {})));
 }

@@ -61,6 +61,14 @@ export interface OperationInfo {
   scopes: readonly string[] | null;
 }
 
+/** One OAuth2 flow of the contract's security scheme. */
+export interface OAuthFlowInfo {
+  tokenUrl?: string;
+  authorizationUrl?: string;
+  refreshUrl?: string;
+  scopes: readonly string[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // WebSocket messages (contracts/events/asyncapi.yaml, channels wsPublic / wsPrivileged)
 

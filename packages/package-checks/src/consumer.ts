@@ -1,13 +1,13 @@
 // A throwaway consumer app outside the workspace that installs the packed tarballs with npm,
 // as a user of the published packages would.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { PackedPackage } from './pack.js';
+import { buildPackages, packPackages, type PackedPackage } from './pack.js';
 import { publishedPackages, repoRoot } from './packages.js';
 
 const run = promisify(execFile);
@@ -74,3 +74,34 @@ export function copyApp(dir: string): string {
 
 // dist/, not dist/index.js: @cleanapp/smoke-suites ships compiled suites and no index.
 export const hasBuild = (pkgDir: string) => existsSync(join(repoRoot, pkgDir, 'dist'));
+
+/**
+ * A fresh, empty project in the OS temp dir (never inside the workspace, so nothing resolves from it),
+ * with `manifest` as its package.json and `fixtureDir`'s files copied in.
+ */
+export function createScratchProject(prefix: string, manifest: Record<string, unknown>, fixtureDir?: string): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), `cleanapp-${prefix}-`)));
+  if (dir.startsWith(realpathSync(repoRoot))) throw new Error(`scratch project ${dir} must be outside the workspace`);
+  if (fixtureDir) cpSync(fixtureDir, dir, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ private: true, ...manifest }, null, 2)}\n`);
+  return dir;
+}
+
+/** Every package in an npm project's package-lock.json: its name and where npm got it from. */
+export function lockedPackages(dir: string): { name: string; resolved?: string }[] {
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; name?: string }> };
+  return Object.entries(lock.packages)
+    .filter(([path]) => path.includes('node_modules/'))
+    .map(([path, entry]) => ({ name: entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), resolved: entry.resolved }));
+}
+
+/** The packed tarballs of `names` (built first if a package has no dist yet), in a fresh temp dir. */
+export async function packOnly(names: string[]): Promise<PackedPackage[]> {
+  const packages = names.map((name) => {
+    const pkg = publishedPackages.find((p) => p.name === name);
+    if (!pkg) throw new Error(`${name} is not in publishedPackages`);
+    return pkg;
+  });
+  if (!packages.every((p) => hasBuild(p.dir))) await buildPackages(packages);
+  return packPackages(packages);
+}

@@ -1,0 +1,90 @@
+// React Native as a mobile team has it: @cleanapp/api-client installed alone from its tarball into a fresh
+// project, a screen module bundled by Metro with the React Native Babel preset (the `react-native` export
+// condition on), and the bundle run in a real Hermes VM (hermes-engine-cli's linux binary) that has no
+// `crypto` at all. Fetch is RN's (whatwg-fetch over XMLHttpRequest); the request leaves the VM through a
+// host bridge, as RN's native networking module does, and reaches a real reference stack.
+// Costs about 40 s with a warm npm cache (one npm install of ~240 packages incl. the 57 MB Hermes tarball,
+// a Metro build of ~8 s, the stack's start); a cold cache adds the download.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStack, type RunningStack } from '@cleanapp/reference-stack';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { command, createScratchProject, lockedPackages, npmInstall, packOnly } from '../src/consumer.js';
+import { runInHermes } from '../src/hermes.js';
+
+// Versions whose engines accept Node 20 (metro ≥ 0.85 and the preset ≥ 0.85 need Node 22).
+const toolchain = ['metro@0.84.6', 'metro-config@0.84.6', '@react-native/babel-preset@0.84.1', '@babel/core@7.29.17', 'hermes-engine-cli@0.12.0'];
+// What React Native itself depends on for its fetch and AbortController globals.
+const rnPolyfills = ['whatwg-fetch@3.6.20', 'abort-controller@3.0.0'];
+const fixture = fileURLToPath(new URL('./fixtures/react-native/', import.meta.url));
+
+let app: string;
+let tarball: string;
+let stack: RunningStack;
+const cleanup: string[] = [];
+
+beforeAll(async () => {
+  const [packed] = await packOnly(['@cleanapp/api-client']);
+  tarball = packed!.tarball;
+  cleanup.push(join(tarball, '..'));
+  app = createScratchProject('react-native', { name: 'cleanapp-rn-screen' }, fixture);
+  cleanup.push(app);
+  [stack] = await Promise.all([startStack(), npmInstall(app, [tarball, ...toolchain, ...rnPolyfills])]);
+}, 300_000);
+afterAll(async () => {
+  await stack?.stop();
+  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+});
+
+it('installs @cleanapp/api-client alone: no other @cleanapp package came along', () => {
+  const ours = lockedPackages(app).filter((p) => p.name.startsWith('@cleanapp/'));
+  expect(ours).toEqual([{ name: '@cleanapp/api-client', resolved: expect.stringMatching(/^file:.*cleanapp-api-client-.*\.tgz$/) }]);
+});
+
+it('a Metro bundle of the screen runs in Hermes without crypto and lists the reports the stack has, with a UUID X-Request-ID', async () => {
+  const built = await command(process.execPath, ['metro-build.cjs'], app);
+  expect(built.code, built.output).toBe(0);
+  const bundle = readFileSync(join(app, 'bundle.js'), 'utf8');
+  expect(bundle).toContain('/api/v4/reports/near');
+
+  // A report near the screen's position, submitted through the API and visible to the query.
+  const submitter = await stack.token('report:submit');
+  const reader = await stack.token('report:read');
+  const base = stack.target.rest.baseUrl;
+  const submitted = await fetch(`${base}/api/v4/reports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${submitter}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ source_id: `rn-screen-${stack.id}`, latitude: 52.5201, longitude: 13.4051, title: 'seen from a phone', synthetic: true }),
+  });
+  expect(submitted.status).toBe(202);
+  const { public_id: publicId } = (await submitted.json()) as { public_id: string };
+  await vi.waitFor(
+    async () => {
+      const near = await fetch(`${base}/api/v4/reports/near?latitude=52.52&longitude=13.405&radius_m=5000`, { headers: { authorization: `Bearer ${reader}` } });
+      expect(((await near.json()) as { items: { public_id: string }[] }).items.map((r) => r.public_id)).toContain(publicId);
+    },
+    { timeout: 60_000, interval: 250 },
+  );
+
+  const props = { baseUrl: base, token: reader, latitude: 52.52, longitude: 13.405 };
+  const run = await runInHermes(join(app, 'node_modules/hermes-engine-cli/linux64-bin/hermes'), {
+    scripts: [readFileSync(join(app, 'hermes-host.js'), 'utf8'), bundle],
+    // What the VM offers, printed from inside it, then the screen.
+    call: `print('@@env ' + JSON.stringify({ crypto: typeof crypto, hermes: typeof HermesInternal })), __openScreen(${JSON.stringify(props)})`,
+    resultMarker: '@@screen ',
+    errorMarker: '@@screen-error',
+  });
+  const env = run.output.match(/@@env (\{.*\})/)?.[1];
+  expect(JSON.parse(env ?? '{}')).toEqual({ crypto: 'undefined', hermes: 'object' });
+
+  const screen = JSON.parse(run.result) as { status: number; requestId: string; rows: { key: string; title: string }[] };
+  expect(screen.status).toBe(200);
+  expect(screen.rows).toContainEqual({ key: publicId, title: 'seen from a phone' });
+  expect(run.requests).toHaveLength(1);
+  const sent = run.requests[0]!;
+  expect(sent.url).toMatch(new RegExp(`^${base}/api/v4/reports/near\\?`));
+  expect(sent.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // The server took the app's id (it echoes it): the id went over the wire, not just into a log.
+  expect(screen.requestId).toBe(sent.headers['x-request-id']);
+});
