@@ -66,3 +66,6 @@ export const publishedPackages: PublishedPackage[] = [
   // The diff library and its `contract-diff` bin (dist/cli.js); the smoke suites import it.
   { name: '@cleanapp/contract-diff', sizeLimit: 120_000, dir: 'packages/contract-diff' },
 ];
+
+/** The packages web and mobile apps install (`appFacing`). */
+export const appFacing = publishedPackages.filter((p) => p.appFacing);
