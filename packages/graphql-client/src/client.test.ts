@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parse, print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  clientCredentialsTokenSource,
   createGraphqlClient,
   GraphqlRequestError,
   ReportByIdDocument,
@@ -174,6 +175,22 @@ describe('createGraphqlClient', () => {
   it('typedDocument refuses text that cannot be an operation', () => {
     expect(() => typedDocument('   ')).toThrow(/expects GraphQL operation text/);
     expect(String(typedDocument('{ __typename }'))).toBe('{ __typename }');
+  });
+
+  it("takes api-client's token sources (re-exported) as its token provider", async () => {
+    const grants: string[] = [];
+    const source = clientCredentialsTokenSource({ tokenUrl: 'https://auth.example/oauth/token', clientId: 'svc', clientSecret: 's' }, 'report:read', {
+      fetch: async (_input, init) => {
+        grants.push(String(init?.body));
+        return new Response(JSON.stringify({ access_token: `cc-${grants.length}`, token_type: 'Bearer', expires_in: 900, scope: 'report:read' }), { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const client = createGraphqlClient({ url, token: source });
+    await client.request(ReportByIdDocument, { publicId: 'a' });
+    await client.request(ReportByIdDocument, { publicId: 'b' });
+    // One grant, cached until shortly before expiry, sent as the bearer token on both requests.
+    expect(grants).toEqual(['grant_type=client_credentials&scope=report%3Aread']);
+    expect(seen.map((s) => s.headers.authorization)).toEqual(['Bearer cc-1', 'Bearer cc-1']);
   });
 
   it('type-checks variables against the operation', () => {

@@ -27,13 +27,24 @@ export {
   type ProcessingStatus,
 } from './generated/graphql.js';
 export type { ResultOf, VariablesOf, DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-// Token helpers of @cleanapp/api-client (bundled into this package's dist, so it installs alone).
+// Token helpers of @cleanapp/api-client (bundled into this package's dist, so it installs alone): client
+// credentials for services, authorization code + PKCE for apps, both refreshing before expiry.
 export {
+  clientCredentialsTokenSource,
   fetchClientCredentialsToken,
   clearTokenCache,
+  createPkceAuth,
+  createTokenSource,
+  memoryStorage,
   TokenError,
   generateRequestId,
   type AccessToken,
   type ClientCredentials,
+  type ClientCredentialsOptions,
   type FetchTokenOptions,
+  type KeyValueStorage,
+  type PkceAuth,
+  type PkceOptions,
+  type TokenSource,
+  type TokenSourceOptions,
 } from '@cleanapp/api-client';
