@@ -16,9 +16,7 @@ export type ClientCredentialsOptions = TokenRequestOptions & TokenSourceOptions;
 
 /** One client-credentials request, uncached. */
 function requestClientCredentials(client: ClientCredentials, scope: string, options: TokenRequestOptions): Promise<AccessToken> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials' });
-  if (scope) form.set('scope', scope);
-  if (client.audience) form.set('audience', client.audience);
+  const form = { grant_type: 'client_credentials', scope: scope || undefined, audience: client.audience || undefined };
   // RFC 6749 §2.3.1: client id and secret are form-urlencoded before the Basic encoding (which keeps btoa to ASCII).
   const basic = btoa(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`);
   options.onSecret?.(basic);

@@ -1,5 +1,31 @@
 // The token endpoint exchange shared by every grant (RFC 6749 §5): form POST, JSON answer, OAuth2 errors.
-// Only `fetch` and web APIs, no Node built-ins, so it runs wherever the client does.
+// Only `fetch`, `setTimeout` and `AbortController`: no Node built-ins, and neither `URL`/`URLSearchParams` nor
+// `AbortSignal.timeout`, which React Native implements only in part.
+
+/** `application/x-www-form-urlencoded` (and query string) encoding of the defined entries. */
+export function formEncode(params: Record<string, string | undefined>): string {
+  return Object.entries(params)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
+}
+
+/** The query parameters of a URL (the first of each name), decoded as a form. */
+export function queryParams(url: string): Map<string, string> {
+  const params = new Map<string, string>();
+  const query = url.split('#', 1)[0]!.split('?').slice(1).join('?');
+  for (const pair of query.split('&')) {
+    if (!pair) continue;
+    const [name, value = ''] = pair.split(/=(.*)/s, 2) as [string, string?];
+    const decode = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
+    try {
+      if (!params.has(decode(name))) params.set(decode(name), decode(value));
+    } catch {
+      throw new TokenError(`malformed query parameter "${pair.slice(0, 40)}" in ${url.slice(0, 200)}`);
+    }
+  }
+  return params;
+}
 
 /** The token endpoint refused, answered nonsense, or could not be reached. */
 export class TokenError extends Error {
@@ -41,24 +67,29 @@ const DEFAULT_LIFETIME_S = 300;
  */
 export async function requestToken(
   tokenUrl: string,
-  form: URLSearchParams,
+  form: Record<string, string | undefined>,
   context: { describe: string; scope: string; headers?: Record<string, string> },
   options: TokenRequestOptions = {},
 ): Promise<AccessToken> {
   const now = options.now ?? Date.now;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
   let response: Response;
+  let text: string;
   try {
     response = await (options.fetch ?? globalThis.fetch)(tokenUrl, {
       method: 'POST',
       headers: { ...context.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      body: formEncode(form),
+      signal: controller.signal,
     });
+    text = await response.text();
   } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+    const cause = controller.signal.aborted ? `no answer within ${options.timeoutMs ?? 10_000} ms` : ((err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message);
     throw new TokenError(`token endpoint ${tokenUrl} unreachable (${cause})`);
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await response.text();
   let json: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(text);

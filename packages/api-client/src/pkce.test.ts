@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parse as parseForm } from 'node:querystring';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiClient } from './index.js';
 import { TokenError } from './oauth.js';
@@ -83,7 +84,7 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      const form = Object.fromEntries(new URLSearchParams(body));
+      const form = Object.fromEntries(Object.entries(parseForm(body)).map(([k, v]) => [k, String(v)])); // not URLSearchParams: a test stubs it
       seen.push({ url: req.url ?? '', headers: req.headers, form });
       res.setHeader('content-type', 'application/json');
       if (req.url === '/oauth/token' && form.grant_type === 'authorization_code') {
@@ -249,5 +250,39 @@ describe('createPkceAuth', () => {
 
   it('names a missing option', () => {
     expect(() => createPkceAuth({ ...options(), redirectUri: '' })).toThrow('createPkceAuth: redirectUri is required');
+  });
+
+  it("needs neither URL, URLSearchParams nor AbortSignal.timeout (React Native's are partial)", async () => {
+    // A fetch over node:http (Node's own internals, not the globals stubbed below) stands in for React Native's.
+    const nativeFetch = (async (input: string, init: RequestInit) => {
+      const { port } = server.address() as AddressInfo;
+      const path = input.slice(origin.length);
+      return new Promise<Response>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, method: init.method, headers: init.headers as Record<string, string> }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(new Response(text, { status: res.statusCode ?? 0 })));
+        });
+        req.on('error', reject);
+        req.end(init.body as string);
+      });
+    }) as typeof fetch;
+    const broken = class {
+      constructor() {
+        throw new Error('not implemented');
+      }
+    };
+    const auth = createPkceAuth(options({ fetch: nativeFetch, storage: memoryStorage() }));
+    vi.stubGlobal('URL', broken);
+    vi.stubGlobal('URLSearchParams', broken);
+    vi.stubGlobal('AbortSignal', { timeout: undefined });
+    const authorizationUrl = await auth.authorizationRequestUrl();
+    vi.unstubAllGlobals();
+    const callback = approve(authorizationUrl);
+    vi.stubGlobal('URL', broken);
+    vi.stubGlobal('URLSearchParams', broken);
+    vi.stubGlobal('AbortSignal', { timeout: undefined });
+    const token = await auth.handleCallback(callback);
+    expect(await auth.token({ forceRefresh: true })).not.toBe(token.accessToken);
   });
 });

@@ -1,8 +1,8 @@
 // OAuth2 authorization code with PKCE (RFC 6749 §4.1, RFC 7636 S256) for public clients — browser and mobile
-// apps, which hold no secret. Web APIs only; SHA-256 falls back to @noble/hashes where `crypto.subtle` is
-// missing (plain-http pages, Hermes).
+// apps, which hold no secret. Web APIs only, and not `URL` (React Native's is partial); SHA-256 falls back to
+// @noble/hashes where `crypto.subtle` is missing (plain-http pages, Hermes).
 import { sha256 } from '@noble/hashes/sha2';
-import { normaliseScopes, requestToken, TokenError, type AccessToken, type TokenRequestOptions } from './oauth.js';
+import { formEncode, normaliseScopes, queryParams, requestToken, TokenError, type AccessToken, type TokenRequestOptions } from './oauth.js';
 import { createTokenSource, type TokenSource, type TokenSourceOptions } from './token-source.js';
 
 /** sessionStorage, localStorage and React Native's AsyncStorage all fit (sync or async). */
@@ -129,7 +129,7 @@ export function createPkceAuth(options: PkceOptions): PkceAuth {
   };
 
   const refresh = async (refreshToken: string): Promise<AccessToken> => {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: options.clientId });
+    const form = { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: options.clientId };
     try {
       const token = await requestToken(options.tokenUrl, form, { describe, scope }, options);
       // Rotation: the issuer sends a new refresh token and the old one is spent; keep the old one only if it sent none.
@@ -164,8 +164,8 @@ export function createPkceAuth(options: PkceOptions): PkceAuth {
     async authorizationRequestUrl(extraParams = {}) {
       const random = options.random ?? defaultRandom();
       const pending: Pending = { state: base64url(random(new Uint8Array(16))), verifier: createCodeVerifier(random), redirectUri: options.redirectUri };
-      const url = new URL(options.authorizationUrl);
-      const params: Record<string, string> = {
+      // The app's extra parameters first, so they cannot replace the ones the flow depends on.
+      const params = formEncode({
         ...extraParams,
         response_type: 'code',
         client_id: options.clientId,
@@ -173,20 +173,20 @@ export function createPkceAuth(options: PkceOptions): PkceAuth {
         state: pending.state,
         code_challenge: await codeChallengeS256(pending.verifier),
         code_challenge_method: 'S256',
-        ...(scope ? { scope } : {}),
-        ...(options.audience ? { audience: options.audience } : {}),
-      };
-      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+        scope: scope || undefined,
+        audience: options.audience,
+      });
+      const base = options.authorizationUrl;
       await storage.setItem(pendingKey, JSON.stringify(pending));
-      return url.toString();
+      return `${base}${base.includes('?') ? '&' : '?'}${params}`;
     },
 
     async handleCallback(callbackUrl) {
-      const params = new URL(String(callbackUrl)).searchParams;
+      const params = queryParams(String(callbackUrl));
       const pending = await read<Pending>(pendingKey);
       if (!pending) throw new TokenError('no sign-in in progress: the callback does not match a request made by authorizationRequestUrl() here');
-      const state = params.get('state');
-      const error = params.get('error');
+      const state = params.get('state') ?? null;
+      const error = params.get('error') ?? null;
       // An error answer is reported even without state (it grants nothing); a code needs the matching state.
       if (state !== pending.state && !(error && state === null)) {
         throw new TokenError(`the callback's state ${state === null ? 'is missing' : 'does not match the sign-in request'}; refusing it (possible forged redirect)`);
@@ -198,13 +198,7 @@ export function createPkceAuth(options: PkceOptions): PkceAuth {
       }
       const code = params.get('code');
       if (!code) throw new TokenError('the callback carries neither code nor error');
-      const form = new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: pending.redirectUri,
-        client_id: options.clientId,
-        code_verifier: pending.verifier,
-      });
+      const form = { grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri, client_id: options.clientId, code_verifier: pending.verifier };
       const issued = await store(await requestToken(options.tokenUrl, form, { describe, scope }, options));
       token.clear(); // the next call reads the new tokens
       return issued;
