@@ -87,7 +87,7 @@ export interface SchemaReporter<Change extends string> {
   readonly rDocs: DocumentSet;
   readonly policy: Policy;
   emit(ctx: SchemaCtx, what: Change, detail: string, extra?: Pick<EmitFields, 'clientLevel'>): void;
-  emitAt(id: RuleId, ctx: SchemaCtx, prop: string, extra?: Pick<EmitFields, 'detail' | 'level'>): void;
+  emitAt(id: RuleId, ctx: SchemaCtx, prop: string, extra?: Pick<EmitFields, 'detail' | 'level' | 'clientLevel'>): void;
   diff(b: Located, r: Located, ctx: SchemaCtx): void;
   nest(ctx: SchemaCtx, seg: string, extra?: Partial<SchemaCtx>): SchemaCtx;
 }

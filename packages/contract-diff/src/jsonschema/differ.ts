@@ -68,7 +68,7 @@ export class SchemaDiffer implements SchemaReporter<SchemaChange> {
   }
 
   /** Reports a fixed id at `prop` (a property path below ctx.prop, or ctx.prop itself). */
-  emitAt(id: RuleId, ctx: SchemaCtx, prop: string, extra: Pick<EmitFields, 'detail' | 'level'> = {}): void {
+  emitAt(id: RuleId, ctx: SchemaCtx, prop: string, extra: Pick<EmitFields, 'detail' | 'level' | 'clientLevel'> = {}): void {
     this.out.emit(id, ctx.kind, { location: `${ctx.loc} ${prop}`, operation: ctx.operation, path: ctx.path, detail: prop, ...extra });
   }
 

@@ -120,9 +120,10 @@ function compareRequired(d: SchemaReporter<keyof typeof PROPERTY_RULES>, bReq: b
  * readOnly in what clients send (servers ignore the value) and writeOnly in what they read (servers
  * stop returning it) take the property away from that side: breaking. The other two flips only
  * document what that side never used (oasdiff's info rows). A schema the revision also uses the other
- * way round (one model for input and output) is a warning: splitting it by access is how OpenAPI says
- * "input only" or "output only" there, and oasdiff (its TestBreaking_RequiredPropertyWriteOnlyEnabled)
- * calls that not breaking.
+ * way round (one model for input and output) is a warning on the wire: splitting it by access is how
+ * OpenAPI says "input only" or "output only" there, and oasdiff (its TestBreaking_RequiredPropertyWriteOnlyEnabled)
+ * calls that not breaking. Under `--judge clients` it is breaking: the generated type keeps the property,
+ * so code still compiles and silently sends a value that is ignored or reads one that never comes.
  */
 function compareAccess(d: SchemaReporter<keyof typeof PROPERTY_RULES>, bs: JsonObject, rs: JsonObject, ctx: SchemaCtx, required: boolean): void {
   for (const kw of ['readOnly', 'writeOnly'] as const) {
@@ -131,7 +132,7 @@ function compareAccess(d: SchemaReporter<keyof typeof PROPERTY_RULES>, bs: JsonO
     const taken = rv && ((kw === 'readOnly' && ctx.dir === 'request') || (kw === 'writeOnly' && ctx.dir === 'response'));
     if (taken) {
       const shared = d.policy.usedIn?.(rs, ctx.dir === 'request' ? 'response' : 'request') === true;
-      d.emitAt(ctx.dir === 'request' ? 'request-property-became-read-only' : 'response-property-became-write-only', ctx, ctx.prop, shared ? { level: 'warning', detail: `${ctx.prop} (the schema is also ${ctx.dir === 'request' ? 'read' : 'sent'} by clients elsewhere)` } : {});
+      d.emitAt(ctx.dir === 'request' ? 'request-property-became-read-only' : 'response-property-became-write-only', ctx, ctx.prop, shared ? { level: 'warning', clientLevel: 'breaking', detail: `${ctx.prop} (the schema is also ${ctx.dir === 'request' ? 'read' : 'sent'} by clients elsewhere)` } : {});
       continue;
     }
     const [set, unset] = ACCESS_FLIPS[ctx.dir][required ? 'required' : 'optional'][kw];

@@ -1,6 +1,7 @@
 // Rules request-property-became-read-only and response-property-became-write-only: readOnly/writeOnly
 // judged by the direction the schema is used in.
 import { describe, expect, it } from 'vitest';
+import { diff } from '../../src/index.js';
 import { openapi, verdicts } from './docs.js';
 
 type Obj = Record<string, unknown>;
@@ -32,7 +33,12 @@ describe('readOnly / writeOnly by direction', () => {
     expect(await verdicts(sent(), sent({ writeOnly: true }))).toEqual([['request-optional-property-became-write-only', 'info']]);
   });
 
-  it('a model used both ways that splits by access warns (oasdiff calls it not breaking)', async () => {
+  it('a model used both ways that splits by access warns on the wire (oasdiff calls it not breaking), breaks for clients', async () => {
+    const clients = await diff(shared(), shared({ writeOnly: true }), { judge: 'clients' });
+    expect(clients.changes.map((c) => [c.id, c.level]).sort()).toEqual([
+      ['request-optional-property-became-write-only', 'info'],
+      ['response-property-became-write-only', 'breaking'],
+    ]);
     expect(await verdicts(shared(), shared({ writeOnly: true }))).toEqual([
       ['request-optional-property-became-write-only', 'info'],
       ['response-property-became-write-only', 'warning'],
