@@ -128,6 +128,7 @@ describe('authorization code with PKCE (apps)', () => {
     expect(status).toBe(302);
     expect(`${location!.origin}${location!.pathname}`).toBe(APP.redirectUris[1]);
     expect(location!.searchParams.get('state')).toBe('xyz');
+    expect(location!.searchParams.get('iss')).toBe(new URL(auth.tokenUrl).origin);
     const code = location!.searchParams.get('code')!;
     const tokens = await redeem(code, { redirect_uri: APP.redirectUris[1]! });
     expect(tokens.status).toBe(200);
@@ -182,6 +183,7 @@ describe('authorization code with PKCE (apps)', () => {
       [{ code_challenge: '' }, 'invalid_request'],
       [{ response_type: 'token' }, 'unsupported_response_type'],
       [{ scope: 'report:read superuser' }, 'invalid_scope'],
+      [{ scope: 'admin' }, 'invalid_scope'], // never for a public client (the contract)
     ] as const) {
       const { status, location } = await authorize({ ...base, ...params });
       expect(status).toBe(302);

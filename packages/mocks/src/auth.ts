@@ -10,7 +10,7 @@ import { oauthFlows } from './generated/fixtures.js';
 export interface MockOAuthClient {
   clientId: string;
   clientSecret?: string;
-  /** Scopes it may be granted; default: every scope of the contract. */
+  /** Scopes it may be granted; default: every scope of the contract (a public client never gets `admin`). */
   scopes?: readonly string[];
   /** Public clients: the redirect URIs it registered (compared character for character); default: any. */
   redirectUris?: readonly string[];
@@ -21,6 +21,8 @@ export interface AuthMockOptions {
   tokenUrl?: string;
   /** Authorization endpoint; default: the contract's `authorizationUrl` (authorization-code flow). */
   authorizeUrl?: string;
+  /** The `iss` parameter of authorization responses (RFC 9207, as the reference issuer sends it); default: the token URL's origin. */
+  issuer?: string;
   /**
    * Registered clients. Default: any `client_id` — with a secret it is a confidential client, without one a
    * public client — allowed every scope of the contract and any redirect URI.
@@ -61,6 +63,8 @@ export interface AuthMock {
 export const MOCK_USER = 'mock-user';
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+/** The contract: "A public client gets only the scopes registered for it (never `admin`)". */
+const CONFIDENTIAL_ONLY_SCOPES = ['admin'];
 
 const defaultTokenUrl = (): string => {
   const flows = oauthFlows as { clientCredentials?: { tokenUrl?: string }; authorizationCode?: { tokenUrl?: string } };
@@ -129,6 +133,7 @@ interface RefreshGrant {
 export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
   const tokenUrl = options.tokenUrl ?? defaultTokenUrl();
   const authorizeUrl = options.authorizeUrl ?? defaultAuthorizeUrl(tokenUrl);
+  const issuer = options.issuer ?? new URL(tokenUrl).origin;
   const now = options.now ?? Date.now;
   const ttlMs = (options.accessTokenTtlSeconds ?? 900) * 1000;
   const codeTtlMs = (options.codeTtlSeconds ?? 60) * 1000;
@@ -147,9 +152,9 @@ export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
     if (!options.clients) return { clientId, ...(secret !== undefined ? { clientSecret: secret } : {}) };
     return options.clients.find((c) => c.clientId === clientId);
   };
-  /** Requested scopes, or every allowed one; undefined when one is not allowed. */
+  /** Requested scopes, or every allowed one; the denied ones when any is not allowed. */
   const grantScope = (client: MockOAuthClient, requested: string | null): { scope: string[] } | { denied: string[] } => {
-    const allowed = client.scopes ?? allScopes;
+    const allowed = (client.scopes ?? allScopes).filter((s) => client.clientSecret !== undefined || !CONFIDENTIAL_ONLY_SCOPES.includes(s));
     const asked = (requested ?? '').split(/\s+/).filter(Boolean);
     const denied = asked.filter((s) => !allowed.includes(s));
     return denied.length > 0 ? { denied } : { scope: asked.length > 0 ? [...new Set(asked)] : [...allowed] };
@@ -185,6 +190,7 @@ export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
       for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
       const state = q.get('state');
       if (state !== null) target.searchParams.set('state', state);
+      target.searchParams.set('iss', issuer);
       return new HttpResponse(null, { status: 302, headers: { location: target.href, 'cache-control': 'no-store' } });
     };
     if (q.get('response_type') !== 'code') return back({ error: 'unsupported_response_type', error_description: 'response_type must be code' });
