@@ -1,8 +1,15 @@
-import createClient, { type Client } from 'openapi-fetch';
+import * as openapiFetch from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
 import { operationParseAs } from './generated/parse-as.js';
 import type { paths } from './generated/schema.js';
 import { requestIdMiddleware, tokenMiddleware, type TokenProvider } from './middleware.js';
 import { resilientFetch, type TransportOptions } from './resilient-fetch.js';
+
+// openapi-fetch's CommonJS build sets `exports.default` (with __esModule). Our CommonJS build imports it with
+// Node's interop, where the default import is the whole `module.exports`: take `.default` from there.
+type CreateClient = typeof openapiFetch.default;
+const createClient: CreateClient =
+  typeof openapiFetch.default === 'function' ? openapiFetch.default : (openapiFetch.default as unknown as { default: CreateClient }).default;
 
 export type { TokenProvider };
 export type ApiClient = Client<paths>;
