@@ -225,9 +225,12 @@ export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
       clientId = decodeURIComponent(decoded.slice(0, sep));
       secret = decodeURIComponent(decoded.slice(sep + 1));
     }
+    const grantType = form.get('grant_type');
+    if (grantType !== 'client_credentials' && grantType !== 'authorization_code' && grantType !== 'refresh_token') {
+      return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials, authorization_code or refresh_token');
+    }
     if (!clientId) return oauthError(401, 'invalid_client', 'no client_id (Basic credentials or client_id in the form)', Boolean(basic));
     const client = clientOf(clientId, secret);
-    const grantType = form.get('grant_type');
 
     if (grantType === 'client_credentials') {
       if (!client || client.clientSecret === undefined || !secret || client.clientSecret !== secret) {
@@ -236,9 +239,6 @@ export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
       const scope = grantScope(client, form.get('scope'));
       if ('denied' in scope) return oauthError(400, 'invalid_scope', `not allowed for this client: ${scope.denied.join(' ')}`);
       return issue(clientId, 'service', scope.scope, 'client_credentials');
-    }
-    if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
-      return oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials, authorization_code or refresh_token');
     }
     // Public clients identify themselves with client_id alone.
     if (!client || secret !== undefined || client.clientSecret !== undefined) {

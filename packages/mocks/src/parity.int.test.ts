@@ -1,11 +1,15 @@
 // The issue's done-criterion: "Mocks and real stack answer the same example request with bodies that both
 // validate against the contract". Starts the real reference stack (RabbitMQ at AMQP_URL / 127.0.0.1:5672,
 // PostgreSQL at DATABASE_URL / 127.0.0.1:5432), sends the contract's example requests to it and to the MSW
-// mocks, and checks both answers against the contract.
+// mocks, and checks both answers against the contract. The token mock is compared with the stack's issuer the same
+// way: the same token and authorize requests get the same status and OAuth error code, and a PKCE sign-in through
+// api-client's createPkceAuth works against both.
+import { createApiClient, createPkceAuth, type AccessToken } from '@cleanapp/api-client';
 import { OpenApiValidator } from '@cleanapp/contracts';
 import { startStack, type RunningStack } from '@cleanapp/reference-stack';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthHandlers, type AuthMock } from './auth.js';
 import { createHandlers } from './handlers.js';
 import { exampleRequest, readBody } from './test-helpers.js';
 import type { OperationId } from './types.js';
@@ -16,6 +20,8 @@ const validator = new OpenApiValidator();
 const server = setupServer(...createHandlers({ baseUrl: MOCK, requireAuth: true }));
 let stack: RunningStack;
 let token: string;
+let auth: AuthMock;
+const MOCK_ISSUER = 'http://auth.mock.cleanapp.test';
 
 beforeAll(async () => {
   server.listen({
@@ -25,6 +31,10 @@ beforeAll(async () => {
   });
   stack = await startStack();
   token = await stack.token();
+  // The mock registers the stack's clients, so the same requests mean the same thing to both.
+  const service = { clientId: stack.target.auth.clientId, clientSecret: stack.target.auth.clientSecret };
+  auth = createAuthHandlers({ tokenUrl: `${MOCK_ISSUER}/oauth/token`, authorizeUrl: `${MOCK_ISSUER}/oauth/authorize`, clients: [service, ...stack.login.publicClients] });
+  server.use(...auth.handlers);
 });
 afterAll(async () => {
   server.close();
@@ -103,5 +113,85 @@ describe('mocks and the real reference stack answer the same example requests va
     for (const response of [mock, real]) {
       expect(validator.validateResponse('submitReport', 401, await readBody(response), response.headers.get('content-type') ?? '')).toEqual([]);
     }
+  });
+});
+
+describe('the token mock and the stack\'s issuer answer the same OAuth requests alike', () => {
+  const app = () => stack.login.publicClients[0]!;
+  const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'; // RFC 7636 appendix B
+
+  async function tokenParity(form: Record<string, string>, basic?: 'right' | 'wrong') {
+    const { clientId, clientSecret } = stack.target.auth;
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (basic) headers.authorization = `Basic ${btoa(`${clientId}:${basic === 'right' ? clientSecret : 'wrong'}`)}`;
+    const post = async (url: string) => {
+      const response = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(form) });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const [mock, real] = await Promise.all([post(auth.tokenUrl), post(stack.login.tokenUrl)]);
+    expect({ status: mock.status, error: mock.body.error }).toEqual({ status: real.status, error: real.body.error });
+    return { mock: mock.body, real: real.body };
+  }
+
+  it('client credentials: a token with the same fields; wrong secret, bad scope and an unknown grant type refused alike', async () => {
+    const ok = await tokenParity({ grant_type: 'client_credentials', scope: 'report:read' }, 'right');
+    expect(Object.keys(ok.mock).sort()).toEqual(Object.keys(ok.real).sort());
+    expect([ok.mock.token_type, ok.mock.scope]).toEqual([ok.real.token_type, ok.real.scope]);
+    expect((await tokenParity({ grant_type: 'client_credentials', scope: 'report:read' }, 'wrong')).real.error).toBe('invalid_client');
+    expect((await tokenParity({ grant_type: 'client_credentials', scope: 'superuser' }, 'right')).real.error).toBe('invalid_scope');
+    expect((await tokenParity({ grant_type: 'password', username: 'a', password: 'b' }, 'right')).real.error).toBe('unsupported_grant_type');
+  });
+
+  it('authorization code and refresh token: unknown code or refresh token, a secret sent by a public client', async () => {
+    const base = { client_id: app().clientId, redirect_uri: app().redirectUris[0]!, code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' };
+    expect((await tokenParity({ ...base, grant_type: 'authorization_code', code: 'never-issued' })).real.error).toBe('invalid_grant');
+    expect((await tokenParity({ grant_type: 'refresh_token', client_id: app().clientId, refresh_token: 'never-issued' })).real.error).toBe('invalid_grant');
+    expect((await tokenParity({ ...base, grant_type: 'authorization_code', code: 'x', client_secret: 's' })).real.error).toBe('invalid_client');
+  });
+
+  it('authorize: refused on the spot (unknown client, unregistered redirect_uri) or redirected back with the same error', async () => {
+    const base = { response_type: 'code', client_id: app().clientId, redirect_uri: app().redirectUris[0]!, code_challenge: challenge, code_challenge_method: 'S256', state: 'st' };
+    const get = async (authorizeUrl: string, params: Record<string, string>) => {
+      const url = new URL(authorizeUrl);
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      const response = await fetch(url, { redirect: 'manual' });
+      const location = response.headers.get('location');
+      const back = location ? new URL(location).searchParams : undefined;
+      return { status: response.status, error: back?.get('error') ?? null, state: back?.get('state') ?? null, iss: Boolean(back?.get('iss')) };
+    };
+    for (const params of [
+      { client_id: 'stranger' },
+      { redirect_uri: 'https://evil.example/callback' },
+      { code_challenge_method: 'plain' },
+      { response_type: 'token' },
+      { scope: 'admin' },
+    ] as Record<string, string>[]) {
+      const [mock, real] = await Promise.all([get(auth.authorizeUrl, { ...base, ...params }), get(stack.login.authorizationUrl, { ...base, ...params })]);
+      expect({ params, ...mock }).toEqual({ params, ...real });
+    }
+  });
+
+  it("a PKCE sign-in with api-client's createPkceAuth works against both, with tokens of the same shape", async () => {
+    const user = stack.login.users[0]!;
+    const signIn = async (authorizationUrl: string, tokenUrl: string, approve: (url: string) => Promise<Response>): Promise<AccessToken> => {
+      const pkce = createPkceAuth({ authorizationUrl, tokenUrl, clientId: app().clientId, redirectUri: app().redirectUris[0]!, scope: 'report:read' });
+      const answer = await approve(await pkce.authorizationRequestUrl());
+      expect(answer.status).toBe(302);
+      return pkce.handleCallback(answer.headers.get('location')!);
+    };
+    const mock = await signIn(auth.authorizeUrl, auth.tokenUrl, (url) => fetch(url, { redirect: 'manual' }));
+    // The stack's issuer shows a login form: post it as the user would.
+    const real = await signIn(stack.login.authorizationUrl, stack.login.tokenUrl, async (url) => {
+      const form = new URLSearchParams(new URL(url).searchParams);
+      form.set('username', user.username);
+      form.set('password', user.password);
+      form.set('decision', 'allow');
+      return fetch(stack.login.authorizationUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    });
+    expect(Object.keys(mock).sort()).toEqual(Object.keys(real).sort());
+    expect([mock.scope, typeof mock.refreshToken]).toEqual([real.scope, typeof real.refreshToken]);
+    expect(auth.verify(mock.accessToken)).toMatchObject({ clientId: app().clientId, scope: ['report:read'] });
+    const stats = await createApiClient({ baseUrl: stack.target.rest.baseUrl, token: real.accessToken }).GET('/api/v4/stats');
+    expect(stats.response.status).toBe(200);
   });
 });
