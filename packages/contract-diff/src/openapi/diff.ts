@@ -342,7 +342,9 @@ class OpenApiDiff {
     }
     const bReq = bb.node.required === true;
     const rReq = rb.node.required === true;
-    if (bReq !== rReq) this.out.emit(rReq ? 'request-body-became-required' : 'request-body-became-optional', 'request-body', f);
+    // A webhook body that becomes optional may no longer come at all: its readers (subscribers) break.
+    // Becoming required keeps oasdiff's verdict (README, Not covered yet).
+    if (bReq !== rReq) this.out.emit(rReq ? 'request-body-became-required' : 'request-body-became-optional', 'request-body', !rReq && dir === 'response' ? { ...f, level: 'breaking', detail: 'subscribers may receive no body' } : f);
     this.diffContent(bb, rb, dir, `${opLabel} request body`, base);
   }
 

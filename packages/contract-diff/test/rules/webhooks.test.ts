@@ -26,6 +26,16 @@ const callback = (body: Obj, reply: Obj = order([])): Obj => ({
   },
 });
 
+describe('webhook request body presence', () => {
+  it('a body that becomes optional may not come at all: breaking for subscribers (an ordinary request body: info)', async () => {
+    const optional = (doc: Obj): Obj => JSON.parse(JSON.stringify(doc).replace('"requestBody":{', '"requestBody":{"required":false,')) as Obj;
+    const required = (doc: Obj): Obj => JSON.parse(JSON.stringify(doc).replace('"requestBody":{', '"requestBody":{"required":true,')) as Obj;
+    expect(await verdicts(required(webhook(order(['id']))), optional(webhook(order(['id']))))).toEqual([['request-body-became-optional', 'breaking']]);
+    const ordinary = (req: boolean): Obj => ({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: { '/orders': { post: { requestBody: { required: req, ...json(order(['id'])) }, responses: { '204': { description: 'ok' } } } } } });
+    expect(await verdicts(ordinary(true), ordinary(false))).toEqual([['request-body-became-optional', 'info']]);
+  });
+});
+
 describe.each([
   ['webhook', webhook],
   ['callback', callback],
