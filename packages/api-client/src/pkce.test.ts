@@ -5,7 +5,7 @@ import { parse as parseForm } from 'node:querystring';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApiClient } from './index.js';
 import { TokenError } from './oauth.js';
-import { codeChallengeS256, createCodeVerifier, createPkceAuth, memoryStorage, type KeyValueStorage, type PkceOptions } from './pkce.js';
+import { base64url, codeChallengeS256, createCodeVerifier, createPkceAuth, memoryStorage, type KeyValueStorage, type PkceOptions } from './pkce.js';
 
 // RFC 7636 Appendix B: these 32 octets give this verifier, whose S256 challenge is this.
 const APPENDIX_B_OCTETS = [116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121];
@@ -27,6 +27,14 @@ describe('PKCE primitives', () => {
   it('gives the same challenge without crypto.subtle (plain-http pages, Hermes)', async () => {
     vi.stubGlobal('crypto', { getRandomValues: realCrypto.getRandomValues.bind(realCrypto) });
     expect(await codeChallengeS256(APPENDIX_B_VERIFIER)).toBe(APPENDIX_B_CHALLENGE);
+  });
+
+  it('base64url-encodes every length like Node does (no padding)', () => {
+    for (let length = 0; length <= 40; length++) {
+      const bytes = realCrypto.getRandomValues(new Uint8Array(length));
+      expect(base64url(bytes)).toBe(Buffer.from(bytes).toString('base64url'));
+    }
+    expect(base64url(new Uint8Array([0xfb, 0xff, 0xbf]))).toBe('-_-_');
   });
 
   it('verifiers are 43 base64url characters and differ', () => {

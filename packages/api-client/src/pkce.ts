@@ -37,10 +37,17 @@ function defaultRandom(): RandomSource {
   return (bytes) => getRandomValues.call(crypto, bytes);
 }
 
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Base64url without padding (RFC 4648 §5), without `btoa` (React Native before 0.74 has none). */
+export function base64url(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const group = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.ceil((Math.min(3, bytes.length - i) * 8) / 6); // 1 byte → 2 characters, 2 → 3, 3 → 4
+    for (let j = 0; j < chars; j++) out += BASE64URL[(group >> (18 - 6 * j)) & 63];
+  }
+  return out;
 }
 
 /** A high-entropy code verifier (RFC 7636 §4.1): 32 random bytes, base64url — 43 characters. */
