@@ -14,12 +14,25 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 const cache = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
 mkdirSync(cache, { recursive: true });
 const out = mkdtempSync(join(cache, 'dist-test-'));
+const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
 let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
   // The flags of `pnpm build`, JavaScript only: declarations are slow and checked by package-checks (attw).
-  await build({ entry: ['src/index.ts'], format: ['esm', 'cjs'], outDir: out, dts: false, clean: false, silent: true, config: false });
+  await build({
+    entry: [fileURLToPath(new URL('./index.ts', import.meta.url))],
+    format: ['esm', 'cjs'],
+    // What `"type": "module"` gives `pnpm build`, said explicitly so the names do not depend on the working directory.
+    outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
+    // The dependencies stay imports, as tsup does when run in the package; said here for the same reason.
+    external: Object.keys(dependencies).map((name) => new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(/|$)`)),
+    outDir: out,
+    dts: false,
+    clean: false,
+    silent: true,
+    config: false,
+  });
   server = createServer((req, res) => {
     const svg = req.url?.endsWith('/card.svg');
     res.setHeader('content-type', svg ? 'image/svg+xml' : 'application/json');
