@@ -5,16 +5,19 @@ import { installedAsDependency, packageManifest, packageRoot } from './installat
 
 const startedAt = new Date().toISOString();
 
+let checkoutSha: string | undefined;
+/** The checkout's commit, asked of git once per process: every service of a stack reports it (one spawn, not seven). */
 function gitSha(): string {
   // An installed copy has no commit of its own (a repo around node_modules is the consumer's).
   if (installedAsDependency) return 'unknown';
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] })
+    checkoutSha ??= execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
       .trim();
   } catch {
-    return 'unknown';
+    checkoutSha = 'unknown';
   }
+  return checkoutSha;
 }
 
 /**
