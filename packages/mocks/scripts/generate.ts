@@ -3,7 +3,7 @@
 //   - every response example, keyed by operationId and status, typed with `satisfies` against
 //     @cleanapp/api-client's generated types (so a contract example that drifts from its schema fails tsc);
 //   - every request example (path/query parameter examples, named request-body examples);
-//   - the OAuth2 flows of the contract's security scheme (token/authorization URLs, scopes);
+//   - the OAuth2 flows of the contract's security scheme (token/authorization paths, scopes);
 //   - the AsyncAPI WebSocket message examples (welcome, ping, pong, report.rendered public/privileged);
 //   - the client-facing GraphQL schema (@cleanapp/graphql-client's schema.graphql), which the GraphQL handlers execute against.
 // `--check` compares in memory with the committed file instead of writing it; exit 1 names the stale file.
@@ -163,8 +163,10 @@ const oauthSchemes = Object.entries((doc.components?.securitySchemes ?? {}) as R
   .filter(([, scheme]) => scheme.type === 'oauth2');
 if (oauthSchemes.length !== 1) throw new Error(`mocks: expected one oauth2 security scheme in the contract, found ${oauthSchemes.length}`);
 const [oauthScheme, oauthDef] = oauthSchemes[0]!;
+// Paths only: the contract's hosts are the reference stack's, which a published package must not carry.
 const flowsOut = Object.entries(oauthDef.flows as Record<string, Flow>).map(([flow, def]) => {
-  const fields = (['authorizationUrl', 'tokenUrl', 'refreshUrl'] as const).filter((k) => def[k] !== undefined).map((k) => `${k}: ${q(def[k]!)}`);
+  const paths = { authorizationUrl: 'authorizationPath', tokenUrl: 'tokenPath', refreshUrl: 'refreshPath' } as const;
+  const fields = (Object.keys(paths) as (keyof typeof paths)[]).filter((k) => def[k] !== undefined).map((k) => `${paths[k]}: ${q(new URL(def[k]!).pathname)}`);
   return `  ${flow}: { ${[...fields, `scopes: [${Object.keys(def.scopes ?? {}).map(q).join(', ')}]`].join(', ')} },`;
 });
 
@@ -191,7 +193,7 @@ export const requestExamples = {
 ${requestsOut.join('\n')}
 };
 
-/** The OAuth2 flows of the contract's security scheme \`${oauthScheme}\` (token/authorization URLs, scopes); the auth handlers' defaults. */
+/** The OAuth2 flows of the contract's security scheme \`${oauthScheme}\` (token/authorization paths, scopes); the auth handlers' defaults. */
 export const oauthFlows = {
 ${flowsOut.join('\n')}
 } as const satisfies Record<string, OAuthFlowInfo>;

@@ -9,7 +9,7 @@ import { BASE_URL } from './test-helpers.js';
 let clock = Date.parse('2026-12-01T10:00:00Z');
 const APP = { clientId: 'mobile-app', redirectUris: ['com.cleanapp.mobile:/callback', 'http://localhost:5173/callback'] };
 const SERVICE = { clientId: 'svc', clientSecret: 's3cret', scopes: ['report:read'] };
-const auth: AuthMock = createAuthHandlers({ clients: [SERVICE, APP], now: () => clock });
+const auth: AuthMock = createAuthHandlers({ issuerUrl: 'http://auth.mock.cleanapp.test', clients: [SERVICE, APP], now: () => clock });
 const server = setupMockServer({ baseUrl: BASE_URL, auth, graphql: false });
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -22,8 +22,8 @@ const api = (token?: string | (() => Promise<string>)) => createApiClient({ base
 /** A verifier/challenge pair computed independently of the mock (RFC 7636 appendix B's example). */
 const RFC7636 = { verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' };
 
-async function authorize(params: Record<string, string>): Promise<{ status: number; location: URL | null; body: unknown }> {
-  const url = new URL(auth.authorizeUrl);
+async function authorize(params: Record<string, string>, authorizeUrl = auth.authorizeUrl): Promise<{ status: number; location: URL | null; body: unknown }> {
+  const url = new URL(authorizeUrl);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   const response = await fetch(url, { redirect: 'manual' });
   const location = response.headers.get('location');
@@ -44,10 +44,20 @@ const redeem = (code: string, extra: Record<string, string> = {}) =>
   tokenRequest({ grant_type: 'authorization_code', client_id: APP.clientId, code, redirect_uri: APP.redirectUris[0]!, code_verifier: RFC7636.verifier, ...extra });
 
 describe('defaults from the contract', () => {
-  it('serves the token and authorize URLs the contract declares', () => {
-    const defaults = createAuthHandlers();
-    expect(defaults.tokenUrl).toBe(oauthFlows.clientCredentials.tokenUrl);
-    expect(defaults.authorizeUrl).toBe(oauthFlows.authorizationCode.authorizationUrl);
+  it("answers the contract's token and authorize paths on the issuer origin given, or on any origin", async () => {
+    expect([auth.tokenUrl, auth.authorizeUrl]).toEqual([`http://auth.mock.cleanapp.test${oauthFlows.authorizationCode.tokenPath}`, 'http://auth.mock.cleanapp.test/oauth/authorize']);
+    const anywhere = createAuthHandlers();
+    expect([anywhere.tokenUrl, anywhere.authorizeUrl]).toEqual(['*/oauth/token', '*/oauth/authorize']);
+    server.use(...anywhere.handlers);
+    try {
+      const token = await fetchClientCredentialsToken({ tokenUrl: 'https://login.example.org/oauth/token', clientId: 'any', clientSecret: 'any' }, 'report:read');
+      expect(anywhere.verify(token.accessToken)).toMatchObject({ clientId: 'any', scope: ['report:read'] });
+      const { location } = await authorize({ response_type: 'code', client_id: 'web', redirect_uri: 'https://app.example/cb', code_challenge: RFC7636.challenge, code_challenge_method: 'S256' }, 'https://login.example.org/oauth/authorize');
+      // Without a configured issuer, iss names the origin that was asked.
+      expect([location!.searchParams.get('iss'), location!.searchParams.has('code')]).toEqual(['https://login.example.org', true]);
+    } finally {
+      server.resetHandlers();
+    }
   });
 });
 
@@ -128,7 +138,7 @@ describe('authorization code with PKCE (apps)', () => {
     expect(status).toBe(302);
     expect(`${location!.origin}${location!.pathname}`).toBe(APP.redirectUris[1]);
     expect(location!.searchParams.get('state')).toBe('xyz');
-    expect(location!.searchParams.get('iss')).toBe(new URL(auth.tokenUrl).origin);
+    expect(location!.searchParams.get('iss')).toBe('http://auth.mock.cleanapp.test');
     const code = location!.searchParams.get('code')!;
     const tokens = await redeem(code, { redirect_uri: APP.redirectUris[1]! });
     expect(tokens.status).toBe(200);

@@ -5,6 +5,7 @@
 import { generateRequestId } from '@cleanapp/api-client';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { oauthFlows } from './generated/fixtures.js';
+import type { OAuthFlowInfo } from './types.js';
 
 /** A client the mock knows. With `clientSecret` it is confidential (client credentials), without it public (PKCE). */
 export interface MockOAuthClient {
@@ -17,11 +18,16 @@ export interface MockOAuthClient {
 }
 
 export interface AuthMockOptions {
-  /** Token endpoint; default: the contract's `tokenUrl`. */
+  /**
+   * Origin of the token service, e.g. `https://auth.cleanapp.example`; the endpoints are the contract's paths
+   * on it. Default `*`: any origin (as the REST handlers' `baseUrl`).
+   */
+  issuerUrl?: string;
+  /** Token endpoint, overriding `issuerUrl` + the contract's token path. */
   tokenUrl?: string;
-  /** Authorization endpoint; default: the contract's `authorizationUrl` (authorization-code flow). */
+  /** Authorization endpoint, overriding `issuerUrl` + the contract's authorization path. */
   authorizeUrl?: string;
-  /** The `iss` parameter of authorization responses (RFC 9207, as the reference issuer sends it); default: the token URL's origin. */
+  /** The `iss` parameter of authorization responses (RFC 9207, as the reference issuer sends it); default: `issuerUrl`, else the request's origin. */
   issuer?: string;
   /**
    * Registered clients. Default: any `client_id` — with a secret it is a confidential client, without one a
@@ -51,6 +57,7 @@ export interface MockGrant {
 export interface AuthMock {
   /** The token and authorize handlers; pass them to `setupServer`/`setupWorker` with the API handlers. */
   handlers: HttpHandler[];
+  /** The URLs the handlers answer, in MSW syntax (starting with `*` for any origin when `issuerUrl` is not given). */
   tokenUrl: string;
   authorizeUrl: string;
   /** The grant behind an access token when this mock issued it and it is neither expired nor revoked. */
@@ -66,14 +73,13 @@ const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 /** The contract: "A public client gets only the scopes registered for it (never `admin`)". */
 const CONFIDENTIAL_ONLY_SCOPES = ['admin'];
 
-const defaultTokenUrl = (): string => {
-  const flows = oauthFlows as { clientCredentials?: { tokenUrl?: string }; authorizationCode?: { tokenUrl?: string } };
-  const url = flows.authorizationCode?.tokenUrl ?? flows.clientCredentials?.tokenUrl;
-  if (!url) throw new Error('@cleanapp/mocks: the contract declares no tokenUrl; pass createAuthHandlers({ tokenUrl })');
-  return url;
-};
-const defaultAuthorizeUrl = (tokenUrl: string): string =>
-  (oauthFlows as { authorizationCode?: { authorizationUrl?: string } }).authorizationCode?.authorizationUrl ?? new URL('/oauth/authorize', tokenUrl).href;
+type Flows = Partial<Record<'clientCredentials' | 'authorizationCode', OAuthFlowInfo>>;
+
+/** The contract's path for an endpoint, or a clear error naming the option that replaces it. */
+function contractPath(path: string | undefined, what: string, option: string): string {
+  if (!path) throw new Error(`@cleanapp/mocks: the contract declares no ${what}; pass createAuthHandlers({ ${option} })`);
+  return path;
+}
 const contractScopes = (): string[] => [...new Set(Object.values(oauthFlows as Record<string, { scopes: readonly string[] }>).flatMap((f) => [...f.scopes]))];
 
 /** A random opaque token (a test value, not a secret: the generator falls back to Math.random without Web Crypto). */
@@ -131,9 +137,11 @@ interface RefreshGrant {
  * ```
  */
 export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
-  const tokenUrl = options.tokenUrl ?? defaultTokenUrl();
-  const authorizeUrl = options.authorizeUrl ?? defaultAuthorizeUrl(tokenUrl);
-  const issuer = options.issuer ?? new URL(tokenUrl).origin;
+  const flows = oauthFlows as Flows;
+  const origin = (options.issuerUrl ?? '*').replace(/\/+$/, '');
+  const tokenUrl = options.tokenUrl ?? `${origin}${contractPath(flows.authorizationCode?.tokenPath ?? flows.clientCredentials?.tokenPath, 'token endpoint', 'tokenUrl')}`;
+  const authorizeUrl = options.authorizeUrl ?? `${origin}${contractPath(flows.authorizationCode?.authorizationPath, 'authorization endpoint', 'authorizeUrl')}`;
+  const issuer = options.issuer ?? (origin === '*' ? undefined : origin);
   const now = options.now ?? Date.now;
   const ttlMs = (options.accessTokenTtlSeconds ?? 900) * 1000;
   const codeTtlMs = (options.codeTtlSeconds ?? 60) * 1000;
@@ -190,7 +198,7 @@ export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
       for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
       const state = q.get('state');
       if (state !== null) target.searchParams.set('state', state);
-      target.searchParams.set('iss', issuer);
+      target.searchParams.set('iss', issuer ?? new URL(request.url).origin);
       return new HttpResponse(null, { status: 302, headers: { location: target.href, 'cache-control': 'no-store' } });
     };
     if (q.get('response_type') !== 'code') return back({ error: 'unsupported_response_type', error_description: 'response_type must be code' });

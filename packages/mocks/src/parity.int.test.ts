@@ -33,7 +33,7 @@ beforeAll(async () => {
   token = await stack.token();
   // The mock registers the stack's clients, so the same requests mean the same thing to both.
   const service = { clientId: stack.target.auth.clientId, clientSecret: stack.target.auth.clientSecret };
-  auth = createAuthHandlers({ tokenUrl: `${MOCK_ISSUER}/oauth/token`, authorizeUrl: `${MOCK_ISSUER}/oauth/authorize`, clients: [service, ...stack.login.publicClients] });
+  auth = createAuthHandlers({ issuerUrl: MOCK_ISSUER, clients: [service, ...stack.login.publicClients] });
   server.use(...auth.handlers);
 });
 afterAll(async () => {

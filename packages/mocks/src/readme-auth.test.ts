@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuthHandlers, setupMockServer } from './node.js';
 
 const baseUrl = 'https://api.cleanapp.example';
-const auth = createAuthHandlers(); // the contract's tokenUrl and authorizationUrl; any client_id
+const auth = createAuthHandlers({ issuerUrl: 'https://auth.cleanapp.example' }); // the contract's paths; any client_id
 const server = setupMockServer({ baseUrl, auth }); // secured operations accept only tokens `auth` issued
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());

@@ -61,11 +61,11 @@ export interface OperationInfo {
   scopes: readonly string[] | null;
 }
 
-/** One OAuth2 flow of the contract's security scheme. */
+/** One OAuth2 flow of the contract's security scheme: the paths of its URLs (their host is a deployment's) and its scopes. */
 export interface OAuthFlowInfo {
-  tokenUrl?: string;
-  authorizationUrl?: string;
-  refreshUrl?: string;
+  tokenPath?: string;
+  authorizationPath?: string;
+  refreshPath?: string;
   scopes: readonly string[];
 }
 

@@ -1118,10 +1118,10 @@ export const requestExamples = {
   },
 };
 
-/** The OAuth2 flows of the contract's security scheme `cleanappAuth` (token/authorization URLs, scopes); the auth handlers' defaults. */
+/** The OAuth2 flows of the contract's security scheme `cleanappAuth` (token/authorization paths, scopes); the auth handlers' defaults. */
 export const oauthFlows = {
-  clientCredentials: { tokenUrl: 'http://127.0.0.1:8081/oauth/token', scopes: ['report:submit', 'report:read', 'admin'] },
-  authorizationCode: { authorizationUrl: 'http://127.0.0.1:8081/oauth/authorize', tokenUrl: 'http://127.0.0.1:8081/oauth/token', refreshUrl: 'http://127.0.0.1:8081/oauth/token', scopes: ['report:submit', 'report:read', 'admin'] },
+  clientCredentials: { tokenPath: '/oauth/token', scopes: ['report:submit', 'report:read', 'admin'] },
+  authorizationCode: { authorizationPath: '/oauth/authorize', tokenPath: '/oauth/token', refreshPath: '/oauth/token', scopes: ['report:submit', 'report:read', 'admin'] },
 } as const satisfies Record<string, OAuthFlowInfo>;
 
 /** The client-facing GraphQL schema (SDL) of @cleanapp/graphql-client; the GraphQL handlers execute operations against it. */
