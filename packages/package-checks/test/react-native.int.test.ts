@@ -9,9 +9,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack, type RunningStack } from '@cleanapp/reference-stack';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { command, createScratchProject, lockedPackages, npmInstall, packOnly } from '../src/consumer.js';
 import { runInHermes } from '../src/hermes.js';
+import { seedVisibleReport } from '../src/seed-report.js';
 
 // Versions whose engines accept Node 20 (metro ≥ 0.85 and the preset ≥ 0.85 need Node 22).
 const toolchain = ['metro@0.84.6', 'metro-config@0.84.6', '@react-native/babel-preset@0.84.1', '@babel/core@7.29.17', 'hermes-engine-cli@0.12.0'];
@@ -49,23 +50,9 @@ it('a Metro bundle of the screen runs in Hermes without crypto and lists the rep
   expect(bundle).toContain('/api/v4/reports/near');
 
   // A report near the screen's position, submitted through the API and visible to the query.
-  const submitter = await stack.token('report:submit');
+  const publicId = await seedVisibleReport(stack, { sourceId: `rn-screen-${stack.id}`, latitude: 52.5201, longitude: 13.4051, title: 'seen from a phone' });
   const reader = await stack.token('report:read');
   const base = stack.target.rest.baseUrl;
-  const submitted = await fetch(`${base}/api/v4/reports`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${submitter}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ source_id: `rn-screen-${stack.id}`, latitude: 52.5201, longitude: 13.4051, title: 'seen from a phone', synthetic: true }),
-  });
-  expect(submitted.status).toBe(202);
-  const { public_id: publicId } = (await submitted.json()) as { public_id: string };
-  await vi.waitFor(
-    async () => {
-      const near = await fetch(`${base}/api/v4/reports/near?latitude=52.52&longitude=13.405&radius_m=5000`, { headers: { authorization: `Bearer ${reader}` } });
-      expect(((await near.json()) as { items: { public_id: string }[] }).items.map((r) => r.public_id)).toContain(publicId);
-    },
-    { timeout: 60_000, interval: 250 },
-  );
 
   const props = { baseUrl: base, token: reader, latitude: 52.52, longitude: 13.405 };
   const run = await runInHermes(join(app, 'node_modules/hermes-engine-cli/linux64-bin/hermes'), {
