@@ -25,7 +25,7 @@ export const typicalImports: TypicalImport[] = [
     pkg: '@cleanapp/api-client',
     source: `import { createApiClient } from '@cleanapp/api-client';
 const api = createApiClient({ baseUrl: location.origin, token: () => sessionStorage.getItem('token') ?? '' });
-export const listReports = () => api.GET('/api/v4/reports', { params: { query: { limit: 20 } } });`,
+export const nearby = (latitude, longitude) => api.GET('/api/v4/reports/near', { params: { query: { latitude, longitude, radius_m: 500, limit: 20 } } });`,
   },
   {
     id: 'graphql',

@@ -155,10 +155,13 @@ describe('sizes: what an app ships and what npm downloads', () => {
     }
   });
 
-  it('the typical GraphQL import bundles no graphql-js (documents ship pre-built)', async () => {
+  it('no graphql-js in the typical GraphQL import nor in the whole graphql-client entry (Metro does not tree-shake)', async () => {
     const { graphql, rest } = await measureTypicalImports(packed.filter((p) => p.appFacing));
     expect(graphql.code).not.toMatch(graphqlJsMarker);
     expect(rest.code).not.toMatch(graphqlJsMarker);
+    const everything = await measureBundle("export * from '@cleanapp/graphql-client';", unpacked);
+    expect(everything.code).toContain('query ReportById');
+    expect(everything.code).not.toMatch(graphqlJsMarker);
   });
 });
 
