@@ -1,17 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { diff, formatResult } from '@cleanapp/contract-diff';
 import { contractPaths, loadOpenApi, readSubgraphs } from '@cleanapp/contracts';
-import { curlOf, expectContract, recordingFetch, suiteContext } from '@cleanapp/smoke-kit';
+import { CHROMIUM_ARGS, chromiumPath, curlOf, expectContract, recordingFetch, sharedChromium, suiteContext } from '@cleanapp/smoke-kit';
 import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = suiteContext();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The pages are served by request interception, which Chromium places in the public address space; its
-// Local Network Access check would then refuse a loopback target before CORS is even consulted. Only that
-// check is off: the CORS checks are the ones under test.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults'];
+const CHROMIUM = chromiumPath();
 const OTHER_ORIGIN = 'https://not-allowed.example';
 
 /** Why the GraphQL checks cannot run here, or undefined when they can (the gateway and subgraphs need `report:read`). */
@@ -109,7 +105,11 @@ describe('contracts', () => {
     let token: string;
     beforeAll(async () => {
       token = await ctx.token('report:read');
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      // The run's one Chromium when the runner started it (it closes it), else a browser of this file's own.
+      // CHROMIUM_ARGS turn off Local Network Access checks only: the pages below are served by request
+      // interception, in the public address space, and the CORS checks are the ones under test.
+      const shared = sharedChromium();
+      browser = shared ? await chromium.connectOverCDP(shared) : await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
     });
     afterAll(async () => browser?.close());
 

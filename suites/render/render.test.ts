@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectContract, suiteContext, waitWithin } from '@cleanapp/smoke-kit';
+import { CHROMIUM_ARGS, chromiumPath, expectContract, sharedChromium, suiteContext, waitWithin } from '@cleanapp/smoke-kit';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ctx = suiteContext();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM = chromiumPath();
 const evidence = join(process.env.CLEANAPP_REPORT_DIR ?? '.', 'render');
 
 let publicId: string;
@@ -55,7 +54,9 @@ describe('render', () => {
   describe.skipIf(!existsSync(CHROMIUM))(existsSync(CHROMIUM) ? 'the public page in Chromium' : `the public page in Chromium (skipped: no browser at ${CHROMIUM})`, () => {
     let browser: Browser;
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      // The run's one Chromium when the runner started it (it closes it), else a browser of this file's own.
+      const shared = sharedChromium();
+      browser = shared ? await chromium.connectOverCDP(shared) : await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
     });
     afterAll(async () => browser?.close());
 

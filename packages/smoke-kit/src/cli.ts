@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { chromiumPath, startSharedChromium, type SharedChromium } from './browser.js';
 import { removeSyntheticData } from './cleanup.js';
 import { newRunId } from './context.js';
 import { SMOKE_OPTIONS, type SmokeArgs, type SmokeOption } from './options.js';
@@ -164,12 +166,15 @@ export async function main(argv: string[]): Promise<number> {
 
   let stack: StackHandle | undefined;
   let stackReadyAt: number | undefined;
+  let chromium: Promise<SharedChromium | undefined> | undefined;
   let stopping: Promise<void> | undefined;
-  const stopStack = (): Promise<void> => {
-    if (!stack) return Promise.resolve();
-    stopping ??= stack.stop().catch((err: Error) => {
-      printErr(`smoke: stopping the reference stack failed: ${err.message}`);
-    });
+  const stopStackAndBrowser = (): Promise<void> => {
+    stopping ??= Promise.all([
+      stack?.stop().catch((err: Error) => {
+        printErr(`smoke: stopping the reference stack failed: ${err.message}`);
+      }),
+      chromium?.then((browser) => browser?.stop()),
+    ]).then(() => undefined);
     return stopping;
   };
   const abort = new AbortController();
@@ -180,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
       printErr('smoke: interrupted, cancelling the run and stopping the stack (Ctrl-C again to force)');
       abort.abort();
     } else {
-      void stopStack().finally(() => process.exit(130));
+      void stopStackAndBrowser().finally(() => process.exit(130));
     }
   };
   process.on('SIGINT', onSigint);
@@ -199,6 +204,14 @@ export async function main(argv: string[]): Promise<number> {
     const requested = parseSuiteList(args.suite);
     if (requested) checkNames(requested, '');
     const shard = parseShard(args.shard);
+    // One Chromium for the run, started alongside the stack (or the target's probes): the browser suites
+    // connect to it instead of each launching its own. Should it fail to start, they launch their own.
+    if (known.some((s) => s.browser && (requested ?? knownNames).includes(s.name)) && existsSync(chromiumPath())) {
+      chromium = startSharedChromium().catch((err: Error) => {
+        printErr(`smoke: ${err.message}; the browser suites launch their own`);
+        return undefined;
+      });
+    }
 
     let target: Target;
     let targetFile: string;
@@ -243,8 +256,10 @@ export async function main(argv: string[]): Promise<number> {
     const reportDir = resolve(args['report-dir'] ?? defaultReportDir);
     const runId = newRunId();
     print(`smoke: target ${target.name} (${target.rest.baseUrl}), suites ${suites.join(', ')}${shard ? `, shard ${shard}` : ''}, run ${runId}`);
+    const chromiumEndpoint = known.some((s) => s.browser && suites.includes(s.name)) ? (await chromium)?.endpoint : undefined;
     const checksAt = performance.now();
     const summary = await runSmoke({
+      ...(chromiumEndpoint ? { chromiumEndpoint } : {}),
       target,
       suites,
       reportDir,
@@ -281,7 +296,7 @@ export async function main(argv: string[]): Promise<number> {
     printErr(`smoke: ${(err as Error).stack ?? String(err)}`);
     return EXIT_FAILED;
   } finally {
-    await stopStack();
+    await stopStackAndBrowser();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

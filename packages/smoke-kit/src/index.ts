@@ -35,3 +35,4 @@ export { targetServices, serviceNames, shaMatches, pinProblems, isProduction, DE
 export { deployedVersions, flagVersions, type Deployed, type DeployedService } from './deployed.js';
 export { recordLatency, readLatency, clearLatency, type LatencyRecord, type LatencyResult, type LatencyStats } from './latency.js';
 export { parameterExample, type ParameterExamples } from './examples.js';
+export { chromiumPath, sharedChromium, startSharedChromium, CHROMIUM_ARGS, SHARED_CHROMIUM_ENV, type SharedChromium } from './browser.js';

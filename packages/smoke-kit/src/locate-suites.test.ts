@@ -26,12 +26,16 @@ describe('where the runner finds the suites', () => {
     writeJson(join(suites, 'package.json'), { name: '@cleanapp/smoke-suites', exports: { './package.json': './package.json' } });
     writeJson(join(suites, 'dist', 'health', 'package.json'), { type: 'module', description: 'health checks', smoke: { auth: false, tags: ['gate'], services: ['api'] } });
     writeFileSync(join(suites, 'dist', 'health', 'health.test.js'), '');
+    writeJson(join(suites, 'dist', 'render', 'package.json'), { type: 'module', description: 'pages in Chromium', smoke: { browser: true } });
+    writeFileSync(join(suites, 'dist', 'render', 'render.test.js'), '');
     writeJson(join(suites, 'dist', 'empty', 'package.json'), { type: 'module' });
 
     const located = locateSuites(kit);
     expect(located).toEqual({ suitesDir: join(suites, 'dist'), repoRoot: undefined });
     expect(discoverSuites(located.suitesDir)).toEqual([
-      { name: 'health', dir: join(suites, 'dist', 'health'), description: 'health checks', needsAuth: false, tags: ['gate'], services: ['api'] },
+      { name: 'health', dir: join(suites, 'dist', 'health'), description: 'health checks', needsAuth: false, tags: ['gate'], services: ['api'], browser: false },
+      // smoke.browser: the runner starts the run's one Chromium for it.
+      { name: 'render', dir: join(suites, 'dist', 'render'), description: 'pages in Chromium', needsAuth: false, tags: ['gate', 'nightly'], services: [], browser: true },
     ]);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { SHARED_CHROMIUM_ENV } from './browser.js';
 import { SUITE_CONTEXT_ENV, suiteHandoff } from './context.js';
 import { clearFacts, factsConsole, factsMarkdown, readFacts, type Facts } from './facts.js';
 import { clearLatency, readLatency } from './latency.js';
@@ -67,6 +68,8 @@ export interface SuiteInfo {
   tags: string[];
   /** Services whose behaviour the suite checks (for `--service`). */
   services: string[];
+  /** The suite drives Chromium (package.json `smoke.browser`): the runner starts one for the run. */
+  browser: boolean;
 }
 
 /** Test files: TypeScript in the workspace, JavaScript in the published @cleanapp/smoke-suites. */
@@ -89,7 +92,7 @@ export function discoverSuites(dir = suitesDir): SuiteInfo[] {
     if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const suiteDir = join(dir, entry.name);
     if (!hasTestFiles(suiteDir)) continue;
-    let pkg: { description?: string; smoke?: { auth?: boolean; tags?: string[]; services?: string[] } } = {};
+    let pkg: { description?: string; smoke?: { auth?: boolean; tags?: string[]; services?: string[]; browser?: boolean } } = {};
     try {
       pkg = JSON.parse(readFileSync(join(suiteDir, 'package.json'), 'utf8')) as typeof pkg;
     } catch {
@@ -102,6 +105,7 @@ export function discoverSuites(dir = suitesDir): SuiteInfo[] {
       needsAuth: pkg.smoke?.auth === true,
       tags: pkg.smoke?.tags ?? ['gate', 'nightly'],
       services: pkg.smoke?.services ?? [],
+      browser: pkg.smoke?.browser === true,
     });
   }
   return suites.sort((a, b) => a.name.localeCompare(b.name));
@@ -130,6 +134,8 @@ export interface RunOptions {
   shard?: string;
   /** A JSON-lines file: append this run's latency results and draw the trend from it. */
   history?: string;
+  /** CDP endpoint of the run's shared Chromium (startSharedChromium), handed to the suites. */
+  chromiumEndpoint?: string;
 }
 
 export interface RunSummary extends SmokeResults {
@@ -255,7 +261,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         // A shard may get no file (3 shards over 2 perf files): the merge step checks that the shards together ran checks.
         passWithNoTests: options.shard !== undefined,
         ...(options.shard ? { shard: options.shard } : {}),
-        env: { [SUITE_CONTEXT_ENV]: handoff, CLEANAPP_REPORT_DIR: options.reportDir },
+        env: { [SUITE_CONTEXT_ENV]: handoff, CLEANAPP_REPORT_DIR: options.reportDir, ...(options.chromiumEndpoint ? { [SHARED_CHROMIUM_ENV]: options.chromiumEndpoint } : {}) },
       },
       {
         // graphql ships .js and .mjs without `exports`; harmless for suites that do not use it.
