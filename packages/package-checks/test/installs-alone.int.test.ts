@@ -2,7 +2,7 @@
 // project outside the workspace. A sibling @cleanapp tarball it needed would be a 404 from the registry;
 // Node-only or build-time dependencies would land in every app. Then its main export loads as ESM and,
 // with Node's require(esm) fallback switched off (as Jest, older Node and bundlers in CJS mode have it),
-// as CommonJS. Costs about 20 s with a warm npm cache (three installs side by side).
+// as CommonJS. Costs about 30 s with a warm npm cache (three installs side by side).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,8 +3,8 @@
 // condition on), and the bundle run in a real Hermes VM (hermes-engine-cli's linux binary) that has no
 // `crypto` at all. Fetch is RN's (whatwg-fetch over XMLHttpRequest); the request leaves the VM through a
 // host bridge, as RN's native networking module does, and reaches a real reference stack.
-// Costs about 40 s with a warm npm cache (one npm install of ~240 packages incl. the 57 MB Hermes tarball,
-// a Metro build of ~8 s, the stack's start); a cold cache adds the download.
+// Costs about 75 s with a warm npm cache on a busy 2-core machine (one npm install of ~240 packages incl. the
+// 57 MB Hermes tarball, a Metro build of ~8 s, the stack's start); a cold cache adds the download.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
