@@ -7,18 +7,21 @@
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { runtimePackages, staleBuilds } from './workspace-dist.mjs';
+import { freshSuitePackages, runtimePackages, staleBuilds } from './workspace-dist.mjs';
 
 const source = new URL('../src/cli.ts', import.meta.url);
 let cli;
+let options = {};
 if (!existsSync(source)) {
   cli = await import('../dist/cli.js');
 } else {
-  const packages = runtimePackages('@cleanapp/smoke-kit', fileURLToPath(new URL('..', import.meta.url)));
+  const kitDir = fileURLToPath(new URL('..', import.meta.url));
+  const packages = runtimePackages('@cleanapp/smoke-kit', kitDir);
   const stale = staleBuilds(packages);
   if (stale.length === 0) {
     register('./published-exports.mjs', import.meta.url, { data: { packages } });
     cli = await import('../dist/cli.js');
+    options = { publishedPackages: freshSuitePackages(kitDir) };
   } else {
     process.stderr.write(`cleanapp-smoke: ${stale.join('; ')}; running the sources through tsx (pnpm build for the fast path)\n`);
     const { register: registerTsx } = await import('tsx/esm/api');
@@ -26,4 +29,4 @@ if (!existsSync(source)) {
     cli = await import(source.href);
   }
 }
-cli.runCli(process.argv.slice(2));
+cli.runCli(process.argv.slice(2), options);

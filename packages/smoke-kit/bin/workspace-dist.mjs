@@ -20,13 +20,13 @@ function esmTarget(entry) {
 }
 
 /**
- * `name` and the @cleanapp packages it loads at run time (dependencies and peers, transitively), each with
- * its folder and the published exports that point into dist/ (subpath → file URL).
+ * `name` and the @cleanapp packages it loads at run time (dependencies and peers, transitively, but not
+ * those in `skip`), each with its folder and the published exports that point into dist/ (subpath → file URL).
  */
-export function runtimePackages(name, fromDir) {
+export function runtimePackages(name, fromDir, skip = NOT_IMPORTED) {
   const found = new Map();
   const visit = (pkgName, dir) => {
-    if (found.has(pkgName) || NOT_IMPORTED.has(pkgName)) return;
+    if (found.has(pkgName) || skip.has(pkgName)) return;
     const manifestFile = createRequire(join(dir, 'noop.js')).resolve(`${pkgName}/package.json`);
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     const pkgDir = dirname(manifestFile);
@@ -66,4 +66,12 @@ export function staleBuilds(packages) {
     else if (Math.min(...files.map((f) => statSync(f).mtimeMs)) < newestSource(pkg.dir)) problems.push(`the build of ${pkg.name} is older than its sources`);
   }
   return problems;
+}
+
+/**
+ * The packages the suites import whose build is fresh: vitest's vite resolves them to dist/ (plain JavaScript,
+ * no TypeScript transform); the others stay on src/, which vite compiles itself.
+ */
+export function freshSuitePackages(fromDir) {
+  return runtimePackages('@cleanapp/smoke-suites', fromDir, new Set()).filter((p) => Object.keys(p.exports).length > 0 && staleBuilds([p]).length === 0);
 }

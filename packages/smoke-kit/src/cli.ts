@@ -11,7 +11,7 @@ import { probeTarget, probeTokenEndpoint } from './probe.js';
 import { deployedText } from './deployed.js';
 import { serviceNames } from './services.js';
 import { MergeError, mergeReports } from './merge.js';
-import { defaultReportDir, describeDeployed, discoverSuites, preloadVitest, runSmoke } from './runner.js';
+import { defaultReportDir, describeDeployed, discoverSuites, preloadVitest, runSmoke, type PublishedPackage } from './runner.js';
 import { loadTarget, parseTarget, TargetError, type Target } from './target.js';
 
 /** Exit codes: 0 every check passed, 1 a check failed, 2 unusable configuration or unreachable target. */
@@ -150,7 +150,12 @@ function parseSuiteList(value: string | undefined): string[] | undefined {
   return [...new Set(names)];
 }
 
-export async function main(argv: string[]): Promise<number> {
+export interface CliOptions {
+  /** Workspace packages whose fresh dist/ the suites import (bin/smoke.mjs decides; RunOptions.publishedPackages). */
+  publishedPackages?: PublishedPackage[];
+}
+
+export async function main(argv: string[], cliOptions: CliOptions = {}): Promise<number> {
   if (argv[0] === 'merge') return mergeMain(argv.slice(1));
   let args: SmokeArgs;
   try {
@@ -260,6 +265,7 @@ export async function main(argv: string[]): Promise<number> {
     const checksAt = performance.now();
     const summary = await runSmoke({
       ...(chromiumEndpoint ? { chromiumEndpoint } : {}),
+      ...(cliOptions.publishedPackages ? { publishedPackages: cliOptions.publishedPackages } : {}),
       target,
       suites,
       reportDir,
@@ -303,10 +309,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Runs the CLI and exits the process with its exit code (bin/smoke.mjs and `tsx src/cli.ts`). */
-export function runCli(argv: string[] = process.argv.slice(2)): void {
+export function runCli(argv: string[] = process.argv.slice(2), options: CliOptions = {}): void {
   // `pnpm smoke` runs in packages/smoke-kit; resolve --target/--report-dir against where pnpm was invoked.
   if (process.env.INIT_CWD && process.env.npm_lifecycle_event === 'smoke') process.chdir(process.env.INIT_CWD);
-  main(argv).then(
+  main(argv, options).then(
     (code) => process.exit(code),
     (err: unknown) => {
       printErr(`smoke: ${(err as Error).stack ?? String(err)}`);

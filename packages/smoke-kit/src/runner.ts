@@ -136,6 +136,20 @@ export interface RunOptions {
   history?: string;
   /** CDP endpoint of the run's shared Chromium (startSharedChromium), handed to the suites. */
   chromiumEndpoint?: string;
+  /** Workspace packages the suites import from their built dist/ rather than src/ (fresh builds only). */
+  publishedPackages?: PublishedPackage[];
+}
+
+/** A workspace package as published: its name and, per export subpath (`.`, `./perf`), the file URL in dist/. */
+export interface PublishedPackage {
+  name: string;
+  exports: Record<string, string>;
+}
+
+/** vite aliases sending `name` + subpath to the published file (exact matches only: JSON and other subpaths resolve as usual). */
+export function publishedAliases(packages: readonly PublishedPackage[]): { find: RegExp; replacement: string }[] {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return packages.flatMap((p) => Object.entries(p.exports).map(([subpath, url]) => ({ find: new RegExp(`^${escape(p.name + subpath.slice(1))}$`), replacement: fileURLToPath(url) })));
 }
 
 export interface RunSummary extends SmokeResults {
@@ -265,7 +279,8 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
       },
       {
         // graphql ships .js and .mjs without `exports`; harmless for suites that do not use it.
-        resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
+        // Workspace packages with a fresh build: their dist/ JavaScript (no TypeScript to compile per run).
+        resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }, ...publishedAliases(options.publishedPackages ?? [])] },
         // Keep vite/vitest caches out of the repository; results are never reused between runs.
         cacheDir: join(tmpdir(), 'cleanapp-smoke-vite'),
         logLevel: 'warn',
