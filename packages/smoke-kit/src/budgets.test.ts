@@ -35,6 +35,20 @@ describe('waitWithin', () => {
     expect(e.message).toBe(`report.analysed for rpt_x: not within 150 ms (waited ${e.waitedMs} ms, budgets.pipelineMs of the target); last seen: saw ${calls} messages, none for rpt_x`);
   });
 
+  it('pauses 10 ms first, doubling up to intervalMs, and never past the budget', async () => {
+    let t = 0;
+    const pauses: number[] = [];
+    const err = await waitWithin({ budgets: { readMs: 500 } }, 'readMs', 'the report', () => {
+      throw new Error('404');
+    }, { intervalMs: 100, now: () => t, sleep: async (ms) => {
+      pauses.push(ms);
+      t += ms;
+    } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BudgetExceededError);
+    // 10+20+40+80+100+100+100 = 450; the last pause only fills the 50 ms left of the budget.
+    expect(pauses).toEqual([10, 20, 40, 80, 100, 100, 100, 50]);
+  });
+
   it('uses the default budget when the target sets none', async () => {
     let t = 0;
     const err = (await waitWithin({}, 'renderMs', 'the card', () => {

@@ -30,20 +30,30 @@ export class BudgetExceededError extends Error {
   }
 }
 
+/** The first pause of waitWithin; each next one doubles up to its intervalMs. */
+export const FIRST_RETRY_MS = 10;
+
 /**
  * Retries `attempt` until it stops throwing and returns its value, like vitest's `vi.waitFor`, for at most
  * the target's budget `name`; then throws a BudgetExceededError quoting the last failure (what it saw).
+ * The pauses start at 10 ms and double up to `intervalMs`: what a local target finishes in tens of
+ * milliseconds is seen then, not a whole interval later, and a slow one is still asked only every interval.
  */
 export async function waitWithin<T>(
   target: Pick<Target, 'budgets'>,
   name: BudgetName,
   what: string,
   attempt: () => T | Promise<T>,
-  { intervalMs = 100, now = () => performance.now() }: { intervalMs?: number; now?: () => number } = {},
+  {
+    intervalMs = 100,
+    now = () => performance.now(),
+    sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  }: { intervalMs?: number; now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<T> {
   const budgetMs = budgetOf(target, name);
   const started = now();
   let last = 'nothing yet';
+  let pause = Math.min(FIRST_RETRY_MS, intervalMs);
   for (;;) {
     try {
       return await attempt();
@@ -52,6 +62,7 @@ export async function waitWithin<T>(
     }
     const waited = Math.round(now() - started);
     if (waited >= budgetMs) throw new BudgetExceededError(what, name, budgetMs, waited, last);
-    await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(1, budgetMs - waited))));
+    await sleep(Math.min(pause, Math.max(1, budgetMs - waited)));
+    pause = Math.min(pause * 2, intervalMs);
   }
 }
