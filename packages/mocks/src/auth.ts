@@ -2,7 +2,9 @@
 // client_credentials (services), authorization_code with PKCE S256 and refresh_token with rotation (apps), and
 // `GET <authorizeUrl>` answering like an authorization server whose user always approves. Tokens are opaque test
 // strings this mock remembers, so the REST handlers (`createHandlers({ auth })`) can accept exactly those.
-import { generateRequestId } from '@cleanapp/api-client';
+// The client's own S256 (WebCrypto where there is one, else a bundled SHA-256): the mock must also verify
+// in a plain-http page, where crypto.subtle does not exist.
+import { codeChallengeS256, generateRequestId } from '@cleanapp/api-client';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { oauthFlows } from './generated/fixtures.js';
 import type { OAuthFlowInfo } from './types.js';
@@ -98,17 +100,6 @@ function isAbsoluteUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-function base64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** RFC 7636 §4.6: BASE64URL(SHA-256(ASCII(code_verifier))) must equal the code_challenge. */
-async function s256(verifier: string): Promise<string> {
-  return base64Url(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
 }
 
 interface PendingCode {
@@ -268,7 +259,7 @@ export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
       if (form.get('redirect_uri') !== pending.redirectUri) return oauthError(400, 'invalid_grant', 'redirect_uri differs from the authorization request');
       const verifier = form.get('code_verifier');
       if (!verifier || !VERIFIER.test(verifier)) return oauthError(400, 'invalid_request', 'code_verifier is required: 43-128 characters of A-Z a-z 0-9 - . _ ~');
-      if ((await s256(verifier)) !== pending.challenge) return oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge (S256)');
+      if ((await codeChallengeS256(verifier)) !== pending.challenge) return oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge (S256)');
       return issue(clientId, MOCK_USER, pending.scope, 'authorization_code', pending.family);
     }
 
