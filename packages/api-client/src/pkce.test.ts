@@ -221,6 +221,14 @@ describe('createPkceAuth', () => {
     expect((await auth.handleCallback(approve(url))).accessToken).toBe(`at-${issued}`);
   });
 
+  it('with `issuer` set, refuses a callback without that iss (RFC 9207) and accepts the one that has it', async () => {
+    const auth = createPkceAuth(options({ issuer: origin }));
+    const genuine = approve(await auth.authorizationRequestUrl());
+    await expect(auth.handleCallback(genuine)).rejects.toThrow("the callback's iss is missing");
+    await expect(auth.handleCallback(`${genuine}&iss=${encodeURIComponent('https://evil.test')}`)).rejects.toThrow(`"https://evil.test" is not the issuer this sign-in went to (${origin})`);
+    expect((await auth.handleCallback(`${genuine}&iss=${encodeURIComponent(origin)}`)).accessToken).toBe(`at-${issued}`);
+  });
+
   it('turns an error= callback into a TokenError with the OAuth error', async () => {
     const auth = createPkceAuth(options());
     const state = new URL(await auth.authorizationRequestUrl()).searchParams.get('state');

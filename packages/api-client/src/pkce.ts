@@ -80,6 +80,12 @@ export interface PkceOptions extends TokenRequestOptions, TokenSourceOptions {
   storageKey?: string;
   /** Cryptographic random bytes; defaults to `crypto.getRandomValues` and throws if that is missing. */
   random?: RandomSource;
+  /**
+   * The issuer identifier (RFC 9207: the `iss` the authorization response carries, e.g. the reference stack's
+   * issuer URL). When set, a callback must carry exactly this `iss`, so an app that signs in with several
+   * issuers cannot be handed another issuer's code (mix-up attack).
+   */
+  issuer?: string;
 }
 
 export interface PkceAuth {
@@ -197,6 +203,10 @@ export function createPkceAuth(options: PkceOptions): PkceAuth {
       // An error answer is reported even without state (it grants nothing); a code needs the matching state.
       if (state !== pending.state && !(error && state === null)) {
         throw new TokenError(`the callback's state ${state === null ? 'is missing' : 'does not match the sign-in request'}; refusing it (possible forged redirect)`);
+      }
+      if (options.issuer !== undefined && params.get('iss') !== options.issuer) {
+        const iss = params.get('iss');
+        throw new TokenError(`the callback's iss ${iss === undefined ? 'is missing' : `"${iss}" is not the issuer this sign-in went to (${options.issuer})`}; refusing it (RFC 9207 mix-up defence)`);
       }
       await storage.removeItem(pendingKey); // a state and verifier are good for one callback
       if (error) {
