@@ -19,6 +19,11 @@ export interface PublishedPackage {
    * loopback address it listens on, the local broker and database it tries first), not a client's endpoint.
    */
   localHosts?: string;
+  /**
+   * Lines of published files that may name a local host, each with its reason: a loopback address of a process
+   * the package itself starts on this machine (not an endpoint it would call). The rest of the package is scanned.
+   */
+  localHostLines?: { pattern: RegExp; why: string }[];
   /** A runner, not a library: no `sideEffects: false` claim is expected (its CLI runs when started). */
   runner?: true;
   /**
@@ -62,7 +67,16 @@ export const publishedPackages: PublishedPackage[] = [
   // The suites the runner runs (suites/* compiled); the runner depends on them.
   { name: '@cleanapp/smoke-suites', sizeLimit: 60_000, dir: 'packages/smoke-suites', content: 'suites' },
   // The `cleanapp-smoke` runner; @cleanapp/reference-stack (the embedded stack) is an optional peer.
-  { name: '@cleanapp/smoke-kit', sizeLimit: 92_000, dir: 'packages/smoke-kit', runner: true },
+  {
+    name: '@cleanapp/smoke-kit',
+    sizeLimit: 92_000,
+    dir: 'packages/smoke-kit',
+    runner: true,
+    localHostLines: [
+      { pattern: /--remote-debugging-address=127\.0\.0\.1/, why: 'the Chromium it starts for browser suites binds its debugging port to loopback only' },
+      { pattern: /`ws:\/\/127\.0\.0\.1:<port>\/devtools\/browser\/<id>`/, why: 'the doc comment of that endpoint' },
+    ],
+  },
   // The diff library and its `contract-diff` bin (dist/cli.js); the smoke suites import it.
   { name: '@cleanapp/contract-diff', sizeLimit: 135_000, dir: 'packages/contract-diff' },
 ];

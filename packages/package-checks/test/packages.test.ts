@@ -238,6 +238,8 @@ describe('the checks find problems', () => {
       'hard-coded host "localhost" in index.js:1: export const base = \'http://localhost:8080\';',
       'hard-coded host in openapi.json#/info/description: see http://127.0.0.1:9',
     ]);
+    // An allowed line (a loopback address of a process the package starts) is left out, the rest still counts.
+    expect(scanHosts({ ...pkg, localHostLines: [{ pattern: /localhost:8080/, why: 'test' }] })).toEqual(['hard-coded host in openapi.json#/info/description: see http://127.0.0.1:9']);
   });
 });
 
