@@ -123,6 +123,12 @@ describe('the runner and its suites as published', () => {
   });
 });
 
+it('@cleanapp/mocks takes msw as a peer (the app\'s own copy, no duplicate), not as a dependency', () => {
+  const manifest = manifestOf(packed.find((p) => p.name === '@cleanapp/mocks')!);
+  expect(Object.keys(manifest.dependencies ?? {})).not.toContain('msw');
+  expect(manifest.peerDependencies?.msw).toMatch(/^\^2/);
+});
+
 it('the Node-only entries do import Node built-ins (the browser-safety check sees them)', () => {
   const events = packed.find((p) => p.name === '@cleanapp/events')!;
   expect(reachableImports(events, './node').filter(isNodeBuiltin)).not.toEqual([]);
