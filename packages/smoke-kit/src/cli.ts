@@ -172,6 +172,7 @@ export async function main(argv: string[], cliOptions: CliOptions = {}): Promise
   let stack: StackHandle | undefined;
   let stackReadyAt: number | undefined;
   let chromium: Promise<SharedChromium | undefined> | undefined;
+  let chromiumReadyAt: number | undefined;
   let stopping: Promise<void> | undefined;
   const stopStackAndBrowser = (): Promise<void> => {
     stopping ??= Promise.all([
@@ -212,10 +213,16 @@ export async function main(argv: string[], cliOptions: CliOptions = {}): Promise
     // One Chromium for the run, started alongside the stack (or the target's probes): the browser suites
     // connect to it instead of each launching its own. Should it fail to start, they launch their own.
     if (known.some((s) => s.browser && (requested ?? knownNames).includes(s.name)) && existsSync(chromiumPath())) {
-      chromium = startSharedChromium().catch((err: Error) => {
-        printErr(`smoke: ${err.message}; the browser suites launch their own`);
-        return undefined;
-      });
+      chromium = startSharedChromium().then(
+        (browser) => {
+          chromiumReadyAt = performance.now();
+          return browser;
+        },
+        (err: Error) => {
+          printErr(`smoke: ${err.message}; the browser suites launch their own`);
+          return undefined;
+        },
+      );
     }
 
     let target: Target;
@@ -286,7 +293,7 @@ export async function main(argv: string[], cliOptions: CliOptions = {}): Promise
     const rel = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
     print(`smoke: reports ${rel(summary.junitFile)}, ${rel(summary.resultsFile)}, ${rel(join(dirname(summary.resultsFile), 'report.html'))}`);
     // Where a run's wall time goes (seconds since this process started, tsx start-up included): `pnpm bench` prints it.
-    const phases = [stackReadyAt !== undefined ? `stack ready ${seconds(stackReadyAt)}` : '', `checks ${seconds(checksAt)}–${seconds(checksAt + summary.durationMs)}`, `reports and clean-up done ${seconds(performance.now())}`];
+    const phases = [stackReadyAt !== undefined ? `stack ready ${seconds(stackReadyAt)}` : '', chromiumReadyAt !== undefined ? `chromium ready ${seconds(chromiumReadyAt)}` : '', `checks ${seconds(checksAt)}–${seconds(checksAt + summary.durationMs)}`, `reports and clean-up done ${seconds(performance.now())}`];
     print(`smoke: timeline: ${phases.filter(Boolean).join(', ')} s`);
     print(`smoke: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${summary.flaky ? `, ${summary.flaky} flaky` : ''} (${(summary.durationMs / 1000).toFixed(1)}s) against ${target.name}`);
     if (abort.signal.aborted || summary.reason === 'interrupted') {
