@@ -56,7 +56,9 @@ export function startSharedChromium(executable = chromiumPath(), timeoutMs = 30_
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes can still write into the profile for a moment after the browser exits
+    // (seen: ENOTEMPTY on Default/); retried rather than failing a green run over a temporary folder.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   };
   return new Promise((resolve, reject) => {
     let stderr = '';
