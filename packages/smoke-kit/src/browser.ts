@@ -49,16 +49,35 @@ export function startSharedChromium(executable = chromiumPath(), timeoutMs = 30_
   if (!existsSync(executable)) return Promise.reject(new Error(`no browser at ${executable}`));
   const profile = mkdtempSync(join(tmpdir(), 'cleanapp-chromium-'));
   // No startup window (as playwright launches it): the suites open their own contexts and pages.
+  // Its own process group: Chromium's helpers (renderers, crashpad) are stopped with it as one group.
   const child = spawn(executable, [...CHROMIUM_ARGS, '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1', `--user-data-dir=${profile}`, '--no-startup-window'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // the group is gone
+    }
+  };
+  // However the runner ends, no browser process outlives it.
+  const onProcessExit = () => killGroup('SIGKILL');
+  process.once('exit', onProcessExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) killGroup('SIGTERM');
     await exited;
-    // Chromium's helper processes can still write into the profile for a moment after the browser exits
-    // (seen: ENOTEMPTY on Default/); retried rather than failing a green run over a temporary folder.
-    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+    // A helper that outlived the browser kept writing into the profile (seen: ENOTEMPTY on Default/ for
+    // more than 10 s): the rest of the group goes too before the folder is removed.
+    killGroup('SIGKILL');
+    process.off('exit', onProcessExit);
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    } catch (error) {
+      // A temporary folder is not worth failing a green run over; say where it is.
+      process.stderr.write(`smoke: could not remove the browser profile ${profile}: ${(error as Error).message}\n`);
+    }
   };
   return new Promise((resolve, reject) => {
     let stderr = '';
