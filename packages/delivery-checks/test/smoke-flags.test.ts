@@ -90,16 +90,18 @@ describe('every smoke invocation in the repo passes only runner flags', () => {
 });
 
 describe('contract-diff flags used by ci.yml exist in its CLI', () => {
-  it('--format github and --fail-on breaking', () => {
+  it('--format github, --fail-on breaking and --judge clients', () => {
     const usage = readFileSync(join(root, 'packages/contract-diff/src/cli.ts'), 'utf8');
     const ci = readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8');
     const used = [...ci.matchAll(/contract-diff\.mjs[^\n]*\n?[^\n]*?((?:--[a-z-]+ \S+ ?)+)/g)].flatMap((m) => [...m[1]!.matchAll(/--([a-z-]+) (\S+)/g)].map((x) => [x[1]!, x[2]!]));
     expect(used).toEqual([
       ['format', 'github'],
       ['fail-on', 'breaking'],
+      ['judge', 'clients'],
     ]);
     expect(usage).toMatch(/--format text\|json\|markdown\|github/);
     expect(usage).toMatch(/--fail-on breaking\|warning/);
+    expect(usage).toMatch(/--judge wire\|clients/);
   });
 });
 
