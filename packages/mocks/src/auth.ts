@@ -244,14 +244,17 @@ export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
       return oauthError(401, 'invalid_client', `${grantType} is for public clients: send client_id only, no secret`, Boolean(basic));
     }
 
+    /** An unknown single-use credential: a replayed one revokes the token family it started (invalid_grant either way). */
+    const refuseReplay = (used: Map<string, string>, presented: string, replayed: string, unknown: string) => {
+      const family = used.get(presented);
+      if (family !== undefined) revokedFamilies.add(family);
+      return oauthError(400, 'invalid_grant', family !== undefined ? replayed : unknown);
+    };
+
     if (grantType === 'authorization_code') {
       const code = form.get('code') ?? '';
       const pending = codes.get(code);
-      if (!pending) {
-        const family = usedCodes.get(code);
-        if (family !== undefined) revokedFamilies.add(family); // a replayed code revokes what it issued
-        return oauthError(400, 'invalid_grant', family !== undefined ? 'the code was already used; the tokens it issued are revoked' : 'unknown code');
-      }
+      if (!pending) return refuseReplay(usedCodes, code, 'the code was already used; the tokens it issued are revoked', 'unknown code');
       codes.delete(code);
       usedCodes.set(code, pending.family);
       if (now() >= pending.expiresAt) return oauthError(400, 'invalid_grant', 'the code has expired');
@@ -265,11 +268,7 @@ export function createAuthHandlers(options: AuthMockOptions = {}): AuthMock {
 
     const presented = form.get('refresh_token') ?? '';
     const refresh = refreshTokens.get(presented);
-    if (!refresh) {
-      const family = usedRefreshTokens.get(presented);
-      if (family !== undefined) revokedFamilies.add(family); // a replayed refresh token revokes its family
-      return oauthError(400, 'invalid_grant', family !== undefined ? 'the refresh token was already used; its family is revoked' : 'unknown refresh token');
-    }
+    if (!refresh) return refuseReplay(usedRefreshTokens, presented, 'the refresh token was already used; its family is revoked', 'unknown refresh token');
     if (refresh.clientId !== clientId) return oauthError(400, 'invalid_grant', 'the refresh token was issued to another client');
     if (revokedFamilies.has(refresh.family)) return oauthError(400, 'invalid_grant', 'the refresh token is revoked');
     const asked = form.get('scope')?.split(/\s+/).filter(Boolean);
