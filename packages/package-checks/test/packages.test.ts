@@ -58,6 +58,23 @@ describe.each(publishedPackages.map((p) => p.name))('%s tarball', (name) => {
     expect([...publintProblems, ...attwProblems]).toEqual([]);
   });
 
+  it('in the workspace, each export\'s cleanapp-dist condition names the file publishConfig publishes (what `pnpm smoke` loads); the tarball has none', () => {
+    const workspace = JSON.parse(readFileSync(join(repoRoot, spec.dir, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; publishConfig?: { exports?: Record<string, unknown> } };
+    const esm = (entry: unknown): string | undefined => {
+      if (entry === null || typeof entry !== 'object') return undefined;
+      const chosen = (entry as Record<string, unknown>).import ?? (entry as Record<string, unknown>).default;
+      return typeof chosen === 'string' ? chosen : esm(chosen);
+    };
+    for (const [subpath, entry] of Object.entries(workspace.exports)) {
+      const target = esm(workspace.publishConfig?.exports?.[subpath]);
+      if (target?.endsWith('.js') && typeof entry === 'object') {
+        expect((entry as Record<string, string>)['cleanapp-dist'], `${name} exports["${subpath}"]`).toBe(target);
+        expect(Object.keys(entry as object).indexOf('cleanapp-dist'), `${name} exports["${subpath}"]: before default`).toBeLessThan(Object.keys(entry as object).indexOf('default'));
+      }
+    }
+    expect(JSON.stringify(manifestOf(pkg()).exports)).not.toContain('cleanapp-dist');
+  });
+
   it('carries the licence text, repository (with its directory) and engines that registries and provenance need', () => {
     const files = readTarball(pkg().tarball);
     // npm publish --provenance rejects a package without `repository`; the licence text travels with the code.

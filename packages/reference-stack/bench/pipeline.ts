@@ -74,8 +74,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 /** Starts `pnpm stack <service>` as compose does (its own process, own process group); resolves the line matching `ready`. */
 function startService(service: string, env: Record<string, string>, ready: RegExp): Promise<RegExpMatchArray> {
-  // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (node --cpu-prof).
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
+  // BENCH_CPU_PROF=<dir>: each service writes V8 CPU profiles into <dir>/<service>/ when it stops (node
+  // --cpu-prof). A folder, not a fixed name: the module-loader thread writes one too and would overwrite it.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${service}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/cli.ts', service], {
     cwd: packageDir,
     env: { ...process.env, CLEANAPP_RUNTIME_MODE: 'standalone', HOST: '127.0.0.1', ...env },

@@ -9,6 +9,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/**
+ * The export condition under which each workspace package.json points at its dist/ (the file its
+ * publishConfig.exports names; publishing replaces those exports): `node --conditions=cleanapp-dist`
+ * loads the workspace as published without a resolve hook.
+ */
+export const DIST_CONDITION = 'cleanapp-dist';
+
 /** Packages the runner process itself never imports: the suites run in vitest's workers, transformed by vite. */
 const NOT_IMPORTED = new Set(['@cleanapp/smoke-suites']);
 
@@ -70,8 +77,12 @@ export function staleBuilds(packages) {
 
 /**
  * The packages the suites import whose build is fresh: vitest's vite resolves them to dist/ (plain JavaScript,
- * no TypeScript transform); the others stay on src/, which vite compiles itself.
+ * no TypeScript transform); the others stay on src/, which vite compiles itself. `complete` when every one
+ * is fresh: then vitest's workers may load them natively (published-exports-register.mjs), since no dist/
+ * file can reach a package that only has TypeScript.
  */
 export function freshSuitePackages(fromDir) {
-  return runtimePackages('@cleanapp/smoke-suites', fromDir, new Set()).filter((p) => Object.keys(p.exports).length > 0 && staleBuilds([p]).length === 0);
+  const all = runtimePackages('@cleanapp/smoke-suites', fromDir, new Set()).filter((p) => Object.keys(p.exports).length > 0);
+  const packages = all.filter((p) => staleBuilds([p]).length === 0);
+  return { packages, complete: packages.length === all.length };
 }

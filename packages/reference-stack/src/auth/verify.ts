@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 export interface Principal {
   clientId: string;
@@ -14,18 +14,64 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
 /** The oldest `iat` accepted, whatever `exp` says (the issuer's tokens live 15 minutes). */
 export const MAX_TOKEN_AGE_SECONDS = 24 * 3600;
 
+/**
+ * How long a verified token's signature check is reused (seconds): a client sends the same token with
+ * every request until it expires, and the RSA check is most of an authorised request's CPU. A key the
+ * issuer withdraws stops being trusted for cached tokens after at most this long.
+ */
+export const VERIFIED_TOKEN_TTL_SECONDS = 60;
+/** Verified tokens remembered at most (the oldest is forgotten first); a token is about 1 kB. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 1_000;
+
 export interface VerifierOptions {
   issuer: string;
   audience: string;
   jwksUrl: string;
+  /** The signing keys (default: the issuer's JWKS at jwksUrl, over HTTP); tests pass a local set. */
+  keys?: JWTVerifyGetKey;
+  /** Seconds since the epoch (tests move time). */
+  now?: () => number;
 }
 
-/** Checks bearer tokens against the issuer's JWKS (fetched over HTTP, as a separate service would). */
+/**
+ * Checks bearer tokens against the issuer's JWKS (fetched over HTTP, as a separate service would).
+ * Tokens that verified are remembered by their exact text for VERIFIED_TOKEN_TTL_SECONDS: a repeat skips
+ * the signature check but not the time checks (exp, nbf, token age), so it expires exactly as before. Only
+ * successes are remembered: a forged or altered token differs in text and is verified in full every time.
+ */
 export class TokenVerifier {
   private readonly jwks: JWTVerifyGetKey;
+  private readonly now: () => number;
+  private readonly verified = new Map<string, { payload: JWTPayload; until: number }>();
 
   constructor(private readonly options: VerifierOptions) {
-    this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 5_000, timeoutDuration: 3_000 });
+    this.jwks = options.keys ?? createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 5_000, timeoutDuration: 3_000 });
+    this.now = options.now ?? (() => Date.now() / 1000);
+  }
+
+  /** The token's claims if its signature and claims check out (from the cache when it verified recently). */
+  private async verify(token: string): Promise<JWTPayload> {
+    const now = this.now();
+    const cached = this.verified.get(token);
+    if (cached && cached.until > now) {
+      checkTimes(cached.payload, now);
+      return cached.payload;
+    }
+    if (cached) this.verified.delete(token);
+    const currentDate = new Date(now * 1000);
+    const { payload } = await jwtVerify(token, this.jwks, {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      algorithms: ['RS256'],
+      requiredClaims: ['exp', 'sub', 'iat'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+      currentDate,
+    });
+    checkTimes(payload, now);
+    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { payload, until: now + VERIFIED_TOKEN_TTL_SECONDS });
+    return payload;
   }
 
   /**
@@ -39,16 +85,7 @@ export class TokenVerifier {
     if (!match) return { ok: false, status: 401, message: 'The Authorization header must be "Bearer <token>"' };
     let payload;
     try {
-      ({ payload } = await jwtVerify(match[1]!, this.jwks, {
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        algorithms: ['RS256'],
-        requiredClaims: ['exp', 'sub', 'iat'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
-      }));
-      // jose applies the tolerance to exp too; an expired token stays expired.
-      if (typeof payload.exp === 'number' && payload.exp <= Date.now() / 1000) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
+      payload = await this.verify(match[1]!);
     } catch (error) {
       return { ok: false, status: 401, message: describe(error) };
     }
@@ -62,6 +99,17 @@ export class TokenVerifier {
     }
     return { ok: true, principal };
   }
+}
+
+/**
+ * The time checks, again on every use of a remembered token: exp without tolerance (jose applies the
+ * tolerance to exp too; an expired token stays expired), nbf and iat with CLOCK_TOLERANCE_SECONDS, and
+ * the token's age.
+ */
+function checkTimes(payload: JWTPayload, now: number): void {
+  if (typeof payload.exp === 'number' && payload.exp <= now) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
+  if (typeof payload.nbf === 'number' && payload.nbf > now + CLOCK_TOLERANCE_SECONDS) throw new errors.JWTClaimValidationFailed('"nbf" claim timestamp check failed', payload, 'nbf', 'check_failed');
+  if (typeof payload.iat === 'number' && now - payload.iat > MAX_TOKEN_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS) throw new errors.JWTExpired('"iat" claim timestamp check failed (too far in the past)', payload, 'iat', 'check_failed');
 }
 
 function describe(error: unknown): string {
