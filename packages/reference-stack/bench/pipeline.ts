@@ -14,6 +14,8 @@
 // BENCH_CPU_PROF=/tmp/prof adds a CPU profile per service; BENCH_VERBOSE=1 shows their logs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,6 +54,7 @@ const fmt = (r: Result, unit: string) =>
 // ---- the stack, one process per service ----
 
 const children: ChildProcess[] = [];
+const serviceOf = new Map<ChildProcess, string>();
 /** Kills every service's process group (the service and anything it started). */
 function killChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
   for (const child of children) {
@@ -84,6 +87,7 @@ function startService(service: string, env: Record<string, string>, ready: RegEx
     detached: true,
   });
   children.push(child);
+  serviceOf.set(child, service);
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`${service} did not start within 60 s:\n${seen}`)), 60_000);
@@ -158,6 +162,51 @@ async function startStack(): Promise<Stack & { describe: string }> {
     await stop();
     throw error;
   }
+}
+
+// ---- where the CPU goes (Linux /proc; omitted elsewhere) ----
+
+const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux Node supports
+interface CpuSnapshot {
+  /** CPU-seconds the whole machine spent busy (every process: services, driver, broker, database). */
+  machine: number;
+  /** CPU-seconds of each service process, and of this driver. */
+  processes: Map<string, number>;
+}
+const processCpu = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+};
+function cpuSnapshot(): CpuSnapshot | undefined {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+    const idle = ticks[3]! + ticks[4]!; // idle + iowait
+    const machine = (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) / TICKS_PER_SECOND;
+    const processes = new Map<string, number>([['driver (this process)', processCpu(process.pid)]]);
+    for (const child of children) if (child.pid && child.exitCode === null) processes.set(serviceOf.get(child)!, processCpu(child.pid));
+    // The local broker and database, when they run on this machine (their processes by name).
+    const infra = { 'beam.smp': 'RabbitMQ', postgres: 'PostgreSQL' } as Record<string, string>;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const name = infra[readFileSync(`/proc/${entry}/comm`, 'utf8').trim()];
+        if (name) processes.set(name, (processes.get(name) ?? 0) + processCpu(Number(entry)));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return { machine, processes };
+  } catch {
+    return undefined;
+  }
+}
+/** CPU milliseconds per unit of work between two snapshots: the machine's and each process's. */
+function cpuPerUnit(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, units: number): string | undefined {
+  if (!before || !after) return undefined;
+  const per = (seconds: number) => `${((seconds * 1000) / units).toFixed(2)}`;
+  const parts = [...after.processes].map(([name, s]) => `${name} ${per(s - (before.processes.get(name) ?? 0))}`);
+  return `machine ${per(after.machine - before.machine)} ms (${parts.join(', ')}; the rest: kernel, other processes)`;
 }
 
 // ---- the pipeline ----
@@ -306,22 +355,34 @@ async function rawLoop(stack: Stack, count: number, size: number): Promise<Resul
 
 // ---- the run ----
 
+const benchStarted = performance.now();
+const phase = (what: string) => process.env.BENCH_VERBOSE && console.error(`[bench] ${((performance.now() - benchStarted) / 1000).toFixed(1)} s ${what}`);
 const stack = await startStack();
+phase('stack started');
 let failed = false;
 try {
   console.log(`pipeline bench: ${stack.describe}`);
   const driver = await pipelineDriver(stack);
   // A short run sizes the saturation run (≥ 5 s of work) and warms the services up.
   const warm = await driver.saturate(300);
+  phase('warmed up');
+  let cpuBefore = cpuSnapshot();
   let saturation = await driver.saturate(Math.max(1000, Math.ceil(warm.throughput * (MIN_SATURATION_SECONDS + 1))));
   // The warm-up underestimates a machine that got faster: a run shorter than 5 s is repeated, larger.
   for (let tries = 0; saturation.seconds < MIN_SATURATION_SECONDS && tries < 2; tries++) {
+    cpuBefore = cpuSnapshot();
     saturation = await driver.saturate(Math.ceil(saturation.throughput * (MIN_SATURATION_SECONDS + 1)));
   }
+  const cpuSaturation = { before: cpuBefore, after: cpuSnapshot() };
+  phase('saturation measured');
   const fixed = await driver.fixedRate(RATE, SECONDS);
+  phase('fixed load measured');
   await driver.close();
   const size = await eventSize(stack);
+  const cpuRawBefore = cpuSnapshot();
   const raw = await rawLoop(stack, RAW_N, size);
+  const cpuRawAfter = cpuSnapshot();
+  phase('raw loop measured');
   const efficiency = (saturation.throughput * HOPS.length) / raw.throughput;
   const efficiencyOk = efficiency >= 0.5;
   const latencyOk = fixed.p99 <= 250;
@@ -329,11 +390,22 @@ try {
   console.log(`fixed load   ingest → rendered  ${fmt(fixed, 'reports')}   (offered ${RATE}/s for ${SECONDS} s, open loop)`);
   console.log(`raw amqplib  publish → consume  ${fmt(raw, 'msg')}   (${size}-byte persistent messages, confirmed)`);
   console.log(`efficiency: ${saturation.throughput.toFixed(0)} reports/s × ${HOPS.length} hops (${HOPS.join(', ')}) ÷ ${raw.throughput.toFixed(0)} msg/s = ${efficiency.toFixed(3)}`);
+  // Where the CPU goes, and what the efficiency bar would cost this machine at today's CPU per report.
+  const perReport = cpuPerUnit(cpuSaturation.before, cpuSaturation.after, saturation.count);
+  const perMessage = cpuPerUnit(cpuRawBefore, cpuRawAfter, raw.count);
+  if (perReport && perMessage && cpuSaturation.before && cpuSaturation.after) {
+    const machineMsPerReport = ((cpuSaturation.after.machine - cpuSaturation.before.machine) * 1000) / saturation.count;
+    const needed = (0.5 * raw.throughput) / HOPS.length;
+    console.log(`CPU per report at saturation: ${perReport}`);
+    console.log(`CPU per raw message: ${perMessage}`);
+    console.log(`efficiency 0.5 means ${needed.toFixed(0)} reports/s: at ${machineMsPerReport.toFixed(2)} ms of machine CPU each, ${((needed * machineMsPerReport) / 1000).toFixed(1)} cores busy; this machine has ${availableParallelism()}`);
+  }
   console.log(`${efficiencyOk ? 'PASS' : 'FAIL'} efficiency ≥ 0.5`);
   console.log(`${latencyOk ? 'PASS' : 'FAIL'} p99 ingest → rendered ≤ 250 ms at ${RATE} reports/s (${fixed.p99.toFixed(1)} ms)`);
   failed = !efficiencyOk || !latencyOk;
 } finally {
   await stack.stop();
+  phase('stack stopped');
 }
 // A bench reports; the gate is whoever reads PASS/FAIL (BENCH_STRICT=1 turns a FAIL into exit 1).
 process.exitCode = failed && process.env.BENCH_STRICT ? 1 : 0;

@@ -2,9 +2,27 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { redact } from '@cleanapp/events/node';
 
-export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+/**
+ * A statement run on the hot path (per batch of reports): PostgreSQL prepares it once per connection
+ * under `name` and reuses the parse and, after a few runs, the plan. Planning the pipeline's many-CTE
+ * statements costs more than running them on a small batch. Names must be unique per text; PGlite runs
+ * the text as is.
+ */
+export interface PreparedStatement {
+  name: string;
+  text: string;
 }
+
+export const prepared = (name: string, text: string): PreparedStatement => ({ name, text });
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string | PreparedStatement, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+/** node-postgres's query config: a named (prepared) statement, or plain text. */
+const pgQuery = (sql: string | PreparedStatement, params: unknown[] | undefined) =>
+  typeof sql === 'string' ? { text: sql, values: params } : { name: sql.name, text: sql.text, values: params };
+const textOf = (sql: string | PreparedStatement) => (typeof sql === 'string' ? sql : sql.text);
 
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
@@ -59,7 +77,7 @@ async function openPostgres(url: string, schema: string): Promise<Database> {
     // Services of one stack start together (compose); a session lock makes their migrations take turns.
     await admin.query(`select pg_advisory_lock(hashtext('cleanapp-migrate:' || $1))`, [schema]);
     await admin.query(`create schema if not exists ${schema}`);
-    await migrate({ query: (sql, params) => admin.query(sql, params as unknown[]) as never });
+    await migrate({ query: (sql, params) => admin.query(pgQuery(sql, params)) as never });
     await admin.query(`select pg_advisory_unlock(hashtext('cleanapp-migrate:' || $1))`, [schema]);
   } finally {
     admin.release();
@@ -67,7 +85,7 @@ async function openPostgres(url: string, schema: string): Promise<Database> {
   return {
     kind: 'postgres',
     description: `${redact(url)} (schema ${schema})`,
-    query: (sql, params) => guard(() => pool.query(sql, params as unknown[])) as never,
+    query: (sql, params) => guard(() => pool.query(pgQuery(sql, params))) as never,
     transaction: (fn) =>
       guard(async () => {
         const client = await pool.connect();
@@ -78,7 +96,7 @@ async function openPostgres(url: string, schema: string): Promise<Database> {
         client.on('error', onError);
         try {
           await client.query('begin');
-          const result = await fn({ query: (sql, params) => client.query(sql, params as unknown[]) as never });
+          const result = await fn({ query: (sql, params) => client.query(pgQuery(sql, params)) as never });
           await client.query('commit');
           return result;
         } catch (error) {
@@ -100,8 +118,8 @@ async function openPglite(url: string): Promise<Database> {
   return {
     kind: 'pglite',
     description: dir && dir !== 'memory' ? `PGlite at ${dir}` : 'PGlite in memory',
-    query: (sql, params) => db.query(sql, params) as never,
-    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => tx.query(sql, params) as never })),
+    query: (sql, params) => db.query(textOf(sql), params) as never,
+    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => tx.query(textOf(sql), params) as never })),
     close: () => db.close(),
   };
 }

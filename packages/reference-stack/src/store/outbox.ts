@@ -1,6 +1,6 @@
 import type { RoutingKey } from '@cleanapp/events';
 import type { Broker } from '@cleanapp/events/node';
-import type { Queryable } from './db.js';
+import { prepared, type Queryable } from './db.js';
 import { Batcher, type Outcome } from './batch.js';
 import { json } from './rows.js';
 
@@ -13,6 +13,25 @@ export interface OutboxEvent {
   publicId: string;
   createdAt: Date;
 }
+
+/**
+ * A `locked` CTE: the reports rows whose public_id `ids` (a SELECT) names, locked in public_id order.
+ * Batch statements that update several reports rows each (the relay's marks, the analyzer's and the
+ * renderer's records) run concurrently on overlapping rows; locked in whatever order the plan takes,
+ * two of them deadlock, and PostgreSQL notices only after deadlock_timeout (1 s) and aborts one.
+ * One order for all of them makes that impossible. (LockRows runs above the sort, so the locks are
+ * taken in that order.)
+ */
+export const lockReportsInOrder = (ids: string) =>
+  `locked as (select public_id from reports where public_id in (${ids}) order by public_id for no key update)`;
+
+const MARK_PUBLISHED = prepared(
+  'outbox-mark-published',
+  `with sent as (update outbox set published_at = now(), attempts = attempts + 1 where id = any($1::bigint[]) returning public_id, routing_key),
+   ${lockReportsInOrder("select public_id from sent where routing_key = 'report.raw'")}
+   update reports r set status = 'queued', updated_at = now()
+   from locked where r.public_id = locked.public_id and r.status = 'accepted'`,
+);
 
 /** Drops the events of reports being deleted, inside the caller's transaction (before the reports: lock order). */
 export async function discardEvents(tx: Queryable, publicIds: string[]): Promise<void> {
@@ -109,11 +128,10 @@ export class OutboxRelay {
 
   /** Marks events confirmed by the broker; a confirmed `report.raw` moves its report from `accepted` to `queued`. */
   private async markPublished(events: OutboxEvent[]): Promise<void> {
-    // One statement (one round trip, one commit) for the whole round.
+    // One statement (one round trip, one commit) for the whole round. Report rows are locked in public_id
+    // order (lockReportsInOrder), as every batch statement on reports does.
     await this.db.query(
-      `with sent as (update outbox set published_at = now(), attempts = attempts + 1 where id = any($1::bigint[]) returning public_id, routing_key)
-       update reports set status = 'queued', updated_at = now()
-       where status = 'accepted' and public_id in (select public_id from sent where routing_key = 'report.raw')`,
+      MARK_PUBLISHED,
       [events.map((e) => e.id)],
     );
   }

@@ -1,7 +1,7 @@
 import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
 import { randomUUID } from 'node:crypto';
-import type { Database } from './db.js';
-import { outboxEvent, type OutboxEvent } from './outbox.js';
+import { prepared, type Database, type PreparedStatement } from './db.js';
+import { lockReportsInOrder, outboxEvent, type OutboxEvent } from './outbox.js';
 import { cardPath, pagePath } from '../workers/render.js';
 import { json } from './rows.js';
 
@@ -43,12 +43,12 @@ export class PipelineStore {
       lane: string;
       known: Analysis | string | null;
     }>(
-      `select e.i, exists (select 1 from processed_events p where p.consumer = $2 and p.event_id = e.event_id) as processed,
+      prepared('pipeline-lookup', `select e.i, exists (select 1 from processed_events p where p.consumer = $2 and p.event_id = e.event_id) as processed,
          r.public_id is not null as present, r.title, r.description, r.latitude, r.longitude, r.reported_at, r.lane,
          (select a.analysis from analyses a where a.content_hash = e.content_hash) as known
        from jsonb_to_recordset($1::jsonb) as e(i int, event_id uuid, public_id text, content_hash text)
        left join reports r on r.public_id = e.public_id
-       order by e.i`,
+       order by e.i`),
       [JSON.stringify(events.map((e, i) => ({ i, event_id: e.event_id, public_id: e.public_id, content_hash: e.content_hash ?? null }))), consumer],
     );
     return rows.rows.map((r) => ({
@@ -77,16 +77,17 @@ export class PipelineStore {
     // concurrent writer committed it after this statement's snapshot was taken.
     return this.recorded(
       input,
-      `with input as (select * from jsonb_to_recordset($1::jsonb) as i(event_id uuid, out_event_id uuid, public_id text, seq bigint, content_hash text, analysis jsonb)),
+      prepared('pipeline-record-analyses', `with input as (select * from jsonb_to_recordset($1::jsonb) as i(event_id uuid, out_event_id uuid, public_id text, seq bigint, content_hash text, analysis jsonb)),
        firsts as (insert into processed_events (consumer, event_id) select 'analyzer', event_id from input on conflict do nothing returning event_id),
        todo as (select input.* from input join firsts using (event_id)),
        stored as (
          insert into analyses (content_hash, analysis) select distinct on (content_hash) content_hash, analysis from todo order by content_hash
          on conflict (content_hash) do update set content_hash = excluded.content_hash
          returning content_hash, analysis),
+       ${lockReportsInOrder('select public_id from todo')},
        attached as (
          update reports r set analysis = s.analysis, status = case when r.status in ('accepted', 'queued') then 'analysed' else r.status end, updated_at = now()
-         from todo t join stored s using (content_hash) where r.public_id = t.public_id),
+         from todo t join stored s using (content_hash) join locked using (public_id) where r.public_id = t.public_id),
        queued as (
          insert into outbox (event_id, routing_key, payload, public_id)
          select t.out_event_id, 'report.analysed',
@@ -95,7 +96,7 @@ export class PipelineStore {
          from todo t join stored s using (content_hash)
          on conflict (public_id, routing_key) do nothing
          returning id, event_id, routing_key, payload, public_id, created_at)
-       select * from queued`,
+       select * from queued`),
     );
   }
 
@@ -123,24 +124,25 @@ export class PipelineStore {
     // distinct on: one upsert per report (an upsert may not touch a row twice in one statement).
     return this.recorded(
       input,
-      `with input as (select * from jsonb_to_recordset($1::jsonb) as i(event_id uuid, out_event_id uuid, public_id text, svg text, html text, payload jsonb)),
+      prepared('pipeline-record-renders', `with input as (select * from jsonb_to_recordset($1::jsonb) as i(event_id uuid, out_event_id uuid, public_id text, svg text, html text, payload jsonb)),
        firsts as (insert into processed_events (consumer, event_id) select 'renderer', event_id from input on conflict do nothing returning event_id),
        todo as (select input.* from input join firsts using (event_id)),
        saved as (
          insert into renders (public_id, svg, html) select distinct on (public_id) public_id, svg, html from todo order by public_id
          on conflict (public_id) do update set svg = excluded.svg, html = excluded.html, rendered_at = now()),
-       marked as (update reports set status = 'rendered', updated_at = now() where public_id in (select public_id from todo) and status <> 'failed'),
+       ${lockReportsInOrder('select public_id from todo')},
+       marked as (update reports r set status = 'rendered', updated_at = now() from locked where r.public_id = locked.public_id and r.status <> 'failed'),
        queued as (
          insert into outbox (event_id, routing_key, payload, public_id)
          select out_event_id, 'report.rendered', payload, public_id from todo
          on conflict (public_id, routing_key) do nothing
          returning id, event_id, routing_key, payload, public_id, created_at)
-       select * from queued`,
+       select * from queued`),
     );
   }
 
   /** Runs a recording statement over `input`; each item gets the outbox event it enqueued, if any. */
-  private async recorded(input: { out_event_id: string }[], sql: string): Promise<(OutboxEvent | undefined)[]> {
+  private async recorded(input: { out_event_id: string }[], sql: PreparedStatement): Promise<(OutboxEvent | undefined)[]> {
     if (input.length === 0) return [];
     const rows = await this.db.query<OutboxRow>(sql, [JSON.stringify(input)]);
     const byEventId = new Map(rows.rows.map((r) => [r.event_id, outboxEvent(r)]));

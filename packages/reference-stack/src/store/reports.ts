@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '@cleanapp/api-client';
-import type { Database, Queryable } from './db.js';
+import { prepared, type Database, type Queryable } from './db.js';
 import { Batcher, writeEachOnRefusal, type Outcome } from './batch.js';
 import { canonicalJson, randomId, sha256 } from './ids.js';
 import { discardEvents, outboxEvent, type OutboxEvent } from './outbox.js';
@@ -110,7 +110,7 @@ export class ReportStore {
 
   private async insertSubmissions(items: Submission[]): Promise<Map<string, StoredRow>> {
     const inserted = await this.db.query<StoredRow>(
-      `with input as (
+      prepared('insert-submissions', `with input as (
          select * from jsonb_to_recordset($1::jsonb) as i(public_id text, receipt_id text, client_id text, source_id text,
            content_hash text, lane text, latitude double precision, longitude double precision, title text, description text, tags jsonb,
            reported_at timestamptz, synthetic boolean, event_id uuid)),
@@ -133,7 +133,7 @@ export class ReportStore {
          from stored s join input i using (public_id)
          returning id, event_id, payload, public_id, created_at)
        select stored.*, queued.id as outbox_id, queued.event_id, queued.payload, queued.created_at as outbox_created_at
-       from stored join queued using (public_id)`,
+       from stored join queued using (public_id)`),
       [JSON.stringify(items)],
     );
     return new Map(inserted.rows.map((r) => [r.public_id, r]));
