@@ -195,7 +195,8 @@ function cpuSnapshot(): CpuSnapshot | undefined {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const name = infra[readFileSync(`/proc/${entry}/comm`, 'utf8').trim()];
-        if (name) processes.set(name, (processes.get(name) ?? 0) + processCpu(Number(entry)));
+        // Per pid: a backend that exits between two snapshots must not count as negative CPU.
+        if (name) processes.set(`${name}#${entry}`, processCpu(Number(entry)));
       } catch {
         // gone meanwhile
       }
@@ -209,7 +210,12 @@ function cpuSnapshot(): CpuSnapshot | undefined {
 function cpuPerUnit(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, units: number): string | undefined {
   if (!before || !after) return undefined;
   const per = (seconds: number) => `${((seconds * 1000) / units).toFixed(2)}`;
-  const parts = [...after.processes].map(([name, s]) => `${name} ${per(s - (before.processes.get(name) ?? 0))}`);
+  const spent = new Map<string, number>();
+  for (const [key, s] of after.processes) {
+    const name = key.replace(/#\d+$/, '');
+    spent.set(name, (spent.get(name) ?? 0) + s - (before.processes.get(key) ?? 0));
+  }
+  const parts = [...spent].map(([name, s]) => `${name} ${per(s)}`);
   return `machine ${per(after.machine - before.machine)} ms (${parts.join(', ')}; the rest: kernel, other processes)`;
 }
 
