@@ -78,7 +78,7 @@ export function staleBuilds(packages) {
 /**
  * The packages the suites import whose build is fresh: vitest's vite resolves them to dist/ (plain JavaScript,
  * no TypeScript transform); the others stay on src/, which vite compiles itself. `complete` when every one
- * is fresh: then vitest's workers may load them natively (published-exports-register.mjs), since no dist/
+ * is fresh: then vitest's workers may load them natively (`--conditions=cleanapp-dist`), since no dist/
  * file can reach a package that only has TypeScript.
  */
 export function freshSuitePackages(fromDir) {

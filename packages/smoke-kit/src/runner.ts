@@ -154,7 +154,8 @@ export interface PublishedPackage {
 /**
  * The export condition under which each workspace package.json points at its dist/ (the file its
  * publishConfig.exports names; publishing drops it): what a worker's Node resolves `@cleanapp/*` with.
- * A resolve hook would do the same, but Node 20 then loads every module through the hooks thread.
+ * A resolve hook would do the same, but Node 20 then loads every module through the hooks thread. The
+ * same name as bin/workspace-dist.mjs's (package-checks asserts every workspace package.json uses it).
  */
 export const DIST_CONDITION = 'cleanapp-dist';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
