@@ -12,7 +12,7 @@
 // Efficiency = reports/s × hops ÷ raw msg/s (hops: the events one report costs the broker: report.raw,
 // report.analysed, report.rendered). PASS needs efficiency ≥ 0.5 and p99 ≤ 250 ms at the fixed load.
 //   CONCURRENCY=128 RATE=200 SECONDS=10 RAW_N=20000 pnpm --filter @cleanapp/reference-stack bench
-// BENCH_CPU_PROF=/tmp/prof adds a CPU profile per service; BENCH_VERBOSE=1 shows their logs.
+// BENCH_CPU_PROF=/tmp/prof adds CPU profiles per service; BENCH_VERBOSE=1 shows their logs and the phase times.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -58,7 +58,6 @@ const fmt = (r: Result, unit: string) =>
 // ---- the stack, one process per service ----
 
 const children: ChildProcess[] = [];
-const serviceOf = new Map<ChildProcess, string>();
 /** Kills every service's process group (the service and anything it started). */
 function killChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
   for (const child of children) {
@@ -91,7 +90,6 @@ function startService(service: string, env: Record<string, string>, ready: RegEx
     detached: true,
   });
   children.push(child);
-  serviceOf.set(child, service);
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`${service} did not start within 60 s:\n${seen}`)), 60_000);
@@ -188,7 +186,7 @@ function cpuSnapshot(): CpuSnapshot | undefined {
     const idle = ticks[3]! + ticks[4]!; // idle + iowait
     const machine = (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) / TICKS_PER_SECOND;
     const processes = new Map<string, number>([['driver (this process)', processCpu(process.pid)]]);
-    for (const child of children) if (child.pid && child.exitCode === null) processes.set(serviceOf.get(child)!, processCpu(child.pid));
+    for (const child of children) if (child.pid && child.exitCode === null) processes.set(child.spawnargs.at(-1)!, processCpu(child.pid)); // the service, startService's last argument
     // The local broker and database, when they run on this machine (their processes by name).
     const infra = { 'beam.smp': 'RabbitMQ', postgres: 'PostgreSQL' } as Record<string, string>;
     for (const entry of readdirSync('/proc')) {
@@ -206,17 +204,18 @@ function cpuSnapshot(): CpuSnapshot | undefined {
     return undefined;
   }
 }
-/** CPU milliseconds per unit of work between two snapshots: the machine's and each process's. */
-function cpuPerUnit(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, units: number): string | undefined {
+/** CPU milliseconds per unit of work between two snapshots: the machine's, and a line with each process's. */
+function cpuPerUnit(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined, units: number): { machineMs: number; text: string } | undefined {
   if (!before || !after) return undefined;
-  const per = (seconds: number) => `${((seconds * 1000) / units).toFixed(2)}`;
+  const per = (seconds: number) => (seconds * 1000) / units;
   const spent = new Map<string, number>();
   for (const [key, s] of after.processes) {
     const name = key.replace(/#\d+$/, '');
     spent.set(name, (spent.get(name) ?? 0) + s - (before.processes.get(key) ?? 0));
   }
-  const parts = [...spent].map(([name, s]) => `${name} ${per(s)}`);
-  return `machine ${per(after.machine - before.machine)} ms (${parts.join(', ')}; the rest: kernel, other processes)`;
+  const machineMs = per(after.machine - before.machine);
+  const parts = [...spent].map(([name, s]) => `${name} ${per(s).toFixed(2)}`);
+  return { machineMs, text: `machine ${machineMs.toFixed(2)} ms (${parts.join(', ')}; the rest: kernel, other processes)` };
 }
 
 // ---- the pipeline ----
@@ -424,14 +423,14 @@ try {
   console.log(`efficiency: ${saturation.throughput.toFixed(0)} reports/s × ${HOPS.length} hops (${HOPS.join(', ')}) ÷ ${raw.throughput.toFixed(0)} msg/s = ${efficiency.toFixed(3)}`);
   // Where the CPU goes, and what the efficiency bar would cost this machine at today's CPU per report.
   const perReport = cpuPerUnit(cpuSaturation.before, cpuSaturation.after, saturation.count);
+  const perFixedReport = cpuPerUnit(cpuFixed.before, cpuFixed.after, fixed.count);
   const perMessage = cpuPerUnit(cpuRawBefore, cpuRawAfter, raw.count);
-  if (perReport && perMessage && cpuSaturation.before && cpuSaturation.after) {
-    const machineMsPerReport = ((cpuSaturation.after.machine - cpuSaturation.before.machine) * 1000) / saturation.count;
+  if (perReport && perFixedReport && perMessage) {
     const needed = (0.5 * raw.throughput) / HOPS.length;
-    console.log(`CPU per report at saturation: ${perReport}`);
-    console.log(`CPU per report at ${RATE}/s: ${cpuPerUnit(cpuFixed.before, cpuFixed.after, fixed.count)}`);
-    console.log(`CPU per raw message: ${perMessage}`);
-    console.log(`efficiency 0.5 means ${needed.toFixed(0)} reports/s: at ${machineMsPerReport.toFixed(2)} ms of machine CPU each, ${((needed * machineMsPerReport) / 1000).toFixed(1)} cores busy; this machine has ${availableParallelism()}`);
+    console.log(`CPU per report at saturation: ${perReport.text}`);
+    console.log(`CPU per report at ${RATE}/s: ${perFixedReport.text}`);
+    console.log(`CPU per raw message: ${perMessage.text}`);
+    console.log(`efficiency 0.5 means ${needed.toFixed(0)} reports/s: at ${perReport.machineMs.toFixed(2)} ms of machine CPU each, ${((needed * perReport.machineMs) / 1000).toFixed(1)} cores busy; this machine has ${availableParallelism()}`);
   }
   console.log(`${efficiencyOk ? 'PASS' : 'FAIL'} efficiency ≥ 0.5`);
   console.log(`${latencyOk ? 'PASS' : 'FAIL'} p99 ingest → rendered ≤ 250 ms at ${RATE} reports/s (${fixed.p99.toFixed(1)} ms)`);

@@ -20,9 +20,10 @@ export interface Queryable {
 }
 
 /** node-postgres's query config: a named (prepared) statement, or plain text. */
-const pgQuery = (sql: string | PreparedStatement, params: unknown[] | undefined) =>
+export const pgQuery = (sql: string | PreparedStatement, params: unknown[] | undefined) =>
   typeof sql === 'string' ? { text: sql, values: params } : { name: sql.name, text: sql.text, values: params };
-const textOf = (sql: string | PreparedStatement) => (typeof sql === 'string' ? sql : sql.text);
+/** The SQL text of a statement (PGlite, and tests that look at what ran). */
+export const textOf = (sql: string | PreparedStatement) => (typeof sql === 'string' ? sql : sql.text);
 
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';

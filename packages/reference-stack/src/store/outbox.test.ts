@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase, type Database, type PreparedStatement } from './db.js';
+import { openDatabase, textOf, type Database, type PreparedStatement } from './db.js';
 import { OutboxRelay } from './outbox.js';
 import { ReportStore } from './reports.js';
 
@@ -76,7 +76,7 @@ describe('the outbox', () => {
 
   it('publishes events committed together as one round, marked with one statement', async () => {
     const statements: string[] = [];
-    const counting = { query: (sql: string | PreparedStatement, params?: unknown[]) => (statements.push(typeof sql === 'string' ? sql : sql.text), db.query(sql, params)) } as typeof db;
+    const counting = { query: (sql: string | PreparedStatement, params?: unknown[]) => (statements.push(textOf(sql)), db.query(sql, params)) } as typeof db;
     const relay = new OutboxRelay(counting, broker, { concurrency: 1 });
     const events = await Promise.all(Array.from({ length: 10 }, async () => (await submit()).event!));
     // The first event goes alone at once; the nine added while it is out go together in the next round.

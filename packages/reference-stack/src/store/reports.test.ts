@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database, type PreparedStatement } from './db.js';
+import { openDatabase, textOf, type Database, type PreparedStatement } from './db.js';
 import { ReportStore, storableInstant } from './reports.js';
 
 describe('storableInstant', () => {
@@ -64,7 +64,7 @@ describe('ReportStore.submit under concurrency (one statement per batch of submi
 
   it('stores concurrent submissions together; a repeated source_id in the same batch is a replay; a refused one fails alone', async () => {
     const statements: string[] = [];
-    const counting = { ...db, query: (sql: string | PreparedStatement, params?: unknown[]) => (statements.push(typeof sql === 'string' ? sql : sql.text), db.query(sql, params)) } as Database;
+    const counting = { ...db, query: (sql: string | PreparedStatement, params?: unknown[]) => (statements.push(textOf(sql)), db.query(sql, params)) } as Database;
     const reports = new ReportStore(counting);
     const body = (i: number) => ({ source_id: `together-${i}`, latitude: 1, longitude: 2, title: `t${i}`, synthetic: true });
     const results = await Promise.allSettled([

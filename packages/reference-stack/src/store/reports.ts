@@ -3,7 +3,7 @@ import type { components } from '@cleanapp/api-client';
 import { prepared, type Database, type Queryable } from './db.js';
 import { Batcher, writeEachOnRefusal, type Outcome } from './batch.js';
 import { canonicalJson, randomId, sha256 } from './ids.js';
-import { discardEvents, outboxEvent, type OutboxEvent } from './outbox.js';
+import { discardEvents, lockReportsInOrder, outboxEvent, type OutboxEvent } from './outbox.js';
 import { iso, json } from './rows.js';
 
 type Schemas = components['schemas'];
@@ -199,7 +199,11 @@ export class ReportStore {
       if (ids.length === 0) return 0;
       // Outbox rows first, then reports: the same lock order as publishing, so the two cannot deadlock.
       await discardEvents(tx, ids);
-      const gone = await tx.query('delete from reports where public_id = any($1::text[]) returning public_id', [ids]);
+      // The report rows locked in public_id order, as every batch statement on reports locks them.
+      const gone = await tx.query(
+        `with ${lockReportsInOrder('select unnest($1::text[])')} delete from reports r using locked where r.public_id = locked.public_id returning r.public_id`,
+        [ids],
+      );
       await tx.query('delete from renders where public_id = any($1::text[])', [ids]);
       return gone.rows.length;
     });
