@@ -20,18 +20,18 @@ if (!existsSync(source)) {
   const stale = staleBuilds(packages);
   // `node --conditions=cleanapp-dist` (the root `pnpm smoke`) resolves every workspace package to its dist/
   // by itself; otherwise a resolve hook does (module loading then runs through Node 20's hooks thread).
-  const distCondition = process.execArgv.some((a, i, all) => a === `--conditions=${DIST_CONDITION}` || (a === '--conditions' && all[i + 1] === DIST_CONDITION));
+  const startedWithDistCondition = process.execArgv.some((a, i, all) => a === `--conditions=${DIST_CONDITION}` || (a === '--conditions' && all[i + 1] === DIST_CONDITION));
   if (stale.length === 0) {
-    if (!distCondition) register('./published-exports.mjs', import.meta.url, { data: { packages } });
+    if (!startedWithDistCondition) register('./published-exports.mjs', import.meta.url, { data: { packages } });
     cli = await import('../dist/cli.js');
     const suitePackages = freshSuitePackages(kitDir);
-    options = { publishedPackages: suitePackages.packages, publishedNative: suitePackages.complete };
+    options = { publishedPackages: suitePackages.packages, ...(suitePackages.complete ? { distCondition: DIST_CONDITION } : {}) };
   } else {
     process.stderr.write(`cleanapp-smoke: ${stale.join('; ')}; running the sources through tsx (pnpm build for the fast path)\n`);
     const { register: registerTsx } = await import('tsx/esm/api');
     registerTsx();
     // Registered last, so it runs first: the sources must not resolve workspace packages to their stale dist/.
-    if (distCondition) register('./without-dist-condition.mjs', import.meta.url, { data: { condition: DIST_CONDITION } });
+    if (startedWithDistCondition) register('./without-dist-condition.mjs', import.meta.url, { data: { condition: DIST_CONDITION } });
     cli = await import(source.href);
   }
 }

@@ -153,8 +153,8 @@ function parseSuiteList(value: string | undefined): string[] | undefined {
 export interface CliOptions {
   /** Workspace packages whose fresh dist/ the suites import (bin/smoke.mjs decides; RunOptions.publishedPackages). */
   publishedPackages?: PublishedPackage[];
-  /** Every package the suites import is among them (RunOptions.publishedNative). */
-  publishedNative?: boolean;
+  /** Set when every package the suites import is among them (RunOptions.distCondition). */
+  distCondition?: string;
 }
 
 export async function main(argv: string[], cliOptions: CliOptions = {}): Promise<number> {
@@ -274,7 +274,7 @@ export async function main(argv: string[], cliOptions: CliOptions = {}): Promise
     const checksAt = performance.now();
     const summary = await runSmoke({
       ...(chromiumEndpoint ? { chromiumEndpoint } : {}),
-      ...(cliOptions.publishedPackages ? { publishedPackages: cliOptions.publishedPackages, publishedNative: cliOptions.publishedNative === true } : {}),
+      ...(cliOptions.publishedPackages ? { publishedPackages: cliOptions.publishedPackages, ...(cliOptions.distCondition ? { distCondition: cliOptions.distCondition } : {}) } : {}),
       target,
       suites,
       reportDir,

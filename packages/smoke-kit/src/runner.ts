@@ -139,10 +139,13 @@ export interface RunOptions {
   /** Workspace packages the suites import from their built dist/ rather than src/ (fresh builds only). */
   publishedPackages?: PublishedPackage[];
   /**
-   * Every package the suites import is among `publishedPackages`: vitest's workers then import their dist/
-   * natively instead of through vite's transform and evaluation (about half a second less per heavy file).
+   * Set when every package the suites import is among `publishedPackages`: the export condition under
+   * which their workspace package.json files name dist/ (bin/workspace-dist.mjs, `cleanapp-dist`).
+   * vitest's workers then run with it and import dist/ natively instead of through vite's transform and
+   * evaluation (about half a second less per heavy file); a resolve hook would do the same, but Node 20
+   * then loads every module through the hooks thread.
    */
-  publishedNative?: boolean;
+  distCondition?: string;
 }
 
 /** A workspace package as published: its name and, per export subpath (`.`, `./perf`), the file URL in dist/. */
@@ -151,17 +154,10 @@ export interface PublishedPackage {
   exports: Record<string, string>;
 }
 
-/**
- * The export condition under which each workspace package.json points at its dist/ (the file its
- * publishConfig.exports names; publishing drops it): what a worker's Node resolves `@cleanapp/*` with.
- * A resolve hook would do the same, but Node 20 then loads every module through the hooks thread. The
- * same name as bin/workspace-dist.mjs's (package-checks asserts every workspace package.json uses it).
- */
-export const DIST_CONDITION = 'cleanapp-dist';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
- * What vitest must leave to Node for `publishedNative`: the folders of the published files (vite would
+ * What vitest must leave to Node under `distCondition`: the folders of the published files (vite would
  * otherwise transform and evaluate each dist/ module itself).
  */
 export function publishedExternals(packages: readonly PublishedPackage[]): RegExp[] {
@@ -248,7 +244,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
   const checkTimeout = Math.max(20_000, longestBudget(options.target) + 10_000);
   const maxWorkers = options.maxWorkers ?? 2;
   const published = options.publishedPackages ?? [];
-  const native = options.publishedNative === true && published.length > 0;
+  const native = options.distCondition !== undefined && published.length > 0;
   const handoff = suiteHandoff(options.target, options.runId);
   const previous = process.env[SUITE_CONTEXT_ENV];
   process.env[SUITE_CONTEXT_ENV] = handoff;
@@ -295,7 +291,7 @@ export async function runSmoke(options: RunOptions): Promise<RunSummary> {
         sequence: { sequencer: longestFirst(BaseSequencer, maxWorkers) },
         fileParallelism: maxWorkers > 1,
         ...(native
-          ? { execArgv: [`--conditions=${DIST_CONDITION}`], server: { deps: { external: publishedExternals(published) } } }
+          ? { execArgv: [`--conditions=${options.distCondition}`], server: { deps: { external: publishedExternals(published) } } }
           : {}),
         testTimeout: checkTimeout,
         hookTimeout: checkTimeout,
