@@ -205,4 +205,61 @@ describe('Broker.subscribe (per-instance fan-out)', () => {
     await vi.waitFor(() => expect(ch.checkQueue(s.sub.queue)).rejects.toThrow(/NOT_FOUND/), WAIT);
     await conn.close().catch(() => undefined);
   });
+  it('settles quietly when the channel closes under a running handler, and the work message goes back to its queue', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const gate = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    };
+    try {
+      // A subscription cancelled while its handler runs; the handler then fails (a push to a closed socket).
+      const entered = gate();
+      const release = gate();
+      const b = new Broker(url, topology, { expiresMs: 120_000 });
+      instances.push(b);
+      await b.start();
+      const sub = await b.subscribe('report-notify-queue', 'report.rendered', async () => {
+        entered.open();
+        await release.opened;
+        throw new Error('socket gone');
+      });
+      const id = randomUUID();
+      await broker.publish('report.rendered', { ...renderedExample, event_id: id }, { messageId: id });
+      await entered.opened;
+      await sub.cancel();
+      release.open();
+
+      // A work-queue consumer whose broker shuts down while its handler runs; the handler then succeeds.
+      const own = topologyFromContract({ prefix: `evt-${randomBytes(3).toString('hex')}.` });
+      const first = new Broker(url, own, { expiresMs: 120_000 });
+      const second = new Broker(url, own, { expiresMs: 120_000 });
+      instances.push(first, second);
+      await first.start();
+      const workEntered = gate();
+      const workRelease = gate();
+      await first.consume('report-analysis-queue', 'report.raw', async () => {
+        workEntered.open();
+        await workRelease.opened;
+      });
+      const report = raw();
+      await first.publish('report.raw', report, { messageId: report.event_id });
+      await workEntered.opened;
+      await first.close();
+      workRelease.open();
+      await second.start();
+      const redelivered: DeliveryInfo[] = [];
+      await second.consume('report-analysis-queue', 'report.raw', async (p, info) => {
+        if (p.event_id === report.event_id) redelivered.push(info);
+      });
+      await vi.waitFor(() => expect(redelivered).toEqual([expect.objectContaining({ redelivered: true })]), WAIT);
+      await second.deleteTopology();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -5,6 +5,31 @@ import { isRoutingKey, validatePayload, type PayloadByRoutingKey, type RoutingKe
 import { attemptsSoFar, parseEventBody } from './delivery.js';
 import { declareTopology, deleteTopology, type QueueSpec, type Topology } from './topology.js';
 
+/** Runs a handler; its failure (as an Error), or undefined when it succeeded. */
+async function outcomeOf(run: () => Promise<void>): Promise<Error | undefined> {
+  try {
+    await run();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Acks, drops (nack without requeue: to the DLX if the queue has one) or requeues a delivery. When the
+ * channel closed while the handler ran (a cancelled subscription, a lost connection, a shutdown),
+ * amqplib throws; RabbitMQ has already put that channel's unacknowledged messages back, so nothing is
+ * lost, and the throw would only surface as an unhandled rejection.
+ */
+function settle(channel: Channel, msg: ConsumeMessage, how: 'ack' | 'drop' | 'requeue'): void {
+  try {
+    if (how === 'ack') channel.ack(msg);
+    else channel.nack(msg, false, how === 'requeue');
+  } catch (error) {
+    if ((error as Error).name !== 'IllegalOperationError') throw error;
+  }
+}
+
 export class BrokerUnavailableError extends Error {
   constructor(message: string) {
     super(`The broker is unavailable: ${message}`);
@@ -302,18 +327,15 @@ export class Broker extends EventEmitter {
     const valid = payload as PayloadByRoutingKey[RoutingKey];
     if (reg.work) return this.settleWork(reg, reg.work, channel, msg, info, headers, problem, valid);
     if (problem) {
-      channel.nack(msg, false, false); // no dead-letter exchange: gone
+      settle(channel, msg, 'drop'); // no dead-letter exchange: gone
       reg.subscription?.onDropped?.(problem, info);
       return;
     }
-    try {
-      await reg.handler(valid, info);
-      channel.ack(msg);
-    } catch (error) {
-      // Live notifications have no retry queue: one redelivery, then the event is dropped.
-      channel.nack(msg, false, !msg.fields.redelivered);
-      if (msg.fields.redelivered) reg.subscription?.onDropped?.(`failed twice: ${(error as Error).message}`, info);
-    }
+    const failure = await outcomeOf(() => reg.handler(valid, info));
+    if (!failure) return settle(channel, msg, 'ack');
+    // Live notifications have no retry queue: one redelivery, then the event is dropped.
+    settle(channel, msg, msg.fields.redelivered ? 'drop' : 'requeue');
+    if (msg.fields.redelivered) reg.subscription?.onDropped?.(`failed twice: ${failure.message}`, info);
   }
 
   private async settleWork(
@@ -333,33 +355,30 @@ export class Broker extends EventEmitter {
       } catch {
         // the message is dead either way
       }
-      channel.nack(msg, false, false); // → DLX → <queue>.dlq, with x-death naming the queue
+      settle(channel, msg, 'drop'); // → DLX → <queue>.dlq, with x-death naming the queue
     };
     if (problem) {
-      if (work.options.onInvalid === 'requeue') channel.nack(msg, false, true);
+      if (work.options.onInvalid === 'requeue') settle(channel, msg, 'requeue');
       else await deadLetter(problem);
       return;
     }
-    try {
-      await reg.handler(payload, info);
-      channel.ack(msg);
-    } catch (error) {
-      if (error instanceof PermanentError || attempt + 1 >= this.topology.retry.maxAttempts) {
-        await deadLetter(error instanceof PermanentError ? error.message : `gave up after ${attempt + 1} attempts: ${(error as Error).message}`, payload);
-        return;
-      }
-      try {
-        // The retry exchange feeds only this queue's TTL queue, which dead-letters back to this queue.
-        await this.publishRaw(work.spec.retryExchange, '', msg.content, {
-          messageId: msg.properties.messageId ?? randomUUID(),
-          headers: { ...headers, [this.topology.retry.countHeader]: attempt + 1 },
-          type: msg.properties.type,
-        });
-        channel.ack(msg);
-      } catch {
-        channel.nack(msg, false, true); // could not schedule the retry: put it back and try again later
-      }
+    const failure = await outcomeOf(() => reg.handler(payload, info));
+    if (!failure) return settle(channel, msg, 'ack');
+    if (failure instanceof PermanentError || attempt + 1 >= this.topology.retry.maxAttempts) {
+      await deadLetter(failure instanceof PermanentError ? failure.message : `gave up after ${attempt + 1} attempts: ${failure.message}`, payload);
+      return;
     }
+    try {
+      // The retry exchange feeds only this queue's TTL queue, which dead-letters back to this queue.
+      await this.publishRaw(work.spec.retryExchange, '', msg.content, {
+        messageId: msg.properties.messageId ?? randomUUID(),
+        headers: { ...headers, [this.topology.retry.countHeader]: attempt + 1 },
+        type: msg.properties.type,
+      });
+    } catch {
+      return settle(channel, msg, 'requeue'); // could not schedule the retry: put it back and try again later
+    }
+    settle(channel, msg, 'ack');
   }
 
   /** Deletes a (throwaway) topology without declaring it first (e.g. after its services stopped). */
