@@ -1,5 +1,6 @@
-// pnpm --filter @cleanapp/smoke-kit repeat [N] [-- smoke flags]: runs the whole smoke run N times (default 20)
-// against one embedded reference stack (or --target), and reports how many runs and checks failed.
+// pnpm smoke:repeat [N] [-- smoke flags] (root; or pnpm --filter @cleanapp/smoke-kit repeat): runs
+// `pnpm smoke` — the entry point a developer types, built packages and all — N times (default 20) against
+// one embedded reference stack (or --target), and reports how many runs and checks failed.
 // Flakiness is measured here, by repetition — never inside a unit test.
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -10,8 +11,7 @@ import { startStack } from '@cleanapp/reference-stack';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const n = /^\d+$/.test(args[0] ?? '') ? Number(args.shift()) : 20;
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const hasTarget = args.includes('--target');
 const stack = hasTarget ? undefined : await startStack();
 const targetArgs = stack ? ['--target', stack.targetFile] : [];
@@ -23,7 +23,7 @@ try {
     const started = performance.now();
     // Asynchronously: the embedded stack lives in this process and must keep answering meanwhile.
     const r = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(tsx, [cli, ...targetArgs, ...args, '--report-dir', reportDir], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      execFile('pnpm', ['--silent', 'smoke', ...targetArgs, ...args, '--report-dir', reportDir], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
         resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
       ),
     );
