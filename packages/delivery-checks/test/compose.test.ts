@@ -177,13 +177,20 @@ describe('smoke targets', () => {
     for (const s of swept) expect(new URL(s.baseUrl).hostname, s.name).toBe(s.name);
   });
 
-  it('the canary target parses with the environment canary.yml exports', () => {
+  it('the canary target parses with the environment both canary.yml jobs export, and names the gateway and the WebSocket hub', () => {
     const canary = parse(readFileSync(join(root, '.github/workflows/canary.yml'), 'utf8'));
-    const exported = Object.keys(canary.jobs.canary.env);
     const raw = parse(readFileSync(join(root, '.github/canary/target.yaml'), 'utf8'));
     const referenced = [...JSON.stringify(raw).matchAll(/\$\{([A-Z0-9_]+)(?::-[^}]*)?\}/g)].filter((m) => !m[0].includes(':-')).map((m) => m[1]!);
-    for (const name of referenced) expect(exported, name).toContain(name);
-    const env = Object.fromEntries(referenced.map((n) => [n, n.endsWith('URL') ? 'https://staging.example.test' : 'x']));
-    expect(parseTarget(raw, { env, source: '.github/canary/target.yaml' }).name).toBe('x');
+    // The perf shards run the same target file (plus their load), so they need the same variables.
+    for (const job of ['canary', 'perf']) {
+      const exported = Object.keys(canary.jobs[job].env);
+      for (const name of referenced) expect(exported, `${job} exports ${name}`).toContain(name);
+    }
+    const fake = (name: string) => (name.startsWith('CLEANAPP_WS_') ? 'wss://ws.staging.example.test/live' : name.endsWith('URL') ? 'https://staging.example.test' : 'x');
+    const target = parseTarget(raw, { env: Object.fromEntries(referenced.map((n) => [n, fake(n)])), source: '.github/canary/target.yaml' });
+    expect(target.name).toBe('x');
+    // Without these the nightly canary would skip GraphQL and WebSocket checks, visibly but every night.
+    expect(target.graphql?.url).toBe('https://staging.example.test');
+    expect(target.websocket).toEqual({ publicUrl: 'wss://ws.staging.example.test/live', privilegedUrl: 'wss://ws.staging.example.test/live' });
   });
 });
