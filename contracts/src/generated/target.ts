@@ -40,9 +40,9 @@ export interface SmokeTargetFile {
      */
     audience?: string;
     /**
-     * Optional private JWK (RSA or EC, with kid) of a key the target TRUSTS: its public part is in the target's JWKS, but its issuer never uses it. The auth suite signs tokens with it to check that the API refuses expired, not-yet-valid, wrong-iss, wrong-aud, unknown-kid and missing-scope tokens; without it those checks are skipped. Either the JWK as an object or a string holding its JSON (typically ${ENV}). Never set it for a production environment. Masked (***) in every output of the runner.
+     * Optional private JWK (RSA or EC, with kid) of a key the target TRUSTS: its public part is in the target's JWKS, but its issuer never uses it. The auth suite signs tokens with it to check that the API refuses expired, not-yet-valid, wrong-iss, wrong-aud, unknown-kid and missing-scope tokens; without it those checks are skipped. Either the JWK as an object or a string holding its JSON (typically ${ENV}); an empty string means no key (`${VAR:-}` with VAR unset). Never set it for a production environment. Masked (***) in every output of the runner.
      */
-    testSigningKey?: TestSigningKey | string;
+    testSigningKey?: TestSigningKey | string | "";
   };
   graphql?: {
     /**

@@ -185,10 +185,14 @@ describe('smoke targets', () => {
     for (const job of ['canary', 'perf']) {
       const exported = Object.keys(canary.jobs[job].env);
       for (const name of referenced) expect(exported, `${job} exports ${name}`).toContain(name);
+      // Optional (${VAR:-}), but a secret nobody exports would leave the forged-token checks skipped for good.
+      expect(exported, `${job} exports CLEANAPP_TEST_SIGNING_KEY`).toContain('CLEANAPP_TEST_SIGNING_KEY');
     }
     const fake = (name: string) => (name.startsWith('CLEANAPP_WS_') ? 'wss://ws.staging.example.test/live' : name.endsWith('URL') ? 'https://staging.example.test' : 'x');
     const target = parseTarget(raw, { env: Object.fromEntries(referenced.map((n) => [n, fake(n)])), source: '.github/canary/target.yaml' });
     expect(target.name).toBe('x');
+    expect(raw.auth.testSigningKey).toBe('${CLEANAPP_TEST_SIGNING_KEY:-}');
+    expect(target.auth).not.toHaveProperty('testSigningKey');
     // Without these the nightly canary would skip GraphQL and WebSocket checks, visibly but every night.
     expect(target.graphql?.url).toBe('https://staging.example.test');
     expect(target.websocket).toEqual({ publicUrl: 'wss://ws.staging.example.test/live', privilegedUrl: 'wss://ws.staging.example.test/live' });

@@ -48,6 +48,11 @@ describe('auth.testSigningKey', () => {
     expect(parseTarget({ ...base(undefined), auth }).auth?.testSigningKey).toBeUndefined();
   });
 
+  it('reads an empty string (${VAR:-} with VAR unset) as no key, and a blank one as a mistake', () => {
+    expect(parseTarget(base('${NO_KEY_HERE:-}'), { env: {} }).auth).not.toHaveProperty('testSigningKey');
+    expect(problemsOf(() => parseTarget(base(' ')))).toEqual(['auth.testSigningKey must be a private JWK: an object with kty and d, or a string holding its JSON']);
+  });
+
   it('rejects text that is not JSON, naming the field and never echoing the value', () => {
     const secretish = '{"kty":"RSA","d":"very-secret-material"';
     const problems = problemsOf(() => parseTarget(base(secretish)));
