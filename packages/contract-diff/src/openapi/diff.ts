@@ -161,7 +161,8 @@ class OpenApiDiff {
     for (const t of rt) if (!bt.includes(t)) this.out.emit('api-tag-added', 'endpoint', { ...f, detail: t });
 
     if (!webhook) diffOperationServers(this.out, bRoot, rRoot, b, r, f);
-    this.diffParameters(b, r, opLabel, base);
+    if (webhook) this.diffWebhookParameters(b, r, opLabel, base);
+    else this.diffParameters(b, r, opLabel, base);
     // Webhooks run the other way round, like callbacks: the API writes the request (subscribers read
     // it: response rules) and subscribers write the response (the API reads it: request rules).
     this.diffRequestBody(b, r, opLabel, base, webhook ? 'response' : 'request');
@@ -323,6 +324,35 @@ class OpenApiDiff {
       else if (rv.fromPath) this.out.emit(required ? 'new-required-request-default-parameter-to-existing-path' : 'new-optional-request-default-parameter-to-existing-path', 'request-parameter', f);
       else this.out.emit(required ? 'new-required-request-parameter' : 'new-optional-request-parameter', 'request-parameter', f);
     }
+  }
+
+  /**
+   * A webhook's parameters (in practice headers: signatures, delivery ids) are sent by the API and read
+   * by subscribers, so they follow the response-header rules: one that goes or becomes optional breaks the
+   * subscribers that read it; a new one, required or not, is only more to ignore.
+   */
+  private diffWebhookParameters(b: Op, r: Op, opLabel: string, base: Target): void {
+    const bp = this.params(b, this.bDocs);
+    const rp = this.params(r, this.rDocs);
+    const fieldsOf = (p: JsonObject) => {
+      const detail = `${String(p.in)} parameter ${String(p.name)}`;
+      return { location: `${opLabel} parameter ${String(p.in)} ${String(p.name)}`, ...base, detail };
+    };
+    for (const [key, bv] of bp) {
+      const f = fieldsOf(bv.node);
+      const required = bv.node.required === true || bv.node.in === 'path';
+      const rv = rp.get(key);
+      if (!rv) {
+        this.out.emit(required ? 'required-response-header-removed' : 'optional-response-header-removed', 'webhook-parameter', f);
+        continue;
+      }
+      if (required && !(rv.node.required === true || rv.node.in === 'path')) this.out.emit('response-header-became-optional', 'webhook-parameter', f);
+      const deprecation = deprecationChange(bv.node, rv.node, this.policy);
+      const depId = deprecation && PARAMETER_DEPRECATION[deprecation.change];
+      if (deprecation && depId) this.out.emit(depId, 'webhook-parameter', deprecation.note ? { ...f, detail: `${f.detail} (${deprecation.note})` } : f);
+      this.schemas.diff(paramSchema(bv, this.bDocs), paramSchema(rv, this.rDocs), { dir: 'response', where: 'response-header', prop: '', loc: f.location, ...base, kind: 'webhook-parameter' });
+    }
+    for (const [key, rv] of rp) if (!bp.has(key)) this.out.emit('response-header-added', 'webhook-parameter', fieldsOf(rv.node));
   }
 
   // ---- request body -----------------------------------------------------------------------

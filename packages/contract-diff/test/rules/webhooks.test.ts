@@ -50,3 +50,37 @@ describe.each([
     expect(await verdicts(doc(order(['id']), order([], ['ack'])), doc(order(['id']), order([], [])))).toEqual([['request-property-removed', 'warning']]);
   });
 });
+
+describe('webhook parameters follow the response-header rules (the API sends them, subscribers read them)', () => {
+  type Param = { name: string; required?: boolean; schema?: Obj };
+  const header = (name: string, required = true, schema: Obj = { type: 'string' }): Param => ({ name, required, schema });
+  const params = (list: Param[]) => list.map((p) => ({ in: 'header', ...p, schema: p.schema ?? { type: 'string' } }));
+  const hook = (list: Param[]): Obj => ({
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    webhooks: { orderCreated: { post: { parameters: params(list), requestBody: json(order(['id'])), responses: { '200': { description: 'ok' } } } } },
+  });
+  const ordinary = (list: Param[]): Obj => ({
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    paths: { '/orders': { post: { parameters: params(list), responses: { '204': { description: 'ok' } } } } },
+  });
+  const signature = header('X-Signature');
+
+  it('a header subscribers verify that goes, or may no longer come, breaks them (an ordinary request parameter: not breaking)', async () => {
+    expect(await verdicts(hook([signature]), hook([]))).toEqual([['required-response-header-removed', 'breaking']]);
+    expect(await verdicts(hook([header('X-Trace', false)]), hook([]))).toEqual([['optional-response-header-removed', 'warning']]);
+    expect(await verdicts(hook([signature]), hook([header('X-Signature', false)]))).toEqual([['response-header-became-optional', 'breaking']]);
+    expect(await verdicts(ordinary([signature]), ordinary([header('X-Signature', false)]))).toEqual([['request-parameter-became-optional', 'info']]);
+  });
+
+  it('a new header, even a required one, is only more for subscribers to ignore (an ordinary required parameter: breaking)', async () => {
+    expect(await verdicts(hook([]), hook([signature]))).toEqual([['response-header-added', 'info']]);
+    expect(await verdicts(ordinary([]), ordinary([signature]))).toEqual([['new-required-request-parameter', 'breaking']]);
+    expect(await verdicts(hook([header('X-Signature', false)]), hook([signature]))).toEqual([]);
+  });
+
+  it('a header whose type changes breaks the subscribers that parse it', async () => {
+    expect(await verdicts(hook([header('X-Attempt', true, { type: 'integer' })]), hook([header('X-Attempt', true, { type: 'string' })]))).toEqual([['response-header-type-changed', 'breaking']]);
+  });
+});
