@@ -161,7 +161,7 @@ class OpenApiDiff {
     for (const t of rt) if (!bt.includes(t)) this.out.emit('api-tag-added', 'endpoint', { ...f, detail: t });
 
     if (!webhook) diffOperationServers(this.out, bRoot, rRoot, b, r, f);
-    if (webhook) this.diffWebhookParameters(b, r, opLabel, base);
+    if (webhook) this.diffSentParameters(b, r, opLabel, base, 'webhook-parameter');
     else this.diffParameters(b, r, opLabel, base);
     // Webhooks run the other way round, like callbacks: the API writes the request (subscribers read
     // it: response rules) and subscribers write the response (the API reads it: request rules).
@@ -198,6 +198,8 @@ class OpenApiDiff {
             this.out.emit('api-callback-removed', 'callback', { location: cbLoc, ...base, detail: `${name} ${m.toUpperCase()} ${expr}` });
             continue;
           }
+          const callbackOp = (item: Located, op: Located): Op => ({ method: m, template: expr, node: op.node as JsonObject, url: op.url, item: isObject(item.node) ? item.node : {}, itemUrl: item.url });
+          this.diffSentParameters(callbackOp(bItem, bo), callbackOp(rItem, ro), cbLoc, base, 'callback-parameter');
           this.diffContent(this.bDocs.deref(bo.node.requestBody, bo.url), this.rDocs.deref(ro.node.requestBody, ro.url), 'response', `${cbLoc} request body`, base);
           const bres = isObject(bo.node.responses) ? bo.node.responses : {};
           const rres = isObject(ro.node.responses) ? ro.node.responses : {};
@@ -327,11 +329,11 @@ class OpenApiDiff {
   }
 
   /**
-   * A webhook's parameters (in practice headers: signatures, delivery ids) are sent by the API and read
-   * by subscribers, so they follow the response-header rules: one that goes or becomes optional breaks the
-   * subscribers that read it; a new one, required or not, is only more to ignore.
+   * The parameters of a webhook or callback request (in practice headers: signatures, delivery ids) are
+   * sent by the API and read by subscribers, so they follow the response-header rules: one that goes or
+   * becomes optional breaks the subscribers that read it; a new one, required or not, is only more to ignore.
    */
-  private diffWebhookParameters(b: Op, r: Op, opLabel: string, base: Target): void {
+  private diffSentParameters(b: Op, r: Op, opLabel: string, base: Target, kind: 'webhook-parameter' | 'callback-parameter'): void {
     const bp = this.params(b, this.bDocs);
     const rp = this.params(r, this.rDocs);
     const fieldsOf = (p: JsonObject) => {
@@ -343,16 +345,16 @@ class OpenApiDiff {
       const required = bv.node.required === true || bv.node.in === 'path';
       const rv = rp.get(key);
       if (!rv) {
-        this.out.emit(required ? 'required-response-header-removed' : 'optional-response-header-removed', 'webhook-parameter', f);
+        this.out.emit(required ? 'required-response-header-removed' : 'optional-response-header-removed', kind, f);
         continue;
       }
-      if (required && !(rv.node.required === true || rv.node.in === 'path')) this.out.emit('response-header-became-optional', 'webhook-parameter', f);
+      if (required && !(rv.node.required === true || rv.node.in === 'path')) this.out.emit('response-header-became-optional', kind, f);
       const deprecation = deprecationChange(bv.node, rv.node, this.policy);
       const depId = deprecation && PARAMETER_DEPRECATION[deprecation.change];
-      if (deprecation && depId) this.out.emit(depId, 'webhook-parameter', deprecation.note ? { ...f, detail: `${f.detail} (${deprecation.note})` } : f);
-      this.schemas.diff(paramSchema(bv, this.bDocs), paramSchema(rv, this.rDocs), { dir: 'response', where: 'response-header', prop: '', loc: f.location, ...base, kind: 'webhook-parameter' });
+      if (deprecation && depId) this.out.emit(depId, kind, deprecation.note ? { ...f, detail: `${f.detail} (${deprecation.note})` } : f);
+      this.schemas.diff(paramSchema(bv, this.bDocs), paramSchema(rv, this.rDocs), { dir: 'response', where: 'response-header', prop: '', loc: f.location, ...base, kind });
     }
-    for (const [key, rv] of rp) if (!bp.has(key)) this.out.emit('response-header-added', 'webhook-parameter', fieldsOf(rv.node));
+    for (const [key, rv] of rp) if (!bp.has(key)) this.out.emit('response-header-added', kind, fieldsOf(rv.node));
   }
 
   // ---- request body -----------------------------------------------------------------------

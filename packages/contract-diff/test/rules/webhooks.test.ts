@@ -51,22 +51,29 @@ describe.each([
   });
 });
 
-describe('webhook parameters follow the response-header rules (the API sends them, subscribers read them)', () => {
-  type Param = { name: string; required?: boolean; schema?: Obj };
-  const header = (name: string, required = true, schema: Obj = { type: 'string' }): Param => ({ name, required, schema });
-  const params = (list: Param[]) => list.map((p) => ({ in: 'header', ...p, schema: p.schema ?? { type: 'string' } }));
-  const hook = (list: Param[]): Obj => ({
-    openapi: '3.1.0',
-    info: { title: 't', version: '1' },
-    webhooks: { orderCreated: { post: { parameters: params(list), requestBody: json(order(['id'])), responses: { '200': { description: 'ok' } } } } },
-  });
-  const ordinary = (list: Param[]): Obj => ({
-    openapi: '3.1.0',
-    info: { title: 't', version: '1' },
-    paths: { '/orders': { post: { parameters: params(list), responses: { '204': { description: 'ok' } } } } },
-  });
-  const signature = header('X-Signature');
+type Param = { name: string; required?: boolean; schema?: Obj };
+const header = (name: string, required = true, schema: Obj = { type: 'string' }): Param => ({ name, required, schema });
+const params = (list: Param[]) => list.map((p) => ({ in: 'header', ...p, schema: p.schema ?? { type: 'string' } }));
+/** An exchange the API starts, with header parameters on its request. */
+const sent = (list: Param[]) => ({ post: { parameters: params(list), requestBody: json(order(['id'])), responses: { '200': { description: 'ok' } } } });
+const ordinary = (list: Param[]): Obj => ({
+  openapi: '3.1.0',
+  info: { title: 't', version: '1' },
+  paths: { '/orders': { post: { parameters: params(list), responses: { '204': { description: 'ok' } } } } },
+});
+const signature = header('X-Signature');
 
+describe.each([
+  ['webhook', (list: Param[]): Obj => ({ openapi: '3.1.0', info: { title: 't', version: '1' }, webhooks: { orderCreated: sent(list) } })],
+  [
+    'callback',
+    (list: Param[]): Obj => ({
+      openapi: '3.1.0',
+      info: { title: 't', version: '1' },
+      paths: { '/subscriptions': { post: { responses: { '201': { description: 'ok' } }, callbacks: { orderCreated: { '{$request.body#/callbackUrl}': sent(list) } } } } },
+    }),
+  ],
+])('%s parameters follow the response-header rules (the API sends them, subscribers read them)', (_, hook) => {
   it('a header subscribers verify that goes, or may no longer come, breaks them (an ordinary request parameter: not breaking)', async () => {
     expect(await verdicts(hook([signature]), hook([]))).toEqual([['required-response-header-removed', 'breaking']]);
     expect(await verdicts(hook([header('X-Trace', false)]), hook([]))).toEqual([['optional-response-header-removed', 'warning']]);
