@@ -52,7 +52,9 @@ function slowProxy(upstream: string, delayMs: number): Promise<{ server: Server;
 
 describe('perf suite', () => {
   it('passes against the healthy stack and records every budget with its measurement', async () => {
-    const { code, output, reportDir } = await smokePerf('healthy', (t) => t);
+    // Room to finish: a loaded CI machine must not reach the stack target's 10 s bound before 100 requests
+    // (the gateway once managed only 76 in 10 s there), so `requests: 100` below checks the count bound.
+    const { code, output, reportDir } = await smokePerf('healthy', (t) => ({ ...t, latency: { ...t.latency, maxSeconds: 60 } }));
     expect(code, output.slice(-3000)).toBe(0);
     expect(output).toMatch(/smoke: 4 passed, 0 failed, 0 skipped/);
     const rest = record(reportDir, 'perf-rest');
@@ -61,7 +63,7 @@ describe('perf suite', () => {
       ['listReportsNear', 'pass'],
       ['getStats', 'pass'],
     ]);
-    expect(rest.load).toEqual({ rate: 2000, maxRequests: 100, maxSeconds: 10, connections: 1 });
+    expect(rest.load).toEqual({ rate: 2000, maxRequests: 100, maxSeconds: 60, connections: 1 });
     for (const r of rest.results) expect(r).toMatchObject({ requests: 100, errors: 0, budget: { source: 'contract' } });
     expect(rest.results[0]!.p95Ms).toBeLessThanOrEqual(100);
     expect(rest.results[2]!.baseline).toMatchObject({ id: 'getHealth' });
