@@ -52,7 +52,7 @@ function slowProxy(upstream: string, delayMs: number): Promise<{ server: Server;
 
 describe('perf suite', () => {
   it('passes against the healthy stack and records every budget with its measurement', async () => {
-    // Room to finish: a loaded CI machine must not reach the stack target's 10 s bound before 100 requests
+    // Room to finish: a loaded CI machine must not reach the suite's default 10 s bound before 100 requests
     // (the gateway once managed only 76 in 10 s there), so `requests: 100` below checks the count bound.
     const { code, output, reportDir } = await smokePerf('healthy', (t) => ({ ...t, latency: { ...t.latency, maxSeconds: 60 } }));
     expect(code, output.slice(-3000)).toBe(0);
