@@ -56,5 +56,5 @@ try {
 if (interrupted) process.exit(130);
 const failed = runs.filter((r) => r.code !== 0).length;
 const times = runs.map((r) => r.seconds).sort((a, b) => a - b);
-console.log(`\nrepeat: ${n - failed} of ${n} runs passed, ${failed} failed; wall time per run min ${times[0]!.toFixed(1)} s, median ${times[Math.floor(n / 2)]!.toFixed(1)} s, max ${times.at(-1)!.toFixed(1)} s`);
+console.log(`\nrepeat: ${n - failed} of ${n} runs passed, ${failed} failed; wall time per run min ${times[0]!.toFixed(1)} s, median ${((times[Math.floor((times.length - 1) / 2)]! + times[Math.floor(times.length / 2)]!) / 2).toFixed(1)} s, max ${times.at(-1)!.toFixed(1)} s`);
 process.exit(failed === 0 ? 0 : 1);
