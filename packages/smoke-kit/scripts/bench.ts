@@ -3,15 +3,13 @@
 // processes and prints each wall time, the median, the checks and the phase split of the median run,
 // and PASS/FAIL against the 10 s bar (issue #16). The time verdict is printed, not an exit code (a loaded
 // machine is slow, not broken); a run with a failed check exits 1.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { interruptSmoke, runSmoke, type SmokeRun } from './run-smoke.js';
 
 const BAR_SECONDS = 10;
 const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 3);
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 interface Run {
   code: number;
@@ -24,41 +22,31 @@ interface Run {
   timeline: string | undefined;
 }
 
-function smokeOnce(i: number): Promise<Run> {
+async function smokeOnce(i: number): Promise<Run> {
   const reportDir = mkdtempSync(join(tmpdir(), `smoke-bench-${i}-`));
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    // A process group of its own, so an interrupted bench can take the run (and its stack) down with it.
-    const child = spawn('pnpm', ['smoke', '--report-dir', reportDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, NO_COLOR: '1' } });
-    const onSignal = () => {
-      try {
-        process.kill(-child.pid!, 'SIGINT');
-      } catch {
-        // already gone
-      }
-    };
-    process.once('SIGINT', onSignal);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      process.off('SIGINT', onSignal);
-      const wall = (performance.now() - started) / 1000;
-      rmSync(reportDir, { recursive: true, force: true });
-      const summary = /^smoke: (\d+) passed, (\d+) failed, (\d+) skipped.*$/m.exec(out);
-      const timeline = /^smoke: timeline: (.*)$/m.exec(out)?.[1];
-      if (code !== 0) process.stdout.write(out.split('\n').filter((l) => /✗|error|Error/.test(l)).slice(0, 20).join('\n') + '\n');
-      resolve({
-        code: code ?? -1,
-        wall,
-        summary: summary?.[0] ?? `no summary line (exit ${code}): ${out.trim().split('\n').at(-1) ?? ''}`,
-        checks: summary ? Number(summary[1]) + Number(summary[2]) + Number(summary[3]) : 0,
-        failed: summary ? Number(summary[2]) : 0,
-        timeline,
-      });
-    });
-  });
+  // Ctrl-C reaches the bench, not the run in its own process group: pass it on.
+  const onSignal = () => interruptSmoke('SIGINT');
+  process.once('SIGINT', onSignal);
+  let run: SmokeRun;
+  try {
+    run = await runSmoke(['--report-dir', reportDir]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    rmSync(reportDir, { recursive: true, force: true });
+  }
+  const { code } = run;
+  const out = run.output;
+  const summary = /^smoke: (\d+) passed, (\d+) failed, (\d+) skipped.*$/m.exec(out);
+  const timeline = /^smoke: timeline: (.*)$/m.exec(out)?.[1];
+  if (code !== 0) process.stdout.write(out.split('\n').filter((l) => /✗|error|Error/.test(l)).slice(0, 20).join('\n') + '\n');
+  return {
+    code,
+    wall: run.seconds,
+    summary: summary?.[0] ?? `no summary line (exit ${code}): ${out.trim().split('\n').at(-1) ?? ''}`,
+    checks: summary ? Number(summary[1]) + Number(summary[2]) + Number(summary[3]) : 0,
+    failed: summary ? Number(summary[2]) : 0,
+    timeline,
+  };
 }
 
 console.log(`smoke bench: \`pnpm smoke\` (every suite, embedded stack) ${n} times; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
