@@ -27,6 +27,7 @@ import { connect, type ConsumeMessage } from 'amqplib';
 import pg from 'pg';
 import { resolveBroker, resolveDatabase } from '../src/deps/resolve.js';
 import { dropSchema } from '../src/store/db.js';
+import { procStat, TICKS_PER_SECOND } from '../src/lifetime.js';
 
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 128);
 const RATE = Number(process.env.RATE ?? 200);
@@ -168,7 +169,6 @@ async function startStack(): Promise<Stack & { describe: string }> {
 
 // ---- where the CPU goes (Linux /proc; omitted elsewhere) ----
 
-const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux Node supports
 interface CpuSnapshot {
   /** CPU-seconds the whole machine spent busy (every process: services, driver, broker, database). */
   machine: number;
@@ -176,9 +176,9 @@ interface CpuSnapshot {
   processes: Map<string, number>;
 }
 const processCpu = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  const stat = procStat(pid);
+  if (!stat) throw new Error(`process ${pid} is gone`);
+  return stat.cpuSeconds;
 };
 function cpuSnapshot(): CpuSnapshot | undefined {
   try {

@@ -6,20 +6,25 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-interface ProcStat {
+/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux Node supports. */
+export const TICKS_PER_SECOND = 100;
+
+export interface ProcStat {
   /** R, S, D, Z (a zombie: exited, not yet reaped) … */
   state: string;
   ppid: number;
   pgrp: number;
+  /** CPU-seconds the process has spent so far, user and system (utime + stime). */
+  cpuSeconds: number;
 }
 
-/** State, ppid and process group of a process, from /proc (Linux); undefined elsewhere or when it is gone. */
+/** State, ppid, process group and CPU time of a process, from /proc (Linux); undefined elsewhere or when it is gone. */
 export function procStat(pid: number): ProcStat | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // `pid (comm) state ppid pgrp …`; comm may contain spaces and parentheses, so split after the last ')'.
-    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: state!, ppid: Number(ppid), pgrp: Number(pgrp) };
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, ppid: Number(fields[1]), pgrp: Number(fields[2]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
   } catch {
     return undefined;
   }
