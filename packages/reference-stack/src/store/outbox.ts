@@ -2,6 +2,7 @@ import type { RoutingKey } from '@cleanapp/events';
 import type { Broker } from '@cleanapp/events/node';
 import { prepared, type Queryable } from './db.js';
 import { Batcher, type Outcome } from './batch.js';
+import { lockReportsInOrder } from './lock-order.js';
 import { json } from './rows.js';
 
 /** An event stored with the change that caused it, until the broker confirmed it. */
@@ -13,17 +14,6 @@ export interface OutboxEvent {
   publicId: string;
   createdAt: Date;
 }
-
-/**
- * A `locked` CTE: the reports rows whose public_id `ids` (a SELECT) names, locked in public_id order.
- * Batch statements that update several reports rows each (the relay's marks, the analyzer's and the
- * renderer's records) run concurrently on overlapping rows; locked in whatever order the plan takes,
- * two of them deadlock, and PostgreSQL notices only after deadlock_timeout (1 s) and aborts one.
- * One order for all of them makes that impossible. (LockRows runs above the sort, so the locks are
- * taken in that order.)
- */
-export const lockReportsInOrder = (ids: string) =>
-  `locked as (select public_id from reports where public_id in (${ids}) order by public_id for no key update)`;
 
 const MARK_PUBLISHED = prepared(
   'outbox-mark-published',

@@ -1,7 +1,8 @@
 import type { ReportAnalysedPayload, ReportRawPayload } from '@cleanapp/events';
 import { randomUUID } from 'node:crypto';
 import { prepared, type Database, type PreparedStatement } from './db.js';
-import { lockReportsInOrder, outboxEvent, type OutboxEvent } from './outbox.js';
+import { lockReportsInOrder } from './lock-order.js';
+import { outboxEvent, type OutboxEvent } from './outbox.js';
 import { cardPath, pagePath } from '../workers/render.js';
 import { json } from './rows.js';
 

@@ -3,7 +3,8 @@ import type { components } from '@cleanapp/api-client';
 import { prepared, type Database, type Queryable } from './db.js';
 import { Batcher, writeEachOnRefusal, type Outcome } from './batch.js';
 import { canonicalJson, randomId, sha256 } from './ids.js';
-import { discardEvents, lockReportsInOrder, outboxEvent, type OutboxEvent } from './outbox.js';
+import { lockReportsInOrder } from './lock-order.js';
+import { discardEvents, outboxEvent, type OutboxEvent } from './outbox.js';
 import { iso, json } from './rows.js';
 
 type Schemas = components['schemas'];
